@@ -1,0 +1,1 @@
+"""Settings modules: base (shared), local (a laptop), production (no secret defaults), test."""

@@ -1,0 +1,59 @@
+"""Settings for the test suite: the embedded defaults plus the real services CI provides.
+
+`default` is SQLite unless DATABASE_URL says otherwise. The `postgres` alias points at a
+real PostgreSQL (TEST_POSTGRES_URL) for the tests that must run on both; conftest.py
+skips them with a reason when that server is absent, or fails them when CI=true.
+"""
+
+import socket
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .base import *  # noqa: F403
+from .base import DATABASES, database_config, env
+
+
+def reachable(url: str) -> bool:
+    """Whether something listens at the URL's host and port (a quick TCP connect)."""
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 0), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+SECRET_KEY = "folio-test-key"
+DEBUG = False
+STATIC_ROOT = None  # WhiteNoise serves from the finders in tests; no collectstatic needed
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Each test run gets its own lake and warehouse, never the developer's var/.
+TEST_DATA_DIR = Path(tempfile.mkdtemp(prefix="folio-tests-"))
+LAKE_URL = (TEST_DATA_DIR / "lake").as_uri()
+WAREHOUSE_URL = f"duckdb:///{TEST_DATA_DIR / 'warehouse'}"
+CELERY_TASK_ALWAYS_EAGER = False
+
+TEST_POSTGRES_URL = env.str("TEST_POSTGRES_URL", default="postgresql://postgres@127.0.0.1:5432/folio")
+TEST_REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+
+POSTGRES_AVAILABLE = reachable(TEST_POSTGRES_URL)
+REDIS_AVAILABLE = reachable(TEST_REDIS_URL)
+
+# Defined only when the server answers, so that a laptop without PostgreSQL still runs the
+# rest of the suite; the fixtures in conftest.py turn its absence into a skip or a CI failure.
+if POSTGRES_AVAILABLE:
+    DATABASES["postgres"] = database_config(TEST_POSTGRES_URL)
+    DATABASES["postgres"]["CONN_MAX_AGE"] = 0
+
+# moto's S3 server logs every request at INFO; keep test output about Folio.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "loggers": {"werkzeug": {"level": "WARNING"}},
+}
