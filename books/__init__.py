@@ -1,0 +1,1 @@
+"""Book sales: authors, publishers, genres, regions, books and their sales."""

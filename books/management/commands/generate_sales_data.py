@@ -1,0 +1,113 @@
+"""`manage.py generate_sales_data`: realistic books and sales for demos and benchmarks."""
+
+import os
+import sys
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+from tqdm import tqdm
+
+from analytics.sync import SyncBusy, sync_after_write
+from analytics.warehouse.base import LoadError
+from books.models import Sale
+from books.services.generation import (
+    MAX_BATCH,
+    InvalidGenerationRequest,
+    SalesDataSpec,
+    sales_data_generate,
+)
+from config.arguments import iso_date
+
+
+class TerminalProgress:
+    """A tqdm bar per stage on a terminal; silent when output is not a terminal or in CI."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: tqdm | None = None
+
+    def start(self, stage: str, total: int) -> None:
+        """Open a bar for the stage."""
+        self.close()
+        if self.enabled:
+            self.bar = tqdm(total=total, desc=f"{stage:>8}", unit=" rows", unit_scale=True, file=sys.stderr)
+
+    def advance(self, rows: int) -> None:
+        """Move the bar."""
+        if self.bar is not None:
+            self.bar.update(rows)
+
+    def close(self) -> None:
+        """Close the current bar."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+class Command(BaseCommand):
+    """Parse the options, show progress, call `sales_data_generate`."""
+
+    help = "Generate realistic books, authors and sales (Zipf popularity, seasonality, regions, discounts)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """The options users know from the seed project, plus reproducibility and size controls."""
+        parser.add_argument("--books", type=int, default=500, help="New books to create (default 500).")
+        parser.add_argument("--sales", type=int, default=10_000, help="Sales to create (default 10000).")
+        parser.add_argument("--seed", type=int, default=None, help="Random seed; the same seed gives the same data.")
+        parser.add_argument(
+            "--years", type=int, default=5, help="Years of sales history ending at --end-date (default 5)."
+        )
+        parser.add_argument(
+            "--end-date", type=iso_date, default=None, help="Last day of sales, YYYY-MM-DD (default today)."
+        )
+        parser.add_argument("--batch-size", type=int, default=100_000, help=f"Rows per write (1000..{MAX_BATCH}).")
+        parser.add_argument("--skip-upload", action="store_true", help="Do not export the new rows to the lake.")
+        parser.add_argument(
+            "--skip-redshift", action="store_true", help="Export to the lake but do not load the warehouse."
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when sales already exist (used by the demo)."
+        )
+        parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
+
+    def handle(self, *args: object, **options: object) -> None:
+        """Generate, then print what was written."""
+        using = str(options["database"])
+        if using not in connections:
+            raise CommandError(f"--database {using!r} is not a configured database alias")
+        spec = SalesDataSpec(
+            books=int(options["books"]),
+            sales=int(options["sales"]),
+            seed=options["seed"],
+            years=int(options["years"]),
+            batch_size=int(options["batch_size"]),
+            **({"end_date": options["end_date"]} if options["end_date"] else {}),
+        )
+        try:
+            spec.validate()
+        except InvalidGenerationRequest as error:
+            raise CommandError(str(error)) from None
+        if options["if_empty"] and Sale.objects.using(using).exists():
+            self.stdout.write("Sales already exist; nothing generated (--if-empty).")
+            return
+        progress = TerminalProgress(
+            enabled=sys.stderr.isatty() and not os.environ.get("CI") and options["verbosity"] > 0
+        )
+        try:
+            result = sales_data_generate(spec=spec, using=using, progress=progress)
+        finally:
+            progress.close()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {result.books:,} books by {result.authors:,} authors and {result.sales:,} sales "
+                f"({result.units:,} copies, revenue {result.revenue:,}) in {result.seconds:.1f} s; seed {result.seed}."
+            )
+        )
+        if result.first_day:
+            self.stdout.write(f"Sales run from {result.first_day} to {result.last_day}.")
+        try:
+            self.stdout.write(
+                sync_after_write(skip_upload=options["skip_upload"], skip_redshift=options["skip_redshift"])
+            )
+        except (SyncBusy, LoadError) as error:
+            raise CommandError(f"the data is saved, but the warehouse sync failed: {error}") from None

@@ -1,0 +1,125 @@
+"""Single-record writes to the catalogue and sales: they keep amounts exact, move
+`updated_at`, and leave a tombstone for every delete so the warehouse follows."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from books.models import Author, Book, BookAuthor, Channel, Genre, Publisher, Region, Sale, Tombstone
+from config.records import records_delete
+
+CENT = Decimal("0.01")
+
+
+@transaction.atomic
+def book_create(
+    *,
+    isbn13: str,
+    title: str,
+    authors: Sequence[str],
+    genre: Genre,
+    list_price: Decimal,
+    publisher: Publisher | None = None,
+    published_on: date | None = None,
+    language: str = "eng",
+) -> Book:
+    """Create a book with its authors (matched by exact name, created when new)."""
+    if not authors:
+        raise ValidationError({"authors": "A book needs at least one author."})
+    book = Book(
+        isbn13=isbn13,
+        title=title,
+        genre=genre,
+        publisher=publisher,
+        list_price=Decimal(list_price).quantize(CENT),
+        published_on=published_on,
+        language=language,
+    )
+    book.full_clean(exclude=["authors"])
+    book.save()
+    for position, name in enumerate(authors, start=1):
+        author = Author.objects.filter(name=name).first() or Author.objects.create(name=name)
+        BookAuthor.objects.create(book=book, author=author, position=position)
+    return book
+
+
+def sale_amount(*, quantity: int, unit_price: Decimal, discount: Decimal) -> Decimal:
+    """quantity × unit price − discount, exact to the cent: the rule the database enforces."""
+    return (quantity * unit_price - discount).quantize(CENT)
+
+
+def _sale_validate(sale: Sale) -> None:
+    errors = {}
+    if sale.quantity is None or sale.quantity <= 0:
+        errors["quantity"] = f"Quantity must be a positive whole number, got {sale.quantity}."
+    if sale.unit_price < 0:
+        errors["unit_price"] = f"Unit price cannot be negative, got {sale.unit_price}."
+    if sale.discount < 0:
+        errors["discount"] = f"Discount cannot be negative, got {sale.discount}."
+    elif not errors and sale.discount > sale.quantity * sale.unit_price:
+        errors["discount"] = f"Discount {sale.discount} exceeds the gross amount {sale.quantity * sale.unit_price}."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def sale_create(
+    *,
+    book: Book,
+    region: Region,
+    sold_at: datetime,
+    quantity: int,
+    unit_price: Decimal | None = None,
+    discount: Decimal = Decimal("0.00"),
+    channel: str = Channel.ONLINE,
+) -> Sale:
+    """Record a sale; the unit price defaults to the book's list price, the amount is derived."""
+    if timezone.is_naive(sold_at):
+        raise ValidationError({"sold_at": "The sale time needs a time zone."})
+    price = (book.list_price if unit_price is None else Decimal(unit_price)).quantize(CENT)
+    sale = Sale(
+        book=book,
+        region=region,
+        sold_at=sold_at,
+        quantity=quantity,
+        unit_price=price,
+        discount=Decimal(discount).quantize(CENT),
+        channel=channel,
+        amount=Decimal("0.00"),
+    )
+    _sale_validate(sale)
+    sale.amount = sale_amount(quantity=quantity, unit_price=sale.unit_price, discount=sale.discount)
+    sale.full_clean()
+    sale.save()
+    return sale
+
+
+@transaction.atomic
+def sale_update(
+    *, sale: Sale, quantity: int | None = None, discount: Decimal | None = None, region: Region | None = None
+) -> Sale:
+    """Change a sale's quantity, discount or region; the amount and `updated_at` follow."""
+    if quantity is not None:
+        sale.quantity = quantity
+    if discount is not None:
+        sale.discount = Decimal(discount).quantize(CENT)
+    if region is not None:
+        sale.region = region
+    _sale_validate(sale)
+    sale.amount = sale_amount(quantity=sale.quantity, unit_price=sale.unit_price, discount=sale.discount)
+    sale.save()
+    return sale
+
+
+def sale_delete(*, sale: Sale) -> None:
+    """Delete one sale, leaving its tombstone."""
+    records_delete(queryset=Sale.objects.filter(pk=sale.pk), tombstones=Tombstone)
+
+
+def book_delete(*, book: Book) -> None:
+    """Delete a book that has no sales, leaving its tombstone; a sold book is protected."""
+    records_delete(queryset=Book.objects.filter(pk=book.pk), tombstones=Tombstone)

@@ -1,0 +1,112 @@
+"""Single-record services: exact amounts, clear refusals, and tombstones for every delete."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
+
+from books.models import Author, Book, Sale, Tombstone
+from books.services.records import book_create, book_delete, sale_create, sale_delete, sale_update
+from books.tests.factories import BookFactory, GenreFactory, RegionFactory, SaleFactory
+
+pytestmark = pytest.mark.django_db
+MAY_DAY = datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
+
+
+def test_a_sale_takes_the_list_price_and_its_amount_is_exact() -> None:
+    book = BookFactory(list_price=Decimal("12.99"))
+
+    sale = sale_create(book=book, region=RegionFactory(), sold_at=MAY_DAY, quantity=3, discount=Decimal("3.90"))
+
+    stored = Sale.objects.get(pk=sale.pk)
+    assert (stored.unit_price, stored.amount) == (Decimal("12.99"), Decimal("35.07"))
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"quantity": 0}, "quantity", "Quantity must be a positive whole number, got 0."),
+        ({"quantity": -2}, "quantity", "Quantity must be a positive whole number, got -2."),
+        ({"quantity": 1, "unit_price": Decimal("-1")}, "unit_price", "Unit price cannot be negative, got -1.00."),
+        ({"quantity": 1, "discount": Decimal("-0.50")}, "discount", "Discount cannot be negative, got -0.50."),
+        ({"quantity": 2, "discount": Decimal("40.00")}, "discount", "Discount 40.00 exceeds the gross amount 39.98."),
+    ],
+)
+def test_bad_sales_are_refused_with_the_field_and_reason(fields: dict, field: str, message: str) -> None:
+    book = BookFactory(list_price=Decimal("19.99"))
+
+    with pytest.raises(ValidationError) as refused:
+        sale_create(book=book, region=RegionFactory(), sold_at=MAY_DAY, **fields)
+
+    assert refused.value.message_dict == {field: [message]}
+    assert Sale.objects.count() == 0
+
+
+def test_a_naive_sale_time_is_refused() -> None:
+    with pytest.raises(ValidationError) as refused:
+        sale_create(book=BookFactory(), region=RegionFactory(), sold_at=datetime(2024, 5, 1), quantity=1)
+
+    assert refused.value.message_dict == {"sold_at": ["The sale time needs a time zone."]}
+
+
+def test_updating_a_sale_recomputes_its_amount_and_moves_updated_at() -> None:
+    sale = SaleFactory(quantity=1, book=BookFactory(list_price=Decimal("10.00")))
+    before = Sale.objects.get(pk=sale.pk).updated_at
+
+    sale_update(sale=sale, quantity=4, discount=Decimal("2.50"))
+
+    stored = Sale.objects.get(pk=sale.pk)
+    assert stored.amount == Decimal("37.50")
+    assert stored.updated_at > before
+
+
+def test_deleting_a_sale_leaves_a_tombstone() -> None:
+    sale = SaleFactory()
+    sale_id = sale.pk
+
+    sale_delete(sale=sale)
+
+    assert not Sale.objects.filter(pk=sale_id).exists()
+    assert list(Tombstone.objects.values_list("table", "object_id")) == [("sale", sale_id)]
+
+
+def test_a_book_with_sales_cannot_be_deleted_and_nothing_changes() -> None:
+    sale = SaleFactory()
+
+    with pytest.raises(ProtectedError):
+        book_delete(book=sale.book)
+
+    assert Book.objects.filter(pk=sale.book_id).exists()
+    assert Tombstone.objects.count() == 0
+
+
+def test_book_create_credits_authors_in_order_and_reuses_known_ones() -> None:
+    genre = GenreFactory()
+    book_create(
+        isbn13="9780439023481",
+        title="The Hunger Games",
+        authors=["Suzanne Collins"],
+        genre=genre,
+        list_price=Decimal("8.99"),
+    )
+
+    second = book_create(
+        isbn13="9780439023498",
+        title="Catching Fire",
+        authors=["Suzanne Collins", "Zoë Ørsted"],
+        genre=genre,
+        list_price=Decimal("8.99"),
+    )
+
+    assert [credit.author.name for credit in second.credits.order_by("position")] == ["Suzanne Collins", "Zoë Ørsted"]
+    assert Author.objects.count() == 2
+
+
+def test_book_create_refuses_a_bad_isbn_by_name() -> None:
+    with pytest.raises(ValidationError) as refused:
+        book_create(isbn13="9780439023482", title="X", authors=["A"], genre=GenreFactory(), list_price=Decimal("1"))
+
+    assert refused.value.messages == ["ISBN-13 must be 13 digits with a correct check digit."]
+    assert Book.objects.count() == 0
