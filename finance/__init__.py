@@ -1,0 +1,1 @@
+"""Public finance: a city ledger, budgets and the public-sector compte de résultat."""

@@ -1,0 +1,70 @@
+"""`manage.py generate_finance_data`: a city's ledger, budgets and compte de résultat."""
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+
+from analytics.sync import SyncBusy, sync_after_write
+from analytics.warehouse.base import LoadError
+from config.arguments import iso_date
+from finance.models import LedgerEntry
+from finance.services.generation import (
+    MAX_BATCH,
+    FinanceDataSpec,
+    InvalidFinanceRequest,
+    finance_data_generate,
+)
+
+
+class Command(BaseCommand):
+    """Parse the options, call `finance_data_generate`, print what it wrote."""
+
+    help = "Generate departments, funds, cost centres, ledger entries, budgets and statement lines."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Size, reproducibility and the pipeline switches shared with generate_sales_data."""
+        parser.add_argument("--entries", type=int, default=20_000, help="Ledger entries to create (default 20000).")
+        parser.add_argument("--years", type=int, default=5, help="Fiscal years of history (default 5).")
+        parser.add_argument("--seed", type=int, default=None, help="Random seed; the same seed gives the same data.")
+        parser.add_argument("--end-date", type=iso_date, default=None, help="Last day of the ledger (default today).")
+        parser.add_argument("--batch-size", type=int, default=5_000, help=f"Rows per insert (100..{MAX_BATCH}).")
+        parser.add_argument("--skip-upload", action="store_true", help="Do not export the new rows to the lake.")
+        parser.add_argument(
+            "--skip-redshift", action="store_true", help="Export to the lake but do not load the warehouse."
+        )
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when ledger entries already exist.")
+        parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
+
+    def handle(self, *args: object, **options: object) -> None:
+        """Generate, then print the totals."""
+        using = str(options["database"])
+        if using not in connections:
+            raise CommandError(f"--database {using!r} is not a configured database alias")
+        spec = FinanceDataSpec(
+            entries=int(options["entries"]),
+            years=int(options["years"]),
+            seed=options["seed"],
+            batch_size=int(options["batch_size"]),
+            **({"end_date": options["end_date"]} if options["end_date"] else {}),
+        )
+        try:
+            spec.validate()
+        except InvalidFinanceRequest as error:
+            raise CommandError(str(error)) from None
+        if options["if_empty"] and LedgerEntry.objects.using(using).exists():
+            self.stdout.write("Ledger entries already exist; nothing generated (--if-empty).")
+            return
+        result = finance_data_generate(spec=spec, using=using)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {result.entries:,} ledger entries (revenues {result.revenues:,}, expenses {result.expenses:,}) "
+                f"for {result.departments} departments, {result.funds} funds and {result.cost_centers} cost centres; "
+                f"{result.budgets} budgets; {result.statement_lines} statement lines for exercices "
+                f"{', '.join(map(str, result.exercices))}; in {result.seconds:.1f} s; seed {result.seed}."
+            )
+        )
+        try:
+            self.stdout.write(
+                sync_after_write(skip_upload=options["skip_upload"], skip_redshift=options["skip_redshift"])
+            )
+        except (SyncBusy, LoadError) as error:
+            raise CommandError(f"the data is saved, but the warehouse sync failed: {error}") from None

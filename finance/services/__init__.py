@@ -1,0 +1,1 @@
+"""Writes to finance records: deletes with tombstones, and the finance data generator."""
