@@ -1,0 +1,1 @@
+"""Analytics: the lake export, the warehouse, and the read API over it."""

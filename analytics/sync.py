@@ -1,0 +1,209 @@
+"""The sync: export → load → publish, all or nothing, never two at once.
+
+A failed attempt is recorded with its error and publishes nothing; the last published
+generation keeps serving, and the next sync exports again from its watermark, so it
+converges. Running a sync with nothing new publishes a generation equal to the last.
+"""
+
+import fcntl
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from analytics.export import export_batch_write, export_high_watermark
+from analytics.lake import lake_from_url
+from analytics.models import Generation, GenerationStatus
+from analytics.selectors import current_generation
+from analytics.warehouse.backends import current_warehouse
+from analytics.warehouse.schema import TABLES_BY_NAME
+
+SYNC_LOCK_KEY = 7_463_002  # pg_advisory_lock key of the sync
+
+
+class SyncBusy(RuntimeError):
+    """Another sync holds the lock."""
+
+
+@contextmanager
+def sync_lock(using: str = "default") -> Iterator[None]:
+    """Hold the sync lock, or raise SyncBusy. The lock dies with its holder.
+
+    PostgreSQL: a session advisory lock, released by the server when the connection of a
+    killed worker drops. SQLite (one machine): an flock on a file beside the database,
+    released by the kernel when the process dies. No lease to wait out after a crash.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [SYNC_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise SyncBusy("another sync is running (PostgreSQL advisory lock held)")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SYNC_LOCK_KEY])
+        return
+    path = Path(str(connection.settings_dict["NAME"]) + ".sync-lock")
+    if str(connection.settings_dict["NAME"]).startswith(("file:", ":memory:")) or not path.parent.exists():
+        path = Path(settings.VAR_DIR) / "sync.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SyncBusy(f"another sync is running (lock file {path})") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _abandoned_attempts_close(using: str) -> None:
+    """Attempts still 'running' while we hold the lock belong to a process that died."""
+    Generation.objects.using(using).filter(status=GenerationStatus.RUNNING).update(
+        status=GenerationStatus.FAILED,
+        finished_at=timezone.now(),
+        error="Abandoned: the process running this sync stopped before it finished.",
+    )
+
+
+def warehouse_sync(
+    *,
+    full: bool = False,
+    tables: list[str] | None = None,
+    before_publish: Callable[[], None] | None = None,
+    using: str = "default",
+    load: bool = True,
+) -> Generation:
+    """Export what changed since the current generation, load it, publish the next generation.
+
+    `using` is the transactional database: the source of the export, and where generations
+    and the lock are recorded. `load=False` stops after the export (the batch stays in the
+    lake; nothing is published and watermarks do not move). `before_publish` runs after the load and before publishing
+    (tests inject failures there).
+    """
+    unknown = sorted(set(tables or []) - set(TABLES_BY_NAME))
+    if unknown:
+        raise ValueError(f"unknown warehouse table(s): {', '.join(unknown)}; known: {', '.join(TABLES_BY_NAME)}")
+    with sync_lock(using=using):
+        _abandoned_attempts_close(using)
+        previous = current_generation(using)
+        warehouse = current_warehouse()
+        # A first sync, or one into another warehouse than the last generation's, builds from scratch.
+        full = full or previous is None or not warehouse.owns(previous.location)
+        attempt = Generation.objects.using(using).create(backend=warehouse.vendor, full_refresh=full)
+        started = time.perf_counter()
+        try:
+            lake = lake_from_url()
+            high = export_high_watermark(using)
+            manifest = export_batch_write(
+                lake=lake,
+                batch=f"{attempt.pk:08d}",
+                watermarks={} if full else previous.watermark,
+                high=high,
+                tables=None if full else tables,
+                full=full,
+                using=using,
+            )
+            export_seconds = round(time.perf_counter() - started, 3)
+            if previous and not full and not any(t["rows"] or t["tombstones"] for t in manifest["tables"].values()):
+                # Nothing changed in the window: the published generation stays current.
+                attempt.delete()
+                return previous
+            if not load:
+                attempt.status = GenerationStatus.EXPORTED
+                attempt.finished_at = timezone.now()
+                attempt.lake_prefix = f"batches/{manifest['batch']}"
+                attempt.rows = {
+                    name: {"exported": entry["rows"], "loaded": 0} for name, entry in manifest["tables"].items()
+                }
+                attempt.timings = {"export": export_seconds, "total": export_seconds}
+                attempt.save()
+                return attempt
+            number = (Generation.objects.using(using).aggregate(top=Max("number"))["top"] or 0) + 1
+            with warehouse.load(
+                manifest=manifest, lake=lake, previous_location=None if full else previous.location, number=number
+            ) as pending:
+                if before_publish:
+                    before_publish()
+                # The record and the warehouse commit together: the record is written first
+                # and rolled back if the warehouse's commit fails.
+                with transaction.atomic(using=using):
+                    _publish(attempt, previous, full, number, high, manifest, pending.result, export_seconds, started)
+                    pending.commit()
+        except BaseException as error:
+            attempt.status = GenerationStatus.FAILED
+            attempt.number = None
+            attempt.error = f"{type(error).__name__}: {error}"
+            attempt.finished_at = timezone.now()
+            attempt.timings = {"total": round(time.perf_counter() - started, 3)}
+            attempt.save(using=using)
+            raise
+        _old_files_prune(warehouse, attempt, using)
+        return attempt
+
+
+def _publish(
+    attempt: Generation,
+    previous: Generation | None,
+    full: bool,
+    number: int,
+    high: object,
+    manifest: dict,
+    result: object,
+    export_seconds: float,
+    started: float,
+) -> None:
+    watermark = {} if full else dict(previous.watermark)
+    watermark.update({name: high.isoformat() for name in manifest["tables"]})
+    attempt.number = number
+    attempt.status = GenerationStatus.PUBLISHED
+    attempt.finished_at = timezone.now()
+    attempt.watermark = watermark
+    attempt.location = result.location
+    attempt.lake_prefix = f"batches/{manifest['batch']}"
+    attempt.rows = {
+        name: {"exported": manifest["tables"].get(name, {}).get("rows", 0), "loaded": count}
+        for name, count in result.rows.items()
+    }
+    attempt.totals = result.totals
+    attempt.timings = {"export": export_seconds, **result.timings, "total": round(time.perf_counter() - started, 3)}
+    attempt.save()
+
+
+def _old_files_prune(warehouse: object, published: Generation, using: str) -> None:
+    """DuckDB only: remove generation files that nothing serves once their grace period passed."""
+    prune = getattr(warehouse, "files_prune", None)
+    if prune is None:
+        return
+    keep = {published.location}
+    keep.update(
+        Generation.objects.using(using)
+        .filter(
+            status=GenerationStatus.PUBLISHED,
+            finished_at__gte=timezone.now() - timedelta(seconds=settings.WAREHOUSE_GRACE_SECONDS),
+        )
+        .values_list("location", flat=True)
+    )
+    prune(keep, settings.WAREHOUSE_GRACE_SECONDS)
+
+
+def sync_after_write(*, skip_upload: bool = False, skip_redshift: bool = False) -> str:
+    """What generators and importers call after writing: export (unless skip_upload) and
+    load (unless skip_redshift); returns one line saying what happened.
+
+    Raises SyncBusy or LoadError; the caller's data is already committed either way.
+    """
+    if skip_upload:
+        return "Lake export and warehouse load skipped (--skip-upload)."
+    generation = warehouse_sync(load=not skip_redshift)
+    if skip_redshift:
+        return f"Exported to the lake ({generation.lake_prefix}); warehouse load skipped (--skip-redshift)."
+    return f"Warehouse generation {generation.number} published in {generation.timings['total']:.1f} s."

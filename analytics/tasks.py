@@ -1,0 +1,29 @@
+"""Celery tasks of the analytics app: thin wrappers that call a service."""
+
+import logging
+
+import psycopg
+from botocore.exceptions import ConnectionError as S3ConnectionError
+from botocore.exceptions import EndpointConnectionError
+from celery import shared_task
+from django.db import OperationalError
+
+from analytics.sync import SyncBusy, warehouse_sync
+
+logger = logging.getLogger(__name__)
+
+# Only errors that a later try can outlive are retried; a bad batch (LoadError) is not,
+# and the next scheduled sync starts afresh from the published watermark anyway.
+TRANSIENT = (OperationalError, psycopg.OperationalError, EndpointConnectionError, S3ConnectionError)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=5, retry_backoff_max=60, max_retries=5)
+def sync_warehouse(full: bool = False) -> int | None:
+    """Export → load → publish; returns the generation number, or None when a sync is already running."""
+    try:
+        generation = warehouse_sync(full=full)
+    except SyncBusy as busy:
+        logger.info("sync skipped: %s", busy)
+        return None
+    logger.info("published generation %s in %.2f s", generation.number, generation.timings.get("total", 0))
+    return generation.number

@@ -1,0 +1,167 @@
+"""The Redshift backend's own code (redshift-connector, its SQL, its COPY manifests) runs
+against the PostgreSQL stand-in through the wire shim; what only Redshift can execute
+(COPY from S3, DISTKEY/SORTKEY) is checked as the exact text it would receive."""
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import boto3
+import pyarrow.parquet as pq
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from moto.server import ThreadedMotoServer
+
+from analytics.lake import Lake
+from analytics.selectors import current_generation
+from analytics.sync import warehouse_sync
+from analytics.tests.conftest import _postgres_warehouse_empty
+from analytics.tests.redshift_wire_shim import RedshiftWireShim
+from analytics.warehouse.redshift_backend import RedshiftWarehouse, copy_sql, merge_sql, physical_design
+from analytics.warehouse.schema import TABLES_BY_NAME, Table
+from books.models import Sale
+from books.services.generation import SalesDataSpec, sales_data_generate
+from books.services.records import sale_delete, sale_update
+
+IAM_ROLE = "arn:aws:iam::123456789012:role/folio-staging-redshift-copy"
+
+
+class StandInRedshift(RedshiftWarehouse):
+    """The real backend, except the two things PostgreSQL cannot run: COPY from S3 and the
+    physical design clauses. It records the COPY it would send and stages the same Parquet
+    files with multi-row INSERTs through the same driver instead."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, iam_role=IAM_ROLE)
+        self.copies: list[str] = []
+
+    def _physical(self, table: Table) -> str:
+        return ""
+
+    def _stage(self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: list[dict]) -> None:
+        self.copies.append(copy_sql(target, manifest_uri, self.iam_role))
+        for entry in described:
+            data = pq.read_table(lake.local_copy(entry["key"], Path(settings.TEST_DATA_DIR)))
+            rows = [tuple(row.values()) for row in data.to_pylist()]
+            row_placeholder = "(" + ", ".join(["%s"] * data.num_columns) + ")"
+            for start in range(0, len(rows), 500):  # one statement per 500 rows: few round trips
+                chunk = rows[start : start + 500]
+                cursor.execute(
+                    f"INSERT INTO {target} ({', '.join(data.column_names)}) VALUES "
+                    + ", ".join([row_placeholder] * len(chunk)),
+                    tuple(value for row in chunk for value in row),
+                )
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def redshift(
+    postgres_warehouse_url: str, s3_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[StandInRedshift]:
+    """The stand-in behind the wire shim, an S3 lake on moto, and the sync pointed at both."""
+    _postgres_warehouse_empty(postgres_warehouse_url)
+    parts = urlsplit(postgres_warehouse_url)
+    shim = RedshiftWireShim((parts.hostname, parts.port or 5432)).start()
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "t",
+        "AWS_SECRET_ACCESS_KEY": "t",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket="folio-redshift-lake")
+    url = f"redshift://{parts.username}:unused@127.0.0.1:{shim.port}{parts.path}?sslmode=disable"
+    warehouse = StandInRedshift(url)
+    monkeypatch.setattr("analytics.sync.current_warehouse", lambda: warehouse)
+    with override_settings(LAKE_URL="s3://folio-redshift-lake/lake", AWS_ENDPOINT_URL=s3_endpoint):
+        yield warehouse
+    shim.stop()
+
+
+def test_copy_is_parquet_through_a_manifest_with_the_iam_role() -> None:
+    assert copy_sql("stage_fact_sales", "s3://lake/batches/7/fact_sales/files.copy-manifest", IAM_ROLE) == (
+        "COPY stage_fact_sales FROM 's3://lake/batches/7/fact_sales/files.copy-manifest'"
+        " IAM_ROLE 'arn:aws:iam::123456789012:role/folio-staging-redshift-copy' FORMAT AS PARQUET MANIFEST"
+    )
+
+
+def test_merge_updates_every_column_and_inserts_new_keys() -> None:
+    assert merge_sql(TABLES_BY_NAME["dim_genre"], "newest_dim_genre") == (
+        "MERGE INTO dim_genre USING newest_dim_genre ON dim_genre.genre_id = newest_dim_genre.genre_id"
+        " WHEN MATCHED THEN UPDATE SET name = newest_dim_genre.name, slug = newest_dim_genre.slug,"
+        " updated_at = newest_dim_genre.updated_at"
+        " WHEN NOT MATCHED THEN INSERT (genre_id, name, slug, updated_at)"
+        " VALUES (newest_dim_genre.genre_id, newest_dim_genre.name, newest_dim_genre.slug, newest_dim_genre.updated_at)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "clause"),
+    [
+        ("fact_sales", " DISTSTYLE KEY DISTKEY (book_id) SORTKEY (sale_date)"),
+        ("dim_region", " DISTSTYLE ALL"),
+        ("fact_ledger", " DISTSTYLE KEY DISTKEY (department_id) SORTKEY (entry_date)"),
+    ],
+)
+def test_physical_design_follows_the_design_card(table: str, clause: str) -> None:
+    assert physical_design(TABLES_BY_NAME[table]) == clause
+
+
+@pytest.mark.django_db
+def test_syncs_through_the_real_driver_equal_the_source(redshift: StandInRedshift, s3_endpoint: str) -> None:
+    sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
+    first = warehouse_sync()
+    sale_update(sale=Sale.objects.order_by("pk").first(), quantity=6)
+    sale_delete(sale=Sale.objects.order_by("pk").last())
+
+    second = warehouse_sync()
+
+    rows = redshift.fetch(second.location, "SELECT sale_id, quantity, amount FROM fact_sales ORDER BY sale_id")
+    assert rows == list(Sale.objects.order_by("pk").values_list("pk", "quantity", "amount"))
+    assert (first.number, second.number, second.backend) == (1, 2, "redshift")
+    assert current_generation().location.endswith("?generation=2")
+    batch = second.lake_prefix
+    copy_manifest = json.loads(
+        boto3.client("s3", endpoint_url=s3_endpoint)
+        .get_object(Bucket="folio-redshift-lake", Key=f"lake/{batch}/fact_sales/files.copy-manifest")["Body"]
+        .read()
+    )
+    entry = copy_manifest["entries"][0]
+    assert entry["url"] == f"s3://folio-redshift-lake/lake/{batch}/fact_sales/part-0000.parquet"
+    assert entry["mandatory"] is True
+    assert entry["meta"]["content_length"] > 0
+    assert (
+        f"COPY stage_fact_sales FROM 's3://folio-redshift-lake/lake/{batch}/fact_sales/files.copy-manifest'"
+        f" IAM_ROLE '{IAM_ROLE}' FORMAT AS PARQUET MANIFEST"
+    ) in redshift.copies
+
+
+@pytest.mark.django_db
+def test_staged_rows_that_disagree_with_the_manifest_publish_nothing(
+    redshift: StandInRedshift, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sales_data_generate(spec=SalesDataSpec(books=5, sales=60, seed=9, years=1, end_date=date(2025, 12, 31)))
+    original = StandInRedshift._stage
+
+    def stage_one_row_short(
+        self: StandInRedshift, cursor: object, lake: Lake, target: str, uri: str, described: list
+    ) -> None:
+        original(self, cursor, lake, target, uri, described)
+        if target == "stage_fact_sales":
+            cursor.execute("DELETE FROM stage_fact_sales WHERE sale_id = (SELECT MAX(sale_id) FROM stage_fact_sales)")
+
+    monkeypatch.setattr(StandInRedshift, "_stage", stage_one_row_short)
+    with pytest.raises(Exception, match=r"part-0000.parquet: staged 59 rows, the manifest says 60"):
+        warehouse_sync()
+
+    assert current_generation() is None

@@ -1,0 +1,122 @@
+"""Property: after any sequence of inserts, updates and deletes with syncs in between, the
+warehouse equals the source exactly, and equals what one full refresh builds."""
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics.models import Generation
+from analytics.selectors import current_generation
+from analytics.sync import warehouse_sync
+from analytics.tests.conftest import _postgres_warehouse_empty
+from analytics.warehouse.backends import current_warehouse
+from books.models import Sale, Tombstone
+from books.services.records import sale_create, sale_delete, sale_update
+from books.tests.factories import BookFactory, RegionFactory
+
+OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("insert"), st.integers(0, 2), st.integers(1, 5), st.integers(0, 300)),
+        st.tuples(st.just("update"), st.integers(0, 50), st.integers(1, 5), st.integers(0, 300)),
+        st.tuples(st.just("delete"), st.integers(0, 50), st.just(0), st.just(0)),
+        st.tuples(st.just("sync"), st.just(0), st.just(0), st.just(0)),
+    ),
+    min_size=1,
+    max_size=25,
+)
+EXAMPLE = itertools.count()
+
+
+def fact_sales() -> list[tuple]:
+    rows = current_warehouse().fetch(
+        current_generation().location, "SELECT sale_id, quantity, discount, amount FROM fact_sales ORDER BY sale_id"
+    )
+    return [tuple(row) for row in rows]
+
+
+def daily_revenue() -> dict:
+    rows = current_warehouse().fetch(
+        current_generation().location,
+        "SELECT sale_date, SUM(revenue), SUM(units) FROM agg_sales_daily GROUP BY sale_date",
+    )
+    return {day: (revenue, units) for day, revenue, units in rows}
+
+
+def source_daily_revenue() -> dict:
+    days: dict = {}
+    for sold_at, amount, quantity in Sale.objects.values_list("sold_at", "amount", "quantity"):
+        revenue, units = days.get(sold_at.date(), (Decimal("0.00"), 0))
+        days[sold_at.date()] = (revenue + amount, units + quantity)
+    return days
+
+
+def source() -> list[tuple]:
+    return list(Sale.objects.order_by("pk").values_list("pk", "quantity", "discount", "amount"))
+
+
+def apply(operation: tuple, books: list, regions: list) -> None:
+    kind, index, quantity, discount_cents = operation
+    sales = list(Sale.objects.order_by("pk"))
+    if kind == "insert":
+        book = books[index % len(books)]
+        discount = min(Decimal(discount_cents) / 100, quantity * book.list_price)
+        sale_create(
+            book=book,
+            region=regions[index % len(regions)],
+            sold_at=datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=index),
+            quantity=quantity,
+            discount=discount,
+        )
+    elif kind == "update" and sales:
+        sale = sales[index % len(sales)]
+        sale_update(
+            sale=sale, quantity=quantity, discount=min(Decimal(discount_cents) / 100, quantity * sale.unit_price)
+        )
+    elif kind == "delete" and sales:
+        sale_delete(sale=sales[index % len(sales)])
+    elif kind == "sync":
+        warehouse_sync()
+        assert fact_sales() == source()
+        assert daily_revenue() == source_daily_revenue()
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+@pytest.mark.django_db
+def test_any_history_of_changes_and_syncs_converges_to_the_source(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    books = [BookFactory(list_price=Decimal(price)) for price in ("9.99", "24.50", "112.00")]
+    regions = [RegionFactory(), RegionFactory()]
+    postgres_url = request.getfixturevalue("postgres_warehouse_url") if backend == "postgresql" else None
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(operations=OPERATIONS)
+    def history(operations: list[tuple]) -> None:
+        Sale.objects.all().delete()
+        Tombstone.objects.all().delete()
+        Generation.objects.all().delete()
+        if postgres_url:
+            _postgres_warehouse_empty(postgres_url)
+        url = postgres_url or f"duckdb:///{tmp_path / f'warehouse-{next(EXAMPLE)}'}"
+        with override_settings(WAREHOUSE_URL=url, LAKE_URL=(tmp_path / "lake").as_uri()):
+            warehouse_sync()
+            for operation in operations:
+                apply(operation, books, regions)
+            incremental = warehouse_sync()
+            assert fact_sales() == source()
+
+            full = warehouse_sync(full=True)
+
+            assert fact_sales() == source()
+            assert full.totals == incremental.totals
+            assert {name: c["loaded"] for name, c in full.rows.items()} == {
+                name: c["loaded"] for name, c in incremental.rows.items()
+            }
+
+    history()

@@ -1,0 +1,1 @@
+"""The warehouse: one star schema, the same on DuckDB, PostgreSQL and Redshift."""

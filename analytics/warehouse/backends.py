@@ -1,0 +1,28 @@
+"""Pick the warehouse backend that WAREHOUSE_URL names."""
+
+from functools import cache
+
+from django.conf import settings
+
+from analytics.warehouse.base import Warehouse
+from analytics.warehouse.duckdb_backend import DuckDBWarehouse
+from analytics.warehouse.postgres_backend import PostgresWarehouse
+from analytics.warehouse.redshift_backend import RedshiftWarehouse
+
+
+@cache
+def warehouse_for(url: str) -> Warehouse:
+    """The backend for a warehouse URL (one instance per URL and process)."""
+    scheme = url.split(":", 1)[0]
+    if scheme == "duckdb":
+        return DuckDBWarehouse.from_url(url)
+    if scheme in {"postgresql", "postgres"}:
+        return PostgresWarehouse(url)
+    if scheme == "redshift":
+        return RedshiftWarehouse(url)
+    raise ValueError(f"WAREHOUSE_URL must start with duckdb://, postgresql:// or redshift://, got {scheme}://")
+
+
+def current_warehouse() -> Warehouse:
+    """The backend configured in settings."""
+    return warehouse_for(settings.WAREHOUSE_URL)

@@ -1,0 +1,111 @@
+"""What every warehouse backend offers, and the checks every load makes the same way."""
+
+import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from analytics.lake import Lake, LakeError
+from analytics.warehouse.schema import TABLES_BY_NAME
+
+
+class LoadError(RuntimeError):
+    """A load cannot publish: a file is missing or corrupt, or it disagrees with its manifest."""
+
+
+@dataclass
+class LoadResult:
+    """What a load leaves behind: where the generation lives, its row counts and money totals."""
+
+    location: str
+    rows: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, dict[str, str]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class PendingLoad:
+    """A load applied but not yet visible: `commit()` makes it so; leaving without it rolls back."""
+
+    result: LoadResult
+    commit: Callable[[], None]
+
+
+class Warehouse(Protocol):
+    """A warehouse backend: DuckDB files, PostgreSQL, or Redshift."""
+
+    vendor: str
+
+    def load(
+        self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int
+    ) -> AbstractContextManager[PendingLoad]:
+        """Apply one export batch on top of the previous generation, all or nothing; the
+        load becomes visible only if the block publishing it completes."""
+
+    def owns(self, location: str) -> bool:
+        """Whether a generation's location belongs to this warehouse (else the next sync is full)."""
+
+    def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
+        """Run a read-only query against a published generation."""
+
+
+def manifest_read(lake: Lake, batch: str) -> dict:
+    """The manifest of a batch, or LoadError naming the file."""
+    key = f"batches/{batch}/manifest.json"
+    try:
+        return json.loads(lake.get_bytes(key))
+    except LakeError as error:
+        raise LoadError(str(error)) from None
+    except json.JSONDecodeError as error:
+        raise LoadError(f"lake file {lake.uri(key)} is not valid JSON: {error}") from None
+
+
+def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, tuple[Path, Path]]:
+    """Check every file of the batch against the manifest before anything is loaded.
+
+    Returns, per table, local paths of its rows file and tombstones file. Raises LoadError
+    naming the file when one is missing, has another size, cannot be read as Parquet, or
+    holds other row counts or money totals than the manifest says.
+    """
+    local: dict[str, tuple[Path, Path]] = {}
+    for name, entry in manifest["tables"].items():
+        table = TABLES_BY_NAME[name]
+        paths = []
+        for described, kind in ((entry["files"][0], "rows"), (entry["tombstone_files"][0], "tombstones")):
+            key = described["key"]
+            try:
+                size = lake.size(key)
+                if size != described["bytes"]:
+                    raise LoadError(
+                        f"lake file {lake.uri(key)} has {size} bytes, the manifest says {described['bytes']}"
+                    )
+                path = lake.local_copy(key, scratch)
+                data = pq.read_table(path)
+            except LakeError as error:
+                raise LoadError(str(error)) from None
+            except (OSError, ValueError) as error:  # pyarrow raises ArrowInvalid (a ValueError) on corrupt files
+                raise LoadError(f"lake file {lake.uri(key)} cannot be read as Parquet: {error}") from None
+            if data.num_rows != described["rows"]:
+                raise LoadError(
+                    f"lake file {lake.uri(key)} has {data.num_rows} rows, the manifest says {described['rows']}"
+                )
+            if kind == "rows":
+                for column, expected in entry["money_totals"].items():
+                    found = (pc.sum(data.column(column)).as_py() or Decimal("0")).quantize(Decimal("0.01"))
+                    if found != Decimal(expected):
+                        raise LoadError(
+                            f"lake file {lake.uri(key)} sums {column} to {found}, the manifest says {expected}"
+                        )
+                if data.column_names != table.column_names:
+                    raise LoadError(
+                        f"lake file {lake.uri(key)} has columns {data.column_names}, expected {table.column_names}"
+                    )
+            paths.append(path)
+        local[name] = (paths[0], paths[1])
+    return local

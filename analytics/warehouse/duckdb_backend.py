@@ -1,0 +1,175 @@
+"""The embedded warehouse: one DuckDB file per generation.
+
+DuckDB lets one process open a file read-write, or many processes read-only, never both.
+So a load never touches the file the API is reading: it copies the published file (or
+starts empty on a full refresh), applies the batch to the copy, checkpoints it, and
+renames it into place; publishing is then only a row in the transactional database.
+Readers open the published file read-only and switch when the generation changes; old
+files are removed after a grace period.
+"""
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+
+from analytics.lake import Lake, scratch_directory
+from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
+from analytics.warehouse.schema import (
+    ROLLUP,
+    ROLLUP_COLUMNS,
+    TABLES,
+    TABLES_BY_NAME,
+    rollup_statements,
+    touched_days_sql,
+)
+
+
+def table_ddl(name: str, columns: tuple, key: str | None) -> str:
+    """CREATE TABLE in the SQL DuckDB and PostgreSQL share."""
+    body = ", ".join(f"{column.name} {column.sql}" for column in columns)
+    primary = f", PRIMARY KEY ({key})" if key else ""
+    return f"CREATE TABLE IF NOT EXISTS {name} ({body}{primary})"
+
+
+class DuckDBWarehouse:
+    """Warehouse files under a directory: generation-00000042.duckdb."""
+
+    vendor = "duckdb"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._readers: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_url(cls, url: str) -> "DuckDBWarehouse":
+        """duckdb:///absolute/directory"""
+        return cls(Path("/" + urlsplit(url).path.lstrip("/")))
+
+    @contextmanager
+    def load(self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int) -> Iterator[PendingLoad]:
+        """Build generation `number` in a new file from the previous one plus the batch.
+
+        The file is complete, checkpointed and synced before `commit()` renames it into
+        place; the sync calls it inside the transaction that publishes the generation.
+        """
+        self.directory.mkdir(parents=True, exist_ok=True)
+        final = self.directory / f"generation-{number:08d}.duckdb"
+        building = final.with_suffix(".building")
+        building.unlink(missing_ok=True)
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        with scratch_directory() as scratch:
+            files = batch_files_verify(lake, manifest, Path(scratch))
+            timings["verify"] = round(time.perf_counter() - started, 3)
+            step = time.perf_counter()
+            if previous_location and not manifest["full"]:
+                shutil.copyfile(previous_location, building)
+            timings["copy"] = round(time.perf_counter() - step, 3)
+            try:
+                result = self._apply(building, manifest, files, timings)
+            except duckdb.Error as error:
+                building.unlink(missing_ok=True)
+                raise LoadError(f"DuckDB refused the batch: {error}") from error
+        with open(building, "rb") as handle:
+            os.fsync(handle.fileno())
+        result.location = str(final)
+        try:
+            yield PendingLoad(result=result, commit=lambda: os.replace(building, final))
+        finally:
+            building.unlink(missing_ok=True)
+
+    def _apply(self, path: Path, manifest: dict, files: dict, timings: dict) -> LoadResult:
+        step = time.perf_counter()
+        connection = duckdb.connect(str(path))
+        try:
+            connection.execute("BEGIN TRANSACTION")
+            for table in TABLES:
+                connection.execute(table_ddl(table.name, table.columns, table.key))
+            connection.execute(table_ddl(ROLLUP, ROLLUP_COLUMNS, None))
+            if manifest["full"]:
+                for table in TABLES:
+                    connection.execute(f"DELETE FROM {table.name}")
+            for name in manifest["tables"]:
+                table = TABLES_BY_NAME[name]
+                rows_path, tombstones_path = files[name]
+                columns = ", ".join(table.column_names)
+                # Latest updated_at wins among duplicates of a key inside the batch.
+                connection.execute(
+                    f"CREATE OR REPLACE TEMP TABLE stage AS SELECT {columns} FROM read_parquet(?)"
+                    f" QUALIFY row_number() OVER (PARTITION BY {table.key} ORDER BY updated_at DESC) = 1",
+                    [str(rows_path)],
+                )
+                connection.execute(
+                    f"CREATE OR REPLACE TEMP TABLE gone AS SELECT {table.key} FROM read_parquet(?)",
+                    [str(tombstones_path)],
+                )
+                if name == "fact_sales":
+                    connection.execute(touched_days_sql("stage", "gone"))
+                connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM stage)")
+                connection.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM stage")
+                connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM gone)")
+            timings["merge"] = round(time.perf_counter() - step, 3)
+            step = time.perf_counter()
+            for statement in rollup_statements(manifest):
+                connection.execute(statement)
+            timings["rollups"] = round(time.perf_counter() - step, 3)
+            rows, totals = warehouse_counts(connection)
+            connection.execute("COMMIT")
+            connection.execute("CHECKPOINT")
+        finally:
+            connection.close()
+        return LoadResult(location="", rows=rows, totals=totals, timings=timings)
+
+    def owns(self, location: str) -> bool:
+        """Whether a generation's location is a file of this warehouse."""
+        return Path(location).parent == self.directory
+
+    def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
+        """Query a published generation through a read-only connection kept per file."""
+        with self._lock:
+            connection = self._readers.get(location)
+            if connection is None:
+                connection = duckdb.connect(location, read_only=True)
+                for stale in list(self._readers):
+                    self._readers.pop(stale).close()
+                self._readers[location] = connection
+            cursor = connection.cursor()
+        try:
+            return cursor.execute(sql, params or []).fetchall()
+        finally:
+            cursor.close()
+
+    def files_prune(self, keep: set[str], older_than_seconds: float) -> list[Path]:
+        """Remove generation files not in `keep` whose age passed the grace period."""
+        removed = []
+        cutoff = time.time() - older_than_seconds
+        for path in self.directory.glob("generation-*"):
+            if str(path) not in keep and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        return removed
+
+
+def warehouse_counts(connection: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], dict[str, dict[str, str]]]:
+    """Rows and money totals of every warehouse table, as text so Decimals stay exact."""
+    rows, totals = {}, {}
+    for table in TABLES:
+        sums = ", ".join(f"CAST(COALESCE(SUM({column}), 0) AS VARCHAR)" for column in table.money)
+        select = f"SELECT COUNT(*){', ' + sums if sums else ''} FROM {table.name}"
+        result = connection.execute(select).fetchone()
+        rows[table.name] = int(result[0])
+        totals[table.name] = {column: _cents(value) for column, value in zip(table.money, result[1:], strict=True)}
+    return rows, totals
+
+
+def _cents(value: str) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01")))

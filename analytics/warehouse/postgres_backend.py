@@ -1,0 +1,146 @@
+"""A PostgreSQL warehouse: the stand-in for Redshift in tests, and a warehouse of its own.
+
+One transaction per load: stage each table with `COPY … FROM STDIN` (PostgreSQL has no
+COPY from S3), keep the newest row per key, merge with DELETE … USING + INSERT (the form
+Redshift shares), apply tombstones, rebuild the rollups, reconcile, and record the
+generation. No TRUNCATE: on Redshift it commits the open transaction.
+"""
+
+import io
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from analytics.lake import Lake, scratch_directory
+from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
+from analytics.warehouse.duckdb_backend import table_ddl
+from analytics.warehouse.schema import (
+    ROLLUP,
+    ROLLUP_COLUMNS,
+    TABLES,
+    TABLES_BY_NAME,
+    rollup_statements,
+    touched_days_sql,
+)
+
+GENERATION_TABLE_DDL = "CREATE TABLE IF NOT EXISTS folio_generation (number BIGINT PRIMARY KEY, batch VARCHAR(40), published_at TIMESTAMPTZ)"
+LOAD_LOCK = 7_463_001  # pg_advisory_xact_lock key: one load at a time per warehouse
+
+
+class PostgresWarehouse:
+    """Warehouse tables in the database WAREHOUSE_URL names."""
+
+    vendor = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        self.url = url.replace("postgres://", "postgresql://", 1)
+
+    @contextmanager
+    def load(self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int) -> Iterator[PendingLoad]:
+        """Apply the batch in one open transaction; it commits only through `commit()`,
+        which the sync calls inside the transaction that publishes the generation."""
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        with scratch_directory() as scratch:
+            files = batch_files_verify(lake, manifest, Path(scratch))
+            timings["verify"] = round(time.perf_counter() - started, 3)
+            with psycopg.connect(self.url, autocommit=False) as connection:
+                try:
+                    rows, totals = self._apply(connection, manifest, files, number, timings)
+                    result = LoadResult(location=self.location(number), rows=rows, totals=totals, timings=timings)
+                    yield PendingLoad(result=result, commit=connection.commit)
+                except psycopg.Error as error:
+                    connection.rollback()
+                    raise LoadError(f"PostgreSQL refused the batch: {error}") from error
+                except BaseException:
+                    connection.rollback()
+                    raise
+
+    def _apply(self, connection: psycopg.Connection, manifest: dict, files: dict, number: int, timings: dict) -> tuple:
+        step = time.perf_counter()
+        cursor = connection.cursor()
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
+        for table in TABLES:
+            cursor.execute(table_ddl(table.name, table.columns, table.key))
+        cursor.execute(table_ddl(ROLLUP, ROLLUP_COLUMNS, None))
+        cursor.execute(GENERATION_TABLE_DDL)
+        if manifest["full"]:
+            for table in TABLES:
+                cursor.execute(f"DELETE FROM {table.name}")
+        for name in manifest["tables"]:
+            table = TABLES_BY_NAME[name]
+            rows_path, tombstones_path = files[name]
+            columns = ", ".join(table.column_names)
+            cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name}) ON COMMIT DROP")
+            _copy_parquet(cursor, f"stage_{name}", table.column_names, rows_path)
+            cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT) ON COMMIT DROP")
+            _copy_parquet(cursor, f"gone_{name}", [table.key], tombstones_path)
+            if name == "fact_sales":
+                cursor.execute(touched_days_sql(f"stage_{name}", f"gone_{name}"))
+            cursor.execute(f"DELETE FROM {name} USING stage_{name} s WHERE {name}.{table.key} = s.{table.key}")
+            cursor.execute(
+                f"INSERT INTO {name} ({columns}) SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER"
+                f" (PARTITION BY {table.key} ORDER BY updated_at DESC) AS newest FROM stage_{name}) AS ranked"
+                " WHERE newest = 1"
+            )
+            cursor.execute(f"DELETE FROM {name} USING gone_{name} g WHERE {name}.{table.key} = g.{table.key}")
+        timings["merge"] = round(time.perf_counter() - step, 3)
+        step = time.perf_counter()
+        for statement in rollup_statements(manifest):
+            cursor.execute(statement)
+        timings["rollups"] = round(time.perf_counter() - step, 3)
+        rows, totals = {}, {}
+        for table in TABLES:
+            sums = "".join(f", COALESCE(SUM({column}), 0)" for column in table.money)
+            cursor.execute(f"SELECT COUNT(*){sums} FROM {table.name}")
+            result = cursor.fetchone()
+            rows[table.name] = int(result[0])
+            totals[table.name] = {
+                column: str(Decimal(value).quantize(Decimal("0.01")))
+                for column, value in zip(table.money, result[1:], strict=True)
+            }
+        # A generation number can come back if publishing failed after an earlier commit here.
+        cursor.execute("DELETE FROM folio_generation WHERE number >= %s", [number])
+        cursor.execute(
+            "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, now())",
+            [number, manifest["batch"]],
+        )
+        return rows, totals
+
+    def location(self, number: int) -> str:
+        """The warehouse URL without its password, tagged with the generation."""
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        user = f"{parts.username}@" if parts.username else ""
+        port = f":{parts.port}" if parts.port else ""
+        return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, f"generation={number}", ""))
+
+    def owns(self, location: str) -> bool:
+        """Whether a generation's location is this database."""
+        return location.split("?", 1)[0] == self.location(0).split("?", 1)[0]
+
+    def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
+        """Run a read-only query (a new connection each time; pooling comes with the API)."""
+        with psycopg.connect(self.url) as connection:
+            connection.read_only = True
+            return connection.execute(sql, params or []).fetchall()
+
+
+def _copy_parquet(cursor: psycopg.Cursor, table: str, columns: list[str], path: Path) -> None:
+    """Stream a Parquet file into a table as CSV through COPY … FROM STDIN, a row group at a time."""
+    parquet = pq.ParquetFile(path)
+    column_list = ", ".join(columns)
+    with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN WITH (FORMAT csv)") as copy:
+        for group in range(parquet.num_row_groups):
+            buffer = io.BytesIO()
+            data = parquet.read_row_group(group, columns=columns)
+            if data.num_rows:
+                pa_csv.write_csv(data, buffer, pa_csv.WriteOptions(include_header=False))
+                copy.write(buffer.getbuffer())

@@ -1,0 +1,242 @@
+"""Amazon Redshift: `COPY … FORMAT AS PARQUET` from the S3 lake through a manifest, then
+MERGE, in one transaction that commits only when the generation is published.
+
+Redshift facts that shape this code (AWS documentation):
+- Parquet COPY has no MAXERROR, so the batch is checked before (sizes) and after staging
+  (row counts and money totals against the export manifest).
+- A Parquet manifest entry needs `meta.content_length`; `"mandatory": true` makes a
+  missing file fail the COPY instead of loading less.
+- MERGE needs a table as its source with one row per key: the newest row per key is
+  kept in a second temp table first.
+- TRUNCATE commits the open transaction, so a full refresh deletes instead.
+"""
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import redshift_connector
+from django.conf import settings
+
+from analytics.lake import Lake, LakeError
+from analytics.warehouse.base import LoadError, LoadResult, PendingLoad
+from analytics.warehouse.schema import (
+    ROLLUP,
+    ROLLUP_COLUMNS,
+    TABLES,
+    TABLES_BY_NAME,
+    TOUCHED_DAYS,
+    Table,
+    rollup_statements,
+    touched_days_sql,
+)
+
+GENERATION_TABLE_DDL = "CREATE TABLE IF NOT EXISTS folio_generation (number BIGINT PRIMARY KEY, batch VARCHAR(40), published_at TIMESTAMPTZ)"
+
+
+def create_table_sql(name: str, columns: tuple, key: str | None, physical: str) -> str:
+    """CREATE TABLE with Redshift's physical design (`physical` is empty on the stand-in)."""
+    body = ", ".join(f"{column.name} {column.sql}" for column in columns)
+    primary = f", PRIMARY KEY ({key})" if key else ""
+    return f"CREATE TABLE IF NOT EXISTS {name} ({body}{primary}){physical}"
+
+
+def physical_design(table: Table) -> str:
+    """DISTKEY on the join key of big tables, DISTSTYLE ALL on small dimensions, SORTKEY by date."""
+    clause = f" DISTSTYLE KEY DISTKEY ({table.dist_key})" if table.dist_key else " DISTSTYLE ALL"
+    if table.sort_key:
+        clause += f" SORTKEY ({table.sort_key})"
+    return clause
+
+
+def copy_sql(target: str, manifest_uri: str, iam_role: str) -> str:
+    """The COPY Redshift runs for one table's files (values are quoted literals: COPY takes no parameters)."""
+    return f"COPY {target} FROM {_literal(manifest_uri)} IAM_ROLE {_literal(iam_role)} FORMAT AS PARQUET MANIFEST"
+
+
+def merge_sql(table: Table, source: str) -> str:
+    """MERGE the newest staged rows into the table (text shared by Redshift and PostgreSQL 15)."""
+    others = [name for name in table.column_names if name != table.key]
+    updates = ", ".join(f"{name} = {source}.{name}" for name in others)
+    columns = ", ".join(table.column_names)
+    values = ", ".join(f"{source}.{name}" for name in table.column_names)
+    return (
+        f"MERGE INTO {table.name} USING {source} ON {table.name}.{table.key} = {source}.{table.key}"
+        f" WHEN MATCHED THEN UPDATE SET {updates}"
+        f" WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({values})"
+    )
+
+
+def newest_sql(table: Table, stage: str, newest: str) -> str:
+    """Keep the newest staged row per key (latest updated_at wins)."""
+    columns = ", ".join(table.column_names)
+    return (
+        f"CREATE TEMP TABLE {newest} AS SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER"
+        f" (PARTITION BY {table.key} ORDER BY updated_at DESC) AS newest FROM {stage}) AS ranked WHERE newest = 1"
+    )
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+class RedshiftWarehouse:
+    """Warehouse tables in an Amazon Redshift database (redshift-connector)."""
+
+    vendor = "redshift"
+
+    def __init__(self, url: str, iam_role: str | None = None) -> None:
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        self.connect_args = {
+            "host": parts.hostname,
+            "port": parts.port or 5439,
+            "database": parts.path.lstrip("/") or "dev",
+            "user": unquote(parts.username or ""),
+            "password": unquote(parts.password or "") or settings.WAREHOUSE_PASSWORD,
+            "ssl": query.get("sslmode", ["require"])[0] != "disable",
+        }
+        self.iam_role = iam_role if iam_role is not None else settings.REDSHIFT_IAM_ROLE
+
+    def connect(self) -> redshift_connector.Connection:
+        """A new connection with autocommit off."""
+        connection = redshift_connector.connect(**self.connect_args)
+        connection.autocommit = False
+        return connection
+
+    @contextmanager
+    def load(self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int) -> Iterator[PendingLoad]:
+        """Stage every table with COPY, reconcile with the manifest, merge, rebuild rollups."""
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        copy_manifests = self._copy_manifests_write(lake, manifest)
+        timings["verify"] = round(time.perf_counter() - started, 3)
+        connection = self.connect()
+        try:
+            cursor = connection.cursor()
+            rows, totals = self._apply(cursor, lake, manifest, copy_manifests, number, timings)
+            result = LoadResult(location=self.location(number), rows=rows, totals=totals, timings=timings)
+            yield PendingLoad(result=result, commit=connection.commit)
+        except redshift_connector.Error as error:
+            connection.rollback()
+            raise LoadError(f"Redshift refused the batch: {error}") from error
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            connection.close()
+
+    def _copy_manifests_write(self, lake: Lake, manifest: dict) -> dict[str, tuple[str, str]]:
+        """One COPY manifest per file list, with every file checked to exist at its size."""
+        manifests = {}
+        for name, entry in manifest["tables"].items():
+            uris = []
+            for kind in ("files", "tombstone_files"):
+                entries = []
+                for described in entry[kind]:
+                    try:
+                        size = lake.size(described["key"])
+                    except LakeError as error:
+                        raise LoadError(str(error)) from None
+                    if size != described["bytes"]:
+                        raise LoadError(
+                            f"lake file {lake.uri(described['key'])} has {size} bytes, the manifest says {described['bytes']}"
+                        )
+                    entries.append(
+                        {"url": lake.uri(described["key"]), "mandatory": True, "meta": {"content_length": size}}
+                    )
+                key = f"batches/{manifest['batch']}/{name}/{kind}.copy-manifest"
+                lake.put_bytes(key, json.dumps({"entries": entries}).encode())
+                uris.append(lake.uri(key))
+            manifests[name] = (uris[0], uris[1])
+        return manifests
+
+    def _stage(self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: list[dict]) -> None:
+        """Fill a staging table from the lake: COPY … FROM S3 on Redshift."""
+        cursor.execute(copy_sql(target, manifest_uri, self.iam_role))
+
+    def _physical(self, table: Table) -> str:
+        return physical_design(table)
+
+    def _apply(self, cursor: object, lake: Lake, manifest: dict, copies: dict, number: int, timings: dict) -> tuple:
+        step = time.perf_counter()
+        for table in TABLES:
+            cursor.execute(create_table_sql(table.name, table.columns, table.key, self._physical(table)))
+        cursor.execute(create_table_sql(ROLLUP, ROLLUP_COLUMNS, None, self._physical(TABLES_BY_NAME["fact_sales"])))
+        cursor.execute(GENERATION_TABLE_DDL)
+        if manifest["full"]:
+            for table in TABLES:
+                cursor.execute(f"DELETE FROM {table.name}")
+        for name, entry in manifest["tables"].items():
+            table = TABLES_BY_NAME[name]
+            rows_manifest, tombstones_manifest = copies[name]
+            cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name})")
+            self._stage(cursor, lake, f"stage_{name}", rows_manifest, entry["files"])
+            self._reconcile(cursor, lake, table, f"stage_{name}", entry)
+            cursor.execute(newest_sql(table, f"stage_{name}", f"newest_{name}"))
+            cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT)")
+            self._stage(cursor, lake, f"gone_{name}", tombstones_manifest, entry["tombstone_files"])
+            if name == "fact_sales":
+                cursor.execute(touched_days_sql(f"newest_{name}", f"gone_{name}"))
+            cursor.execute(merge_sql(table, f"newest_{name}"))
+            cursor.execute(f"DELETE FROM {name} USING gone_{name} WHERE {name}.{table.key} = gone_{name}.{table.key}")
+            for temp in (f"stage_{name}", f"newest_{name}", f"gone_{name}"):
+                cursor.execute(f"DROP TABLE {temp}")
+        timings["merge"] = round(time.perf_counter() - step, 3)
+        step = time.perf_counter()
+        for statement in rollup_statements(manifest):
+            cursor.execute(statement)
+        if "fact_sales" in manifest["tables"]:
+            cursor.execute(f"DROP TABLE {TOUCHED_DAYS}")
+        timings["rollups"] = round(time.perf_counter() - step, 3)
+        rows, totals = {}, {}
+        for table in TABLES:
+            sums = "".join(f", COALESCE(SUM({column}), 0)" for column in table.money)
+            cursor.execute(f"SELECT COUNT(*){sums} FROM {table.name}")
+            result = cursor.fetchone()
+            rows[table.name] = int(result[0])
+            totals[table.name] = {
+                column: str(Decimal(value).quantize(Decimal("0.01")))
+                for column, value in zip(table.money, result[1:], strict=True)
+            }
+        cursor.execute("DELETE FROM folio_generation WHERE number >= %s", (number,))
+        cursor.execute(
+            "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, %s)",
+            (number, manifest["batch"], datetime.now(tz=UTC)),
+        )
+        return rows, totals
+
+    def _reconcile(self, cursor: object, lake: Lake, table: Table, stage: str, entry: dict) -> None:
+        """Staged rows and money totals must equal the export manifest, or nothing loads."""
+        sums = "".join(f", COALESCE(SUM({column}), 0)" for column in table.money)
+        cursor.execute(f"SELECT COUNT(*){sums} FROM {stage}")
+        found = cursor.fetchone()
+        files = ", ".join(lake.uri(described["key"]) for described in entry["files"])
+        if int(found[0]) != entry["rows"]:
+            raise LoadError(f"{files}: staged {found[0]} rows, the manifest says {entry['rows']}")
+        for column, value in zip(table.money, found[1:], strict=True):
+            if Decimal(value).quantize(Decimal("0.01")) != Decimal(entry["money_totals"][column]):
+                raise LoadError(f"{files}: {column} sums to {value}, the manifest says {entry['money_totals'][column]}")
+
+    def location(self, number: int) -> str:
+        """Where generation `number` lives (no password)."""
+        args = self.connect_args
+        return f"redshift://{args['user']}@{args['host']}:{args['port']}/{args['database']}?generation={number}"
+
+    def owns(self, location: str) -> bool:
+        """Whether a generation's location is this database."""
+        return location.split("?", 1)[0] == self.location(0).split("?", 1)[0]
+
+    def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
+        """Run a read-only query (a new connection each time; pooling comes with the API)."""
+        connection = redshift_connector.connect(**self.connect_args)
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql, tuple(params or ()))
+            return [tuple(row) for row in cursor.fetchall()]
+        finally:
+            connection.close()
