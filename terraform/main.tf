@@ -1,0 +1,36 @@
+provider "aws" {
+  region = var.region
+
+  # Every taggable resource gets project/environment without per-resource tags.
+  default_tags {
+    tags = merge(var.tags, {
+      Project     = var.project
+      Environment = var.environment
+      ManagedBy   = "terraform"
+    })
+  }
+}
+
+# Looked up only to validate placement: Redshift Serverless needs three AZs, and
+# every data store must sit in the VPC that owns the security groups below.
+data "aws_subnet" "private" {
+  for_each = toset(var.private_subnet_ids)
+  id       = each.value
+}
+
+locals {
+  name = "${var.project}-${var.environment}"
+
+  lake_objects_arn = "${aws_s3_bucket.lake.arn}/${var.lake_prefix}/*"
+  # ListBucket is scoped with s3:prefix so neither role can enumerate other data.
+  lake_list_prefixes = [var.lake_prefix, "${var.lake_prefix}/*"]
+
+  # One ingress rule per (data store, app source). Keys come from variables only,
+  # so for_each is known at plan time even before the SG IDs exist.
+  app_ingress_sources = merge(
+    { for id in var.app_security_group_ids : "sg-${id}" => { security_group_id = id, cidr_ipv4 = tostring(null) } },
+    { for cidr in var.app_cidr_blocks : "cidr-${cidr}" => { security_group_id = tostring(null), cidr_ipv4 = cidr } },
+  )
+
+  private_subnet_azs = distinct([for s in data.aws_subnet.private : s.availability_zone])
+}
