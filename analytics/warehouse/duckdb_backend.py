@@ -144,7 +144,8 @@ class DuckDBWarehouse:
                 self._readers[location] = connection
             cursor = connection.cursor()
         try:
-            return cursor.execute(sql, params or []).fetchall()
+            # Queries are written with %s placeholders for all three backends; DuckDB binds `?`.
+            return cursor.execute(sql.replace("%s", "?"), params or []).fetchall()
         finally:
             cursor.close()
 

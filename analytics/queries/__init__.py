@@ -1,0 +1,1 @@
+"""One module per analytics question: parameters, SQL with bound parameters, `run`."""

@@ -1,0 +1,45 @@
+"""The values the filters accept and the dates the data spans, per generation.
+
+Reads the small dimensions and min/max of the rollups; the API validates `region`,
+`genre`, `department`, `fund` and `exercice` against this answer.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from analytics.queries.base import Source
+
+SALES_BOUNDS_SQL = "SELECT MIN(sale_date), MAX(sale_date) FROM agg_sales_daily"
+LEDGER_BOUNDS_SQL = "SELECT MIN(entry_date), MAX(entry_date) FROM fact_ledger"
+REGIONS_SQL = "SELECT code, name FROM dim_region ORDER BY name, code"
+GENRES_SQL = "SELECT slug, name FROM dim_genre ORDER BY name, slug"
+DEPARTMENTS_SQL = "SELECT code, name FROM dim_department ORDER BY name, code"
+FUNDS_SQL = "SELECT code, name FROM dim_fund ORDER BY name, code"
+EXERCICES_SQL = "SELECT DISTINCT exercice FROM fact_statement_line ORDER BY exercice"
+
+
+@dataclass(frozen=True)
+class FilterOptionsParams:
+    """No parameters: the answer depends on the generation alone."""
+
+
+def run(source: Source, params: FilterOptionsParams) -> dict:
+    """Filter values (code and name) and date bounds (first and last day with data)."""
+    sales_first, sales_last = source.rows(SALES_BOUNDS_SQL)[0]
+    ledger_first, ledger_last = source.rows(LEDGER_BOUNDS_SQL)[0]
+    return {
+        "sales_first_date": _day(sales_first),
+        "sales_last_date": _day(sales_last),
+        "ledger_first_date": _day(ledger_first),
+        "ledger_last_date": _day(ledger_last),
+        "regions": [{"code": code, "name": name} for code, name in source.rows(REGIONS_SQL)],
+        "genres": [{"slug": slug, "name": name} for slug, name in source.rows(GENRES_SQL)],
+        "departments": [{"code": code, "name": name} for code, name in source.rows(DEPARTMENTS_SQL)],
+        "funds": [{"code": code, "name": name} for code, name in source.rows(FUNDS_SQL)],
+        "exercices": [exercice for (exercice,) in source.rows(EXERCICES_SQL)],
+    }
+
+
+def _day(value: object) -> date | None:
+    # Redshift's driver and psycopg give dates; DuckDB too, but a datetime would slip through.
+    return value.date() if hasattr(value, "date") and callable(value.date) else value

@@ -1,0 +1,29 @@
+"""The filters every book-sales question shares, as SQL over the daily rollup."""
+
+from dataclasses import dataclass
+
+from analytics.queries.base import Period, placeholders
+
+
+@dataclass(frozen=True)
+class SalesFilters:
+    """A date range and optional regions (codes) and genres (slugs)."""
+
+    period: Period
+    regions: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()
+
+    def where(self, alias: str = "a", period: Period | None = None) -> tuple[str, list[object]]:
+        """The WHERE clause over agg_sales_daily (aliased) and its bound values."""
+        period = period or self.period
+        sql = f" WHERE {alias}.sale_date >= %s AND {alias}.sale_date < %s"
+        values: list[object] = [period.start, period.end]
+        if self.regions:
+            sql += f" AND {alias}.region_id IN (SELECT region_id FROM dim_region WHERE code IN ({placeholders(self.regions)}))"
+            values += list(self.regions)
+        if self.genres:
+            sql += (
+                f" AND {alias}.genre_id IN (SELECT genre_id FROM dim_genre WHERE slug IN ({placeholders(self.genres)}))"
+            )
+            values += list(self.genres)
+        return sql, values
