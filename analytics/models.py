@@ -5,6 +5,7 @@ failed (with the error; nothing was published). The API reads the newest publish
 generation; its number is part of every cache key.
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -40,3 +41,54 @@ class Generation(models.Model):
 
     def __str__(self) -> str:
         return f"Generation {self.number or '-'} ({self.status}, attempt {self.pk})"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 digest is stored; the token itself is shown
+    once, when it is created. A token stops working when it expires or is revoked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, as its owner named it.")
+    prefix = models.CharField(max_length=16, help_text="The token's first characters, to recognise it in a list.")
+    digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the whole token, hex.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="api_token_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class JobStatus(models.TextChoices):
+    """Where a background job got to."""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class Job(models.Model):
+    """A long task started from the API (test-data generation, imports): its parameters,
+    status, result counts and error, so the caller can poll a status URL."""
+
+    kind = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    parameters = models.JSONField(default=dict)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"

@@ -8,6 +8,8 @@ from botocore.exceptions import EndpointConnectionError
 from celery import shared_task
 from django.db import OperationalError
 
+from analytics.api.warm import dashboard_warm
+from analytics.services.jobs import generate_test_data_run
 from analytics.sync import SyncBusy, warehouse_sync
 
 logger = logging.getLogger(__name__)
@@ -26,4 +28,11 @@ def sync_warehouse(full: bool = False) -> int | None:
         logger.info("sync skipped: %s", busy)
         return None
     logger.info("published generation %s in %.2f s", generation.number, generation.timings.get("total", 0))
+    dashboard_warm()
     return generation.number
+
+
+@shared_task(acks_late=True)
+def generate_test_data(job_id: int) -> None:
+    """Run a generate-test-data job (its record holds the parameters and the outcome)."""
+    generate_test_data_run(job_id=job_id)

@@ -1,12 +1,16 @@
-"""Folio's URL map: the admin, the health check and the dashboard placeholder."""
+"""Folio's URL map: the admin, the API, the health check and the dashboard."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from analytics import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("analytics.api.urls")),
     path("healthz", views.health, name="health"),
     path("", views.home, name="home"),
 ]
+
+handler404 = "analytics.views.not_found"
+handler500 = "analytics.views.server_error"

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "books",
     "finance",
     "analytics",
@@ -40,6 +42,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it times the view alone and sees the user the API authenticated.
+    "analytics.api.middleware.ApiRequestLogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -161,8 +165,47 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
+    # The token authenticator comes first: DRF answers 401 with its WWW-Authenticate
+    # header to anonymous callers (with session first it would be 403).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "analytics.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["analytics.api.throttling.PerUserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_RATE", default="1200/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies only; an upload endpoint names its own multipart parser.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "analytics.api.errors.api_exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,  # money leaves as exact decimal strings
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Folio analytics API",
+    "DESCRIPTION": (
+        "Book-sales and public-finance analytics answered from Folio's warehouse. Every answer says "
+        "which warehouse generation it comes from and what time its data is as of. Money is an exact "
+        "decimal string. Authenticate with a session (the dashboard) or a personal token: "
+        "`Authorization: Bearer folio_…`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs describe the API, not its data: readable without logging in
+    # (the dashboard's build generates its TypeScript types from it).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Personal API tokens: lifetime when the owner does not choose one, and the longest allowed.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+# One JSON line per API request (endpoint, status, ms, cache); `manage.py perf_report` reads it.
+API_LOG_PATH = env.path("API_LOG_PATH", default=VAR_DIR / "log" / "api.jsonl")
+# How long a cached answer lives; a new generation makes it unreachable sooner.
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=24 * 3600)
 
 LOGGING = {
     "version": 1,

@@ -57,3 +57,4 @@ LOGGING = {
     "disable_existing_loggers": False,
     "loggers": {"werkzeug": {"level": "WARNING"}},
 }
+API_LOG_PATH = TEST_DATA_DIR / "log" / "api.jsonl"

@@ -1,0 +1,1 @@
+"""Folio's HTTP API: analytics endpoints, accounts and tokens, schema and docs."""

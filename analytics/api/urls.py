@@ -1,0 +1,11 @@
+"""Everything under /api/: analytics answers, session login and tokens, schema and docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("analytics/", include("analytics.api.analytics_urls")),
+    path("", include("analytics.api.account_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

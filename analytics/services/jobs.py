@@ -1,0 +1,66 @@
+"""Background jobs started from the API: record them, run them, report their outcome."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from analytics.models import Job, JobStatus
+from analytics.sync import SyncBusy, sync_after_write
+from books.services.generation import SalesDataSpec, sales_data_generate
+
+GENERATE_SALES_DATA = "generate_sales_data"
+
+
+@transaction.atomic
+def generate_test_data_start(
+    *, user: AbstractBaseUser | None, books: int, sales: int, years: int, seed: int | None = None
+) -> Job:
+    """Record a generation job and queue its task once the record is committed."""
+    from analytics.tasks import generate_test_data
+
+    job = Job.objects.create(
+        kind=GENERATE_SALES_DATA,
+        parameters={"books": books, "sales": sales, "years": years, "seed": seed},
+        created_by=user if user and user.is_authenticated else None,
+    )
+    transaction.on_commit(lambda: generate_test_data.delay(job.pk))
+    return job
+
+
+def generate_test_data_run(*, job_id: int) -> Job:
+    """Run a queued generation job: generate, then sync the warehouse. A job that is no
+    longer queued (a redelivered message) is left as it is, so running twice is safe."""
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=timezone.now()
+    )
+    job = Job.objects.get(pk=job_id)
+    if not claimed:
+        return job
+    parameters = job.parameters
+    try:
+        result = sales_data_generate(
+            spec=SalesDataSpec(
+                books=parameters["books"], sales=parameters["sales"], years=parameters["years"], seed=parameters["seed"]
+            )
+        )
+        job.result = {
+            "seed": result.seed,
+            "books": result.books,
+            "sales": result.sales,
+            "units": result.units,
+            "revenue": str(result.revenue),
+            "seconds": round(result.seconds, 2),
+        }
+        try:
+            job.result["sync"] = sync_after_write()
+        except SyncBusy as busy:
+            job.result["sync"] = f"Not synced now ({busy}); the next scheduled sync picks the data up."
+        job.status = JobStatus.SUCCEEDED
+    except Exception as error:  # recorded for the caller, then re-raised for the worker's log
+        job.status = JobStatus.FAILED
+        job.error = f"{type(error).__name__}: {error}"
+        raise
+    finally:
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "result", "error", "finished_at"])
+    return job
