@@ -1,0 +1,215 @@
+"""Session login and logout for the dashboard, and personal API tokens for scripts."""
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.middleware.csrf import get_token
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analytics.api.serializers import ErrorSerializer
+from analytics.models import ApiToken
+from analytics.selectors import api_token_is_active, api_tokens_of
+from analytics.services.tokens import ApiTokenLifetimeInvalid, api_token_create, api_token_revoke
+
+WRONG_CREDENTIALS = "Wrong username or password."
+NO_SUCH_TOKEN = "No such token."
+
+
+class CsrfSerializer(serializers.Serializer):
+    csrf_token = serializers.CharField(help_text="Send it back as the X-CSRFToken header on unsafe requests.")
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+
+
+class CurrentUserSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    is_staff = serializers.BooleanField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A personal API token as its owner sees it in a list; never the token itself."""
+
+    active = serializers.SerializerMethodField(help_text="Neither revoked nor expired: the token authenticates.")
+
+    class Meta:
+        model = ApiToken
+        fields = ("id", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at", "active")
+        read_only_fields = fields
+
+    def get_active(self, token: ApiToken) -> bool:
+        """Whether the token still authenticates."""
+        return api_token_is_active(token)
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, help_text="What the token is for.")
+    days = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=settings.API_TOKEN_MAX_DAYS,
+        help_text=f"How many days the token lives; {settings.API_TOKEN_DEFAULT_DAYS} when omitted.",
+    )
+
+
+# Declares the 201 answer for the schema only: the view adds "token" to ApiTokenSerializer's
+# output, since the plaintext is never an attribute of the row.
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    """A new token as listed, plus the token itself, which no later answer shows again."""
+
+    token = serializers.CharField(read_only=True, help_text="The token itself. It is shown only in this answer.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = (*ApiTokenSerializer.Meta.fields, "token")
+        read_only_fields = fields
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+NOT_LOGGED_IN = _error("No valid session or token.")
+CSRF_FAILED = _error("CSRF check failed: session callers send the X-CSRFToken header.")
+
+
+def _current_user(request: Request) -> dict:
+    return CurrentUserSerializer(request.user).data
+
+
+@method_decorator(ensure_csrf_cookie, name="dispatch")
+class CsrfView(APIView):
+    """Sets the CSRF cookie a browser needs before it logs in or changes anything."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Get a CSRF token",
+        request=None,
+        responses={200: CsrfSerializer, 401: _error("An Authorization header with a bad token.")},
+    )
+    def get(self, request: Request) -> Response:
+        """The CSRF token, also set as the csrftoken cookie."""
+        return Response(CsrfSerializer({"csrf_token": get_token(request)}).data)
+
+
+class LoginView(APIView):
+    """Starts a session for the dashboard."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Log in with a session",
+        request=LoginSerializer,
+        responses={
+            200: CurrentUserSerializer,
+            400: _error("Wrong username or password, or a field missing."),
+            403: CSRF_FAILED,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        """Log in with username and password; answers who is now logged in."""
+        # DRF checks CSRF only for callers a session already authenticates, which leaves a
+        # login form open to login CSRF (a page logging the visitor into another account).
+        SessionAuthentication().enforce_csrf(request)
+        credentials = LoginSerializer(data=request.data)
+        credentials.is_valid(raise_exception=True)
+        user = authenticate(request, **credentials.validated_data)
+        if user is None:
+            return Response({"detail": WRONG_CREDENTIALS}, status=status.HTTP_400_BAD_REQUEST)
+        login(request, user)
+        return Response(_current_user(request))
+
+
+class LogoutView(APIView):
+    """Ends the caller's session."""
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Log out",
+        request=None,
+        responses={204: None, 401: NOT_LOGGED_IN, 403: CSRF_FAILED},
+    )
+    def post(self, request: Request) -> Response:
+        """End the session; the session cookie no longer authenticates."""
+        logout(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    """Who the caller is."""
+
+    @extend_schema(
+        tags=["auth"], summary="The current user", responses={200: CurrentUserSerializer, 401: NOT_LOGGED_IN}
+    )
+    def get(self, request: Request) -> Response:
+        """The user the session or token authenticates."""
+        return Response(_current_user(request))
+
+
+class ApiTokenListView(APIView):
+    """The caller's personal API tokens."""
+
+    @extend_schema(
+        tags=["tokens"],
+        summary="List my API tokens",
+        responses={200: ApiTokenSerializer(many=True), 401: NOT_LOGGED_IN},
+    )
+    def get(self, request: Request) -> Response:
+        """Every token of the caller, newest first, revoked and expired ones included."""
+        return Response(ApiTokenSerializer(api_tokens_of(request.user), many=True).data)
+
+    @extend_schema(
+        tags=["tokens"],
+        summary="Create an API token",
+        request=ApiTokenCreateSerializer,
+        responses={
+            201: ApiTokenCreatedSerializer,
+            400: _error("A field is missing or out of range; the answer names it."),
+            401: NOT_LOGGED_IN,
+            403: CSRF_FAILED,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        """Create a token; the answer is the only place its plaintext ever appears."""
+        fields = ApiTokenCreateSerializer(data=request.data)
+        fields.is_valid(raise_exception=True)
+        try:
+            token, raw = api_token_create(user=request.user, **fields.validated_data)
+        except ApiTokenLifetimeInvalid as error:
+            raise ValidationError({"days": [str(error)]}) from error
+        return Response({**ApiTokenSerializer(token).data, "token": raw}, status=status.HTTP_201_CREATED)
+
+
+class ApiTokenDetailView(APIView):
+    """One of the caller's tokens."""
+
+    @extend_schema(
+        tags=["tokens"],
+        summary="Revoke an API token",
+        request=None,
+        responses={
+            204: None,
+            401: NOT_LOGGED_IN,
+            403: CSRF_FAILED,
+            404: _error("No token of the caller's has this id."),
+        },
+    )
+    def delete(self, request: Request, token_id: int) -> Response:
+        """Revoke the token: it stops authenticating at once and stays listed as revoked."""
+        try:
+            api_token_revoke(user=request.user, token_id=token_id)
+        except ApiToken.DoesNotExist as error:
+            raise NotFound(NO_SUCH_TOKEN) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,1 @@
+"""Writes to the analytics app's own records: API tokens."""
