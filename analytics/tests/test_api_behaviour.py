@@ -10,7 +10,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,6 +73,19 @@ def client(analyst: User) -> APIClient:
     api = APIClient()
     api.force_login(analyst)
     return api
+
+
+def new_sale(*, quantity: int, unit_price: str) -> Sale:
+    """One more sale of the first book, on 1 June 2025, through the service clerks use."""
+    return sale_create(
+        book=Book.objects.first(),
+        region=Sale.objects.first().region,
+        sold_at=datetime(2025, 6, 1, 12, 0, tzinfo=UTC),
+        quantity=quantity,
+        unit_price=Decimal(unit_price),
+        discount=Decimal("0.00"),
+        channel="online",
+    )
 
 
 def total_revenue() -> Decimal:
@@ -155,15 +168,7 @@ def test_every_answer_says_its_generation_and_as_of_time(client: APIClient, shop
 def test_a_repeat_is_a_hit_and_a_new_generation_is_a_miss_with_new_numbers(client: APIClient, shop: None) -> None:
     first = client.get("/api/analytics/summary")
     second = client.get("/api/analytics/summary")
-    sale = sale_create(
-        book=Book.objects.first(),
-        region=Sale.objects.first().region,
-        sold_at=datetime(2025, 6, 1, 12, 0).astimezone(),
-        quantity=2,
-        unit_price=Decimal("10.00"),
-        discount=Decimal("0.00"),
-        channel="online",
-    )
+    sale = new_sale(quantity=2, unit_price="10.00")
     warehouse_sync()
 
     third = client.get("/api/analytics/summary")
@@ -264,15 +269,7 @@ def test_freshness_reports_the_generation_and_a_failed_last_load(client: APIClie
     def broken(*_: object) -> None:
         raise LoadError("fact_sales: 1 row in the manifest, 0 loaded")
 
-    sale_create(
-        book=Book.objects.first(),
-        region=Sale.objects.first().region,
-        sold_at=datetime(2025, 6, 2, 9, 0).astimezone(),
-        quantity=1,
-        unit_price=Decimal("5.00"),
-        discount=Decimal("0.00"),
-        channel="store",
-    )
+    new_sale(quantity=1, unit_price="5.00")
     with pytest.raises(LoadError):
         warehouse_sync(before_publish=broken)
 
