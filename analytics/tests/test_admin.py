@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from analytics.services.tokens import api_token_authenticate, api_token_create
 from books.models import Sale, Tombstone
 from books.tests.factories import SaleFactory
 from config import pagination
@@ -15,7 +16,7 @@ from config import pagination
 pytestmark = pytest.mark.django_db
 
 MODELS = sorted(
-    (model for model in admin.site._registry if model._meta.app_label in {"books", "finance"}),
+    (model for model in admin.site._registry if model._meta.app_label in {"books", "finance", "analytics"}),
     key=lambda model: model._meta.label,
 )
 
@@ -81,3 +82,19 @@ def test_deleting_a_sold_book_in_the_admin_is_refused_and_nothing_changes(staff_
     assert response.status_code == 200
     assert Sale.objects.count() == 1
     assert Tombstone.objects.count() == 0
+
+
+def test_revoking_tokens_in_the_admin_stops_them_and_keeps_no_plaintext(staff_client: Client) -> None:
+    owner = get_user_model().objects.create_user("owner", password="owner-password")
+    token, raw = api_token_create(user=owner, name="old script")
+
+    response = staff_client.post(
+        reverse("admin:analytics_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+        follow=True,
+    )
+    page = staff_client.get(reverse("admin:analytics_apitoken_change", args=[token.pk])).content.decode()
+
+    assert "Revoked 1 token(s)." in response.content.decode()
+    assert api_token_authenticate(raw=raw) is None
+    assert raw not in page and token.digest not in page
