@@ -1,6 +1,7 @@
 """Query-parameter serializers: every parameter described (for the schema), validated,
 normalized (for the cache key), and refused with a message per field when wrong."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from rest_framework import serializers
@@ -16,7 +17,9 @@ MAX_LIST = 50  # values in one comma-separated filter
 class CodeListField(serializers.CharField):
     """One or more comma-separated values (`region=US,GB`), checked against the known ones."""
 
-    def __init__(self, *, integers: bool = False, **kwargs: object) -> None:
+    def __init__(self, *, noun: str, known: Callable[[dict], list], integers: bool = False, **kwargs: object) -> None:
+        self.noun = noun
+        self.known = known  # the values the current generation holds, from the filter options
         self.integers = integers
         super().__init__(required=False, max_length=2000, **kwargs)
 
@@ -32,17 +35,17 @@ class CodeListField(serializers.CharField):
             wrong = [value for value in values if not value.isdigit() or len(value) > 9]
             if wrong:
                 raise serializers.ValidationError(f"Not a whole number: {', '.join(wrong[:5])}.")
-            return tuple(sorted({int(value) for value in values}))
-        return tuple(sorted(set(values)))
-
-
-def _known(field: str, values: tuple, known: list, noun: str) -> None:
-    unknown = [str(value) for value in values if value not in set(known)]
-    if unknown:
-        sample = ", ".join(str(value) for value in known[:20]) + (" …" if len(known) > 20 else "")
-        raise serializers.ValidationError(
-            {field: [f"Unknown {noun}: {', '.join(unknown[:5])}. Known: {sample or 'none yet'}."]}
-        )
+            parsed = tuple(sorted({int(value) for value in values}))
+        else:
+            parsed = tuple(sorted(set(values)))
+        known = self.known(self.context["options"])
+        unknown = [str(value) for value in parsed if value not in set(known)]
+        if unknown:
+            sample = ", ".join(str(value) for value in known[:20]) + (" …" if len(known) > 20 else "")
+            raise serializers.ValidationError(
+                f"Unknown {self.noun}: {', '.join(unknown[:5])}. Known: {sample or 'none yet'}."
+            )
+        return parsed
 
 
 class StrictQuerySerializer(serializers.Serializer):
@@ -51,24 +54,22 @@ class StrictQuerySerializer(serializers.Serializer):
     allowed_extra = ("format",)
 
     def to_internal_value(self, data: object) -> dict:
-        """Refuse `?start=` and the like: DRF would quietly treat an empty value as absent."""
-        blank = [
-            name
-            for name, field in self.fields.items()
-            if hasattr(data, "get") and data.get(name) == "" and not getattr(field, "allow_blank", False)
-        ]
-        if blank:
-            raise serializers.ValidationError({name: ["Give a value or leave the parameter out."] for name in blank})
-        return super().to_internal_value(data)
-
-    def validate(self, attrs: dict) -> dict:
-        """Reject unknown parameter names."""
-        unknown = sorted(set(self.initial_data) - set(self.fields) - set(self.allowed_extra))
-        if unknown:
-            raise serializers.ValidationError(
-                {name: [f"Unknown parameter. Known: {', '.join(sorted(self.fields))}."] for name in unknown}
-            )
-        return attrs
+        """Every problem at once, one message per field: unknown parameter names, blank
+        values (DRF would quietly take `?start=` as absent), then each field's own check."""
+        errors: dict[str, list[str]] = {
+            name: [f"Unknown parameter. Known: {', '.join(sorted(self.fields))}."]
+            for name in sorted(set(data) - set(self.fields) - set(self.allowed_extra))
+        }
+        for name, field in self.fields.items():
+            if data.get(name) == "" and not getattr(field, "allow_blank", False):
+                errors[name] = ["Give a value or leave the parameter out."]
+        try:
+            value = super().to_internal_value({name: data[name] for name in data if name not in errors})
+        except serializers.ValidationError as invalid:
+            errors.update(invalid.detail)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 class PeriodQuerySerializer(StrictQuerySerializer):
@@ -108,15 +109,20 @@ class PeriodQuerySerializer(StrictQuerySerializer):
 class SalesQuerySerializer(PeriodQuerySerializer):
     """The book-sales filters."""
 
-    region = CodeListField(help_text="Region code(s), comma-separated, e.g. `US,GB` (see `initialise`).")
-    genre = CodeListField(help_text="Genre slug(s), comma-separated, e.g. `romance` (see `initialise`).")
+    region = CodeListField(
+        noun="region",
+        known=lambda options: [region["code"] for region in options["regions"]],
+        help_text="Region code(s), comma-separated, e.g. `US,GB` (see `initialise`).",
+    )
+    genre = CodeListField(
+        noun="genre",
+        known=lambda options: [genre["slug"] for genre in options["genres"]],
+        help_text="Genre slug(s), comma-separated, e.g. `romance` (see `initialise`).",
+    )
 
     def validate(self, attrs: dict) -> dict:
-        """Check region and genre against the warehouse's dimensions."""
+        """The filters the queries take."""
         attrs = super().validate(attrs)
-        options = self.context["options"]
-        _known("region", attrs.get("region", ()), [region["code"] for region in options["regions"]], "region")
-        _known("genre", attrs.get("genre", ()), [genre["slug"] for genre in options["genres"]], "genre")
         attrs["filters"] = SalesFilters(attrs["period"], attrs.get("region", ()), attrs.get("genre", ()))
         return attrs
 
@@ -157,15 +163,22 @@ class LedgerQuerySerializer(PeriodQuerySerializer):
     """The city-ledger filters."""
 
     bounds = ("ledger_first_date", "ledger_last_date")
-    department = CodeListField(integers=True, help_text="Department code(s), comma-separated (see `initialise`).")
-    fund = CodeListField(integers=True, help_text="Fund code(s), comma-separated (see `initialise`).")
+    department = CodeListField(
+        noun="department",
+        known=lambda options: [row["code"] for row in options["departments"]],
+        integers=True,
+        help_text="Department code(s), comma-separated (see `initialise`).",
+    )
+    fund = CodeListField(
+        noun="fund",
+        known=lambda options: [row["code"] for row in options["funds"]],
+        integers=True,
+        help_text="Fund code(s), comma-separated (see `initialise`).",
+    )
 
     def validate(self, attrs: dict) -> dict:
-        """Check departments and funds against the warehouse's dimensions."""
+        """The filters the queries take."""
         attrs = super().validate(attrs)
-        options = self.context["options"]
-        _known("department", attrs.get("department", ()), [row["code"] for row in options["departments"]], "department")
-        _known("fund", attrs.get("fund", ()), [row["code"] for row in options["funds"]], "fund")
         attrs["filters"] = LedgerFilters(attrs["period"], attrs.get("department", ()), attrs.get("fund", ()))
         return attrs
 
@@ -181,13 +194,12 @@ class LedgerSeriesQuerySerializer(GranularityMixin, LedgerQuerySerializer):
 class StatementQuerySerializer(StrictQuerySerializer):
     """Which exercices of the compte de résultat."""
 
-    exercice = CodeListField(integers=True, help_text="Fiscal year(s), comma-separated. Default: every exercice.")
-
-    def validate(self, attrs: dict) -> dict:
-        """Check the exercices against those loaded."""
-        attrs = super().validate(attrs)
-        _known("exercice", attrs.get("exercice", ()), self.context["options"]["exercices"], "exercice")
-        return attrs
+    exercice = CodeListField(
+        noun="exercice",
+        known=lambda options: options["exercices"],
+        integers=True,
+        help_text="Fiscal year(s), comma-separated. Default: every exercice.",
+    )
 
 
 class NoQuerySerializer(StrictQuerySerializer):

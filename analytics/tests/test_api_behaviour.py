@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from analytics import runner
+from analytics.api.throttling import PerUserThrottle
 from analytics.api.warm import dashboard_warm
 from analytics.models import Job, JobStatus
 from analytics.selectors import current_generation
@@ -138,6 +139,20 @@ def test_bad_parameters_get_400_naming_the_field(
     assert response["Content-Type"] == "application/json"
     assert response.json()["errors"][field][0].startswith(message)
     assert response.json()["detail"].startswith(f"Invalid {field}: ")
+
+
+def test_every_bad_parameter_is_reported_at_once(client: APIClient, shop: None) -> None:
+    response = client.get("/api/analytics/top-books?start=2025-13-01&region=XX&limit=500&colour=red&genre=")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "colour": ["Unknown parameter. Known: end, genre, limit, offset, order, region, search, start."],
+        "genre": ["Give a value or leave the parameter out."],
+        "limit": ["Ensure this value is less than or equal to 100."],
+        "region": [response.json()["errors"]["region"][0]],
+        "start": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."],
+    }
+    assert response.json()["errors"]["region"][0].startswith("Unknown region: XX. Known: ")
 
 
 def test_unknown_department_and_exercice_are_refused(client: APIClient, shop: None) -> None:
@@ -396,3 +411,34 @@ def test_with_redis_stopped_mid_run_answers_stay_correct_and_uncached(
     assert Decimal(third.json()["result"]["revenue"]) == total_revenue()
     assert seconds < 2.0
     assert any("analytics cache unavailable" in record.getMessage() for record in caplog.records)
+
+
+def test_each_user_is_throttled_on_their_own(shop: None, analyst: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PerUserThrottle, "THROTTLE_RATES", {"user": "3/min"})
+    other = User.objects.create_user("other", password="other-password")
+    busy, calm = APIClient(), APIClient()
+    busy.force_login(analyst)
+    calm.force_login(other)
+
+    statuses = [busy.get("/api/analytics/summary").status_code for _ in range(4)]
+    refused = busy.get("/api/analytics/summary")
+    answered = calm.get("/api/analytics/summary")
+
+    assert statuses == [200, 200, 200, 429]
+    assert refused.json()["detail"].startswith("Request was throttled. Expected available in ")
+    assert int(refused["Retry-After"]) > 0
+    assert answered.status_code == 200
+
+
+def test_the_schema_and_the_interactive_docs_are_served(client: APIClient) -> None:
+    schema = APIClient().get("/api/schema/?format=json")
+    docs = APIClient().get("/api/docs/")
+
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert {"/api/analytics/summary", "/api/analytics/finance/top-roi", "/api/tokens/"} <= set(paths)
+    parameters = {parameter["name"] for parameter in paths["/api/analytics/top-books"]["get"]["parameters"]}
+    assert {"start", "end", "region", "genre", "limit", "offset", "order", "search", "format"} <= parameters
+    assert set(paths["/api/analytics/summary"]["get"]["responses"]) == {"200", "400", "401", "429", "503"}
+    assert docs.status_code == 200
+    assert "swagger-ui" in docs.content.decode()
