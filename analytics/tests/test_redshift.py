@@ -5,6 +5,7 @@ against the PostgreSQL stand-in through the wire shim; what only Redshift can ex
 import json
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,8 +13,11 @@ import boto3
 import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import override_settings
 from moto.server import ThreadedMotoServer
+from rest_framework.test import APIClient
 
 from analytics.lake import Lake
 from analytics.selectors import current_generation
@@ -22,9 +26,11 @@ from analytics.tests.conftest import _postgres_warehouse_empty
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.redshift_backend import RedshiftWarehouse, copy_sql, merge_sql, physical_design
 from analytics.warehouse.schema import TABLES_BY_NAME, Table
-from books.models import Sale
+from books.models import Book, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_delete, sale_update
+from finance.models import LedgerEntry, StatementLine
+from finance.services.generation import FinanceDataSpec, finance_data_generate
 
 IAM_ROLE = "arn:aws:iam::123456789012:role/folio-staging-redshift-copy"
 
@@ -165,3 +171,33 @@ def test_staged_rows_that_disagree_with_the_manifest_publish_nothing(
         warehouse_sync()
 
     assert current_generation() is None
+
+
+@pytest.mark.django_db
+def test_the_analytics_questions_run_through_the_redshift_driver(
+    redshift: StandInRedshift, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
+    finance_data_generate(spec=FinanceDataSpec(entries=80, years=1, seed=9, end_date=date(2025, 12, 31)))
+    warehouse_sync()
+    cache.clear()
+    monkeypatch.setattr("analytics.runner.current_warehouse", lambda: redshift)
+    client = APIClient()
+    client.force_login(User.objects.create_user("analyst"))
+    amounts = list(Sale.objects.order_by("pk").values_list("amount", flat=True))
+    best = max(
+        Book.objects.all(),
+        key=lambda book: (sum(Sale.objects.filter(book=book).values_list("amount", flat=True), Decimal(0)), -book.pk),
+    )
+
+    summary = client.get("/api/analytics/summary").json()["result"]
+    quarters = client.get("/api/analytics/timeseries?granularity=quarter").json()["results"]
+    top = client.get("/api/analytics/top-books?limit=1&offset=0").json()["results"]
+    funds = client.get("/api/analytics/finance/fund-table").json()["results"]
+    profit = client.get("/api/analytics/statement/profit").json()["results"]
+
+    assert (Decimal(summary["revenue"]), summary["orders"]) == (sum(amounts, Decimal("0.00")), len(amounts))
+    assert sum(Decimal(row["revenue"]) for row in quarters) == sum(amounts, Decimal("0.00"))
+    assert [row["book_id"] for row in top] == [best.pk]
+    assert len(funds) == len({entry.fund_id for entry in LedgerEntry.objects.all()})
+    assert [row["exercice"] for row in profit] == sorted(set(StatementLine.objects.values_list("exercice", flat=True)))
