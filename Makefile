@@ -28,7 +28,7 @@ demo: install
 	$(PY) manage.py generate_sales_data --if-empty --seed 7 --books 500 --sales 20000
 	$(PY) manage.py generate_finance_data --if-empty --seed 7
 	@echo ""
-	@echo "Folio is starting at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Folio is starting at http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
 	@echo "Sign in as demo / folio-demo. A Celery worker syncs the warehouse every 45 s (log: var/celery.log)."
 	@echo "Stop with Ctrl-C."
 	@echo ""
