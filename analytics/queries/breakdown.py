@@ -1,6 +1,6 @@
 """Sales by one dimension (region or genre) for a period, with share and trend.
 
-Grain: agg_sales_daily; one scan covers the period and the one before it (for the trend).
+Grain: agg_sales_mix_daily (day × region × genre); one scan covers the period and the one before it (for the trend).
 """
 
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ SQL = (
     " SUM(CASE WHEN a.sale_date >= %s THEN a.units ELSE 0 END),"
     " SUM(CASE WHEN a.sale_date >= %s THEN a.orders ELSE 0 END),"
     " SUM(CASE WHEN a.sale_date < %s THEN a.revenue ELSE 0 END)"
-    " FROM agg_sales_daily a JOIN {table} d ON d.{key} = a.{key}{where}"
+    " FROM agg_sales_mix_daily a JOIN {table} d ON d.{key} = a.{key}{where}"
     " GROUP BY d.{code}, d.name"
 )
 

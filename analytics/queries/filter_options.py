@@ -9,7 +9,7 @@ from datetime import date
 
 from analytics.queries.base import Source
 
-SALES_BOUNDS_SQL = "SELECT MIN(sale_date), MAX(sale_date) FROM agg_sales_daily"
+SALES_BOUNDS_SQL = "SELECT MIN(sale_date), MAX(sale_date) FROM agg_sales_mix_daily"
 LEDGER_BOUNDS_SQL = "SELECT MIN(entry_date), MAX(entry_date) FROM fact_ledger"
 REGIONS_SQL = "SELECT code, name FROM dim_region ORDER BY name, code"
 GENRES_SQL = "SELECT slug, name FROM dim_genre ORDER BY name, slug"

@@ -14,7 +14,8 @@ class SalesFilters:
     genres: tuple[str, ...] = ()
 
     def where(self, alias: str = "a", period: Period | None = None) -> tuple[str, list[object]]:
-        """The WHERE clause over agg_sales_daily (aliased) and its bound values."""
+        """The WHERE clause over a daily sales rollup (aliased) and its bound values; both
+        rollups have sale_date, region_id and genre_id."""
         period = period or self.period
         sql = f" WHERE {alias}.sale_date >= %s AND {alias}.sale_date < %s"
         values: list[object] = [period.start, period.end]

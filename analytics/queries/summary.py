@@ -1,6 +1,6 @@
 """Sales KPIs for a period and the period of equal length before it.
 
-Grain: agg_sales_daily (day × book × region), one scan covering both periods.
+Grain: agg_sales_mix_daily (day × region × genre), one scan covering both periods.
 """
 
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from analytics.queries.sales_filters import SalesFilters
 SQL = (
     "SELECT CASE WHEN a.sale_date >= %s THEN 1 ELSE 0 END AS current_period,"
     " SUM(a.revenue), SUM(a.units), SUM(a.orders)"
-    " FROM agg_sales_daily a{where} GROUP BY 1"
+    " FROM agg_sales_mix_daily a{where} GROUP BY 1"
 )
 
 

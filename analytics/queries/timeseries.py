@@ -1,6 +1,6 @@
 """Revenue, units and orders per day, week, month, quarter or year.
 
-Grain: agg_sales_daily. Buckets are dates (the bucket's first day), so a month keeps its
+Grain: agg_sales_mix_daily (day × region × genre). Buckets are dates (the bucket's first day), so a month keeps its
 year; buckets without sales are filled with zeros so that a chart has no holes.
 """
 
@@ -11,7 +11,7 @@ from analytics.queries.sales_filters import SalesFilters
 
 SQL = (
     f"SELECT {BUCKET_SQL.format(column='a.sale_date')} AS bucket, SUM(a.revenue), SUM(a.units), SUM(a.orders)"
-    " FROM agg_sales_daily a{where} GROUP BY 1 ORDER BY 1"
+    " FROM agg_sales_mix_daily a{where} GROUP BY 1 ORDER BY 1"
 )
 
 

@@ -24,7 +24,13 @@ from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
-from analytics.warehouse.redshift_backend import RedshiftWarehouse, copy_sql, merge_sql, physical_design
+from analytics.warehouse.redshift_backend import (
+    ROLLUP_MIX_DESIGN,
+    RedshiftWarehouse,
+    copy_sql,
+    merge_sql,
+    physical_design,
+)
 from analytics.warehouse.schema import TABLES_BY_NAME, Table
 from books.models import Book, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
@@ -201,3 +207,7 @@ def test_the_analytics_questions_run_through_the_redshift_driver(
     assert [row["book_id"] for row in top] == [best.pk]
     assert len(funds) == len({entry.fund_id for entry in LedgerEntry.objects.all()})
     assert [row["exercice"] for row in profit] == sorted(set(StatementLine.objects.values_list("exercice", flat=True)))
+
+
+def test_the_small_rollup_is_copied_to_every_node_and_sorted_by_day() -> None:
+    assert physical_design(ROLLUP_MIX_DESIGN) == " DISTSTYLE ALL SORTKEY (sale_date)"

@@ -53,13 +53,21 @@ def warehouse_sales() -> list[tuple]:
 
 
 def assert_warehouse_equals_source() -> None:
-    """Facts, dimensions and the daily rollup equal the transactional records exactly."""
+    """Facts, dimensions and both daily rollups equal the transactional records exactly."""
     assert warehouse_sales() == source_sales()
     revenue_by_region: dict[int, Decimal] = {}
     for region_id, amount in Sale.objects.values_list("region_id", "amount"):
         revenue_by_region[region_id] = revenue_by_region.get(region_id, Decimal("0.00")) + amount
     rollup = warehouse_rows("SELECT region_id, SUM(revenue) FROM agg_sales_daily GROUP BY region_id ORDER BY region_id")
     assert {region: Decimal(total) for region, total in rollup} == revenue_by_region
+    by_region_and_genre: dict[tuple, tuple[Decimal, int]] = {}
+    for region_id, genre_id, amount in Sale.objects.values_list("region_id", "book__genre_id", "amount"):
+        revenue, orders = by_region_and_genre.get((region_id, genre_id), (Decimal("0.00"), 0))
+        by_region_and_genre[(region_id, genre_id)] = (revenue + amount, orders + 1)
+    mix = warehouse_rows(
+        "SELECT region_id, genre_id, SUM(revenue), SUM(orders) FROM agg_sales_mix_daily GROUP BY region_id, genre_id"
+    )
+    assert {(region, genre): (Decimal(total), int(orders)) for region, genre, total, orders in mix} == by_region_and_genre
     ledger = warehouse_rows("SELECT entry_id, amount, kind FROM fact_ledger ORDER BY entry_id")
     assert [tuple(row) for row in ledger] == list(
         LedgerEntry.objects.order_by("pk").values_list("pk", "amount", "kind")

@@ -40,10 +40,10 @@ def fact_sales() -> list[tuple]:
     return [tuple(row) for row in rows]
 
 
-def daily_revenue() -> dict:
+def daily_revenue(rollup: str = "agg_sales_daily") -> dict:
     rows = current_warehouse().fetch(
         current_generation().location,
-        "SELECT sale_date, SUM(revenue), SUM(units) FROM agg_sales_daily GROUP BY sale_date",
+        f"SELECT sale_date, SUM(revenue), SUM(units) FROM {rollup} GROUP BY sale_date",
     )
     return {day: (revenue, units) for day, revenue, units in rows}
 
@@ -83,7 +83,7 @@ def apply(operation: tuple, books: list, regions: list) -> None:
     elif kind == "sync":
         warehouse_sync()
         assert fact_sales() == source()
-        assert daily_revenue() == source_daily_revenue()
+        assert daily_revenue() == daily_revenue("agg_sales_mix_daily") == source_daily_revenue()
 
 
 @pytest.mark.parametrize("backend", ["duckdb", "postgresql"])

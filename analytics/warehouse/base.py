@@ -97,7 +97,7 @@ def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, t
                 )
             if kind == "rows":
                 for column, expected in entry["money_totals"].items():
-                    found = (pc.sum(data.column(column)).as_py() or Decimal("0")).quantize(Decimal("0.01"))
+                    found = (pc.sum(data.column(column)).as_py() or Decimal(0)).quantize(Decimal("0.01"))
                     if found != Decimal(expected):
                         raise LoadError(
                             f"lake file {lake.uri(key)} sums {column} to {found}, the manifest says {expected}"

@@ -23,8 +23,7 @@ import duckdb
 from analytics.lake import Lake, scratch_directory
 from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
 from analytics.warehouse.schema import (
-    ROLLUP,
-    ROLLUP_COLUMNS,
+    ROLLUPS,
     TABLES,
     TABLES_BY_NAME,
     rollup_statements,
@@ -94,7 +93,8 @@ class DuckDBWarehouse:
             connection.execute("BEGIN TRANSACTION")
             for table in TABLES:
                 connection.execute(table_ddl(table.name, table.columns, table.key))
-            connection.execute(table_ddl(ROLLUP, ROLLUP_COLUMNS, None))
+            for name, columns in ROLLUPS:
+                connection.execute(table_ddl(name, columns, None))
             if manifest["full"]:
                 for table in TABLES:
                     connection.execute(f"DELETE FROM {table.name}")

@@ -24,8 +24,7 @@ from analytics.lake import Lake, scratch_directory
 from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
 from analytics.warehouse.duckdb_backend import table_ddl
 from analytics.warehouse.schema import (
-    ROLLUP,
-    ROLLUP_COLUMNS,
+    ROLLUPS,
     TABLES,
     TABLES_BY_NAME,
     rollup_statements,
@@ -74,7 +73,8 @@ class PostgresWarehouse:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
         for table in TABLES:
             cursor.execute(table_ddl(table.name, table.columns, table.key))
-        cursor.execute(table_ddl(ROLLUP, ROLLUP_COLUMNS, None))
+        for name, columns in ROLLUPS:
+            cursor.execute(table_ddl(name, columns, None))
         cursor.execute(GENERATION_TABLE_DDL)
         if manifest["full"]:
             for table in TABLES:

@@ -27,6 +27,8 @@ from analytics.warehouse.base import LoadError, LoadResult, PendingLoad
 from analytics.warehouse.schema import (
     ROLLUP,
     ROLLUP_COLUMNS,
+    ROLLUP_MIX,
+    ROLLUP_MIX_COLUMNS,
     TABLES,
     TABLES_BY_NAME,
     TOUCHED_DAYS,
@@ -43,6 +45,10 @@ def create_table_sql(name: str, columns: tuple, key: str | None, physical: str) 
     body = ", ".join(f"{column.name} {column.sql}" for column in columns)
     primary = f", PRIMARY KEY ({key})" if key else ""
     return f"CREATE TABLE IF NOT EXISTS {name} ({body}{primary}){physical}"
+
+
+# The small rollup's physical design: a copy on every node, sorted by day.
+ROLLUP_MIX_DESIGN = Table(ROLLUP_MIX, source="", key="", columns=ROLLUP_MIX_COLUMNS, sort_key="sale_date")
 
 
 def physical_design(table: Table) -> str:
@@ -167,6 +173,7 @@ class RedshiftWarehouse:
         for table in TABLES:
             cursor.execute(create_table_sql(table.name, table.columns, table.key, self._physical(table)))
         cursor.execute(create_table_sql(ROLLUP, ROLLUP_COLUMNS, None, self._physical(TABLES_BY_NAME["fact_sales"])))
+        cursor.execute(create_table_sql(ROLLUP_MIX, ROLLUP_MIX_COLUMNS, None, self._physical(ROLLUP_MIX_DESIGN)))
         cursor.execute(GENERATION_TABLE_DDL)
         if manifest["full"]:
             for table in TABLES:
