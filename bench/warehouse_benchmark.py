@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def manage(env: dict[str, str], *arguments: str) -> tuple[float, str]:
     """Run manage.py; return wall seconds and output."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *arguments], check=False, cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise SystemExit(f"manage.py {' '.join(arguments)} failed:\n{done.stdout}\n{done.stderr}")
     return time.perf_counter() - started, done.stdout

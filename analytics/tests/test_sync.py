@@ -81,7 +81,7 @@ def assert_warehouse_equals_source() -> None:
         book_id: credited.get(book_id) for book_id in Book.objects.values_list("pk", flat=True)
     }
     books = warehouse_rows("SELECT COUNT(*), SUM(list_price) FROM dim_book")[0]
-    assert (books[0], books[1] or Decimal("0")) == (
+    assert (books[0], books[1] or Decimal(0)) == (
         Book.objects.count(),
         sum(Book.objects.values_list("list_price", flat=True)),
     )

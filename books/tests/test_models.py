@@ -48,10 +48,10 @@ def test_a_consistent_sale_is_stored_exactly(shelf: dict) -> None:
 @pytest.mark.parametrize(
     ("fields", "constraints"),
     [
-        ({"quantity": 0, "discount": Decimal("0"), "amount": Decimal("0")}, {"sale_quantity_positive"}),
+        ({"quantity": 0, "discount": Decimal(0), "amount": Decimal(0)}, {"sale_quantity_positive"}),
         # A negative price makes the amount negative too; either rule may be reported first.
         (
-            {"unit_price": Decimal("-1.00"), "discount": Decimal("0"), "amount": Decimal("-3.00")},
+            {"unit_price": Decimal("-1.00"), "discount": Decimal(0), "amount": Decimal("-3.00")},
             {"sale_unit_price_not_negative", "sale_discount_within_gross"},
         ),
         ({"discount": Decimal("-1.00"), "amount": Decimal("60.97")}, {"sale_discount_not_negative"}),

@@ -29,7 +29,7 @@ def test_a_sale_takes_the_list_price_and_its_amount_is_exact() -> None:
     [
         ({"quantity": 0}, "quantity", "Quantity must be a positive whole number, got 0."),
         ({"quantity": -2}, "quantity", "Quantity must be a positive whole number, got -2."),
-        ({"quantity": 1, "unit_price": Decimal("-1")}, "unit_price", "Unit price cannot be negative, got -1.00."),
+        ({"quantity": 1, "unit_price": Decimal(-1)}, "unit_price", "Unit price cannot be negative, got -1.00."),
         ({"quantity": 1, "discount": Decimal("-0.50")}, "discount", "Discount cannot be negative, got -0.50."),
         ({"quantity": 2, "discount": Decimal("40.00")}, "discount", "Discount 40.00 exceeds the gross amount 39.98."),
     ],
@@ -106,7 +106,7 @@ def test_book_create_credits_authors_in_order_and_reuses_known_ones() -> None:
 
 def test_book_create_refuses_a_bad_isbn_by_name() -> None:
     with pytest.raises(ValidationError) as refused:
-        book_create(isbn13="9780439023482", title="X", authors=["A"], genre=GenreFactory(), list_price=Decimal("1"))
+        book_create(isbn13="9780439023482", title="X", authors=["A"], genre=GenreFactory(), list_price=Decimal(1))
 
     assert refused.value.messages == ["ISBN-13 must be 13 digits with a correct check digit."]
     assert Book.objects.count() == 0
