@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from analytics.models import ApiToken, Generation, Job
+from analytics.services.tokens import api_token_forget
 from config.pagination import CappedCountPaginator
 
 
@@ -47,7 +48,10 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         """Revoke tokens (those already revoked keep their first revocation time)."""
+        digests = list(queryset.filter(revoked_at__isnull=True).values_list("digest", flat=True))
         revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        for digest in digests:
+            api_token_forget(digest)
         self.message_user(request, f"Revoked {revoked} token(s).")
 
 

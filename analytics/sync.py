@@ -20,6 +20,7 @@ from django.utils import timezone
 from analytics.export import export_batch_write, export_high_watermark
 from analytics.lake import lake_from_url
 from analytics.models import Generation, GenerationStatus
+from analytics.runner import generation_announce
 from analytics.selectors import current_generation
 from analytics.warehouse.backends import current_warehouse
 from analytics.warehouse.schema import TABLES_BY_NAME
@@ -147,6 +148,8 @@ def warehouse_sync(
             attempt.save(using=using)
             raise
         _old_files_prune(warehouse, attempt, using)
+        if using == "default":
+            generation_announce(attempt)  # the API answers from it from now on (see runner)
         return attempt
 
 

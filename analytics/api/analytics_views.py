@@ -64,9 +64,19 @@ class AnswerView(APIView):
     def answer_for(cls, query_params: object, scope: str) -> tuple[runner.Answer, dict, dict[str, float]]:
         """Validate parameters and answer them: (answer, normalized parameters, timings).
         The cache-warming task calls this too, so it warms exactly the keys requests use."""
-        generation = current_generation()
+        generation = runner.served_generation()
         if generation is None:
             raise runner.NoGeneration("The warehouse has no published generation yet; the first sync publishes one.")
+        query = sorted(
+            (name, value)
+            for name in query_params
+            if name != "format"
+            for value in (query_params.getlist(name) if hasattr(query_params, "getlist") else [query_params[name]])
+        )
+        remembered = runner.request_answer_get(endpoint=cls.endpoint, query=query, scope=scope, generation=generation)
+        if remembered is not None:
+            found, normalized = remembered
+            return found, normalized, found.timings
         options = runner.answer(
             endpoint="filter-options",
             params={},
@@ -74,14 +84,22 @@ class AnswerView(APIView):
             compute=lambda source: filter_options.run(source, filter_options.FilterOptionsParams()),
             generation=generation,
         )
-        query = cls.query_serializer(data=query_params, context={"options": options.value})
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
+        validated = cls.query_serializer(data=query_params, context={"options": options.value})
+        validated.is_valid(raise_exception=True)
+        data = validated.validated_data
         normalized = {name: value for name, value in data.items() if name not in {"period", "filters"}}
         if "period" in data:
             normalized.update(start=data["period"].start, end=data["period"].end)
         found = runner.answer(
             endpoint=cls.endpoint, params=normalized, scope=scope, compute=cls().compute(data), generation=generation
+        )
+        runner.request_answer_set(
+            endpoint=cls.endpoint,
+            query=query,
+            scope=scope,
+            generation=generation,
+            normalized=normalized,
+            value=found.value,
         )
         timings = {**{f"options-{name}": ms for name, ms in options.timings.items()}, **found.timings}
         return found, normalized, timings
@@ -369,34 +387,37 @@ class FreshnessView(APIView):
         responses={200: s.FreshnessSerializer, 401: ERRORS[401]},
     )
     def get(self, request: Request) -> Response:
-        """The current generation and the last loads, newest first."""
-        generation = current_generation()
-        loads = recent_generations(10)
-        last = loads[0] if loads else None
-        return Response(
+        """The current generation and the last loads, newest first (at most two seconds old)."""
+        return Response(runner.recent("freshness", runner.SERVED_SECONDS, freshness_body))
+
+
+def freshness_body() -> dict:
+    """What the freshness endpoint says, read from the generations table."""
+    generation = current_generation()
+    loads = recent_generations(10)
+    last = loads[0] if loads else None
+    return {
+        "generation": generation.number if generation else None,
+        "as_of": runner.generation_as_of(generation) if generation else None,
+        "published_at": generation.finished_at if generation else None,
+        "backend": generation.backend if generation else None,
+        "last_load_status": last.status if last else None,
+        "last_load_error": (last.error or None) if last else None,
+        "loads": [
             {
-                "generation": generation.number if generation else None,
-                "as_of": runner.generation_as_of(generation) if generation else None,
-                "published_at": generation.finished_at if generation else None,
-                "backend": generation.backend if generation else None,
-                "last_load_status": last.status if last else None,
-                "last_load_error": (last.error or None) if last else None,
-                "loads": [
-                    {
-                        "attempt": load.pk,
-                        "generation": load.number,
-                        "status": load.status,
-                        "full_refresh": load.full_refresh,
-                        "started_at": load.started_at,
-                        "finished_at": load.finished_at,
-                        "rows": load.rows,
-                        "timings": load.timings,
-                        "error": load.error,
-                    }
-                    for load in loads
-                ],
+                "attempt": load.pk,
+                "generation": load.number,
+                "status": load.status,
+                "full_refresh": load.full_refresh,
+                "started_at": load.started_at,
+                "finished_at": load.finished_at,
+                "rows": load.rows,
+                "timings": load.timings,
+                "error": load.error,
             }
-        )
+            for load in loads
+        ],
+    }
 
 
 def job_body(job: object) -> dict:

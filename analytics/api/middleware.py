@@ -43,10 +43,13 @@ class ApiRequestLogMiddleware:
         """Append one line to the log; a failure is logged, never raised into the response."""
         path = Path(settings.API_LOG_PATH)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             # One write() on an O_APPEND descriptor: lines from several worker processes never
             # interleave, and reopening per line follows the file after logrotate moves it.
-            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            except FileNotFoundError:  # the first line: create the folder (not on every request)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 os.write(descriptor, line.encode("utf-8"))
             finally:

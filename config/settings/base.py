@@ -101,7 +101,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "folio"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "folio",
+            # Django's default of 300 entries culls a third of them whenever a dashboard's
+            # presets and drill-downs pass it (a Locust run measured a 79 % hit rate).
+            "OPTIONS": {"MAX_ENTRIES": env.int("LOCAL_CACHE_ENTRIES", default=20_000)},
+        }
+    }
 
 # The pipeline's parts (see DESIGN.md): lake, warehouse, task queue.
 LAKE_URL = env.str("LAKE_URL", default=(VAR_DIR / "lake").as_uri())
