@@ -9,7 +9,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from analytics.api.warm import dashboard_warm
-from analytics.services.jobs import generate_test_data_run
+from analytics.services.jobs import generate_test_data_run, sync_run
 from analytics.sync import SyncBusy, warehouse_sync
 
 logger = logging.getLogger(__name__)
@@ -36,3 +36,9 @@ def sync_warehouse(full: bool = False) -> int | None:
 def generate_test_data(job_id: int) -> None:
     """Run a generate-test-data job (its record holds the parameters and the outcome)."""
     generate_test_data_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def sync_job(job_id: int) -> None:
+    """Run a sync started from the API (its record holds the outcome)."""
+    sync_run(job_id=job_id)

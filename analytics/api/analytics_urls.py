@@ -12,6 +12,7 @@ urlpatterns = [
     path("sales-by-genre", views.SalesByGenreView.as_view(), name="analytics-sales-by-genre"),
     path("generate-test-data", views.GenerateTestDataView.as_view(), name="analytics-generate-test-data"),
     path("jobs/<int:job_id>", views.JobView.as_view(), name="analytics-job"),
+    path("sync", views.SyncView.as_view(), name="analytics-sync"),
     path("freshness", views.FreshnessView.as_view(), name="analytics-freshness"),
     path("finance/initialise", views.InitialiseView.as_view(), name="analytics-finance-initialise"),
     path("finance/top-roi", views.TopRoiView.as_view(), name="analytics-finance-top-roi"),

@@ -30,7 +30,7 @@ from analytics.queries import (
 )
 from analytics.queries.base import Source
 from analytics.selectors import current_generation, job_get, recent_generations
-from analytics.services.jobs import generate_test_data_start
+from analytics.services.jobs import generate_test_data_start, sync_start
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="A parameter is wrong; `errors` has a message per field."),
@@ -457,6 +457,31 @@ class GenerateTestDataView(APIView):
         body = p.GenerateTestDataSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         job = generate_test_data_start(user=request.user, **body.validated_data)
+        payload = job_body(job)
+        return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["status_url"]})
+
+
+class SyncView(APIView):
+    """Staff only: start a warehouse sync now instead of waiting for the schedule."""
+
+    permission_classes = [IsAdminUser]
+    renderer_classes = [ExactJSONRenderer]
+
+    @extend_schema(
+        summary="Start a warehouse sync (staff only)",
+        request=p.SyncRequestSerializer,
+        responses={
+            202: s.JobSerializer,
+            400: ERRORS[400],
+            401: ERRORS[401],
+            403: OpenApiResponse(s.ErrorSerializer, description="Only staff may start a sync."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        """Queue sync_warehouse as a Celery task; answer 202 with the job's status URL."""
+        body = p.SyncRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = sync_start(user=request.user, full=body.validated_data["full"])
         payload = job_body(job)
         return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["status_url"]})
 

@@ -213,3 +213,9 @@ class GenerateTestDataSerializer(serializers.Serializer):
     sales = serializers.IntegerField(default=10_000, min_value=0, max_value=10_000_000)
     seed = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     years = serializers.IntegerField(default=3, min_value=1, max_value=20)
+
+
+class SyncRequestSerializer(serializers.Serializer):
+    """What `sync` does: an incremental sync, or a full rebuild."""
+
+    full = serializers.BooleanField(default=False, help_text="Rebuild the warehouse from scratch.")

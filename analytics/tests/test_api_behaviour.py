@@ -26,7 +26,7 @@ from analytics.api.throttling import PerUserThrottle
 from analytics.api.warm import dashboard_warm
 from analytics.models import Job, JobStatus
 from analytics.selectors import current_generation
-from analytics.services.jobs import generate_test_data_run
+from analytics.services.jobs import generate_test_data_run, sync_run
 from analytics.services.tokens import api_token_create
 from analytics.sync import warehouse_sync
 from analytics.warehouse.base import LoadError
@@ -442,3 +442,23 @@ def test_the_schema_and_the_interactive_docs_are_served(client: APIClient) -> No
     assert set(paths["/api/analytics/summary"]["get"]["responses"]) == {"200", "400", "401", "429", "503"}
     assert docs.status_code == 200
     assert "swagger-ui" in docs.content.decode()
+
+
+def test_staff_start_a_sync_and_read_its_outcome(client: APIClient, shop: None) -> None:
+    staff = User.objects.create_user("boss", password="boss-password", is_staff=True)
+    boss = APIClient()
+    boss.force_login(staff)
+    sale = new_sale(quantity=3, unit_price="7.00")
+
+    refused = client.post("/api/analytics/sync", {}, format="json")
+    accepted = boss.post("/api/analytics/sync", {"full": False}, format="json")
+    sync_run(job_id=accepted.json()["id"])
+    status = boss.get(accepted["Location"]).json()
+    summary = client.get("/api/analytics/summary").json()
+
+    assert refused.status_code == 403
+    assert (accepted.status_code, accepted.json()["kind"], accepted.json()["status"]) == (202, "sync_warehouse", "queued")
+    assert (status["status"], status["result"]["generation"]) == ("succeeded", 2)
+    assert status["result"]["rows"]["fact_sales"] >= 1
+    assert (summary["generation"], Decimal(summary["result"]["revenue"])) == (2, total_revenue())
+    assert sale.amount == Decimal("21.00")
