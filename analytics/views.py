@@ -1,15 +1,29 @@
-"""Pages served before the dashboard lands: the home placeholder, a health check, error pages."""
+"""The pages Django itself serves: the dashboard's index, a health check, error pages."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """The page at `/` until the React dashboard replaces it."""
-    return render(request, "analytics/home.html")
+@ensure_csrf_cookie
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Every page of the React dashboard: its index.html (the app routes in the browser).
+    The CSRF cookie comes with it, for the login form. Without a build, a page says how
+    to make one."""
+    index = Path(settings.FRONTEND_DIST) / "index.html"
+    try:
+        page = index.read_bytes()
+    except FileNotFoundError:
+        return render(request, "analytics/home.html", status=503)
+    response = HttpResponse(page, content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-cache"  # the assets it names are content-hashed; it is not
+    return response
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -1,7 +1,7 @@
 """Folio's URL map: the admin, the API, the health check and the dashboard."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from analytics import views
 
@@ -9,7 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("analytics.api.urls")),
     path("healthz", views.health, name="health"),
-    path("", views.home, name="home"),
+    # Everything else is a page of the dashboard, routed in the browser.
+    re_path(r"^(?!api/|admin/|static/|healthz$).*$", views.dashboard, name="dashboard"),
 ]
 
 handler404 = "analytics.views.not_found"
