@@ -1,0 +1,89 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { useNavigate, useSearchParams } from "react-router";
+import { ApiError } from "../api/ApiError";
+import { useLogin } from "../api/useLogin";
+import { safeNext } from "../lib/safeNext";
+
+const fieldClass =
+  "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600";
+
+/** The sign-in form; afterwards the reader returns to ?next= (a local path) or the overview. */
+export function LoginPage() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const login = useLogin();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+
+  useEffect(() => {
+    document.title = "Sign in · Folio";
+    document.body.dataset.ready = "true";
+    return () => {
+      document.body.dataset.ready = "false";
+    };
+  }, []);
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    login.mutate(
+      { username, password },
+      { onSuccess: () => navigate(safeNext(params.get("next")), { replace: true }) },
+    );
+  };
+
+  const error = login.error instanceof ApiError ? login.error.detail : login.error ? "Sign-in failed." : null;
+  return (
+    <main className="flex min-h-screen items-center justify-center bg-slate-100 px-4">
+      <form onSubmit={onSubmit} className="w-full max-w-sm space-y-4 rounded-xl bg-white p-6 shadow-md" noValidate>
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight text-slate-900">Folio</h1>
+          <p className="text-sm text-slate-600">Sign in to the analytics dashboard.</p>
+        </div>
+        <div>
+          <label htmlFor="login-username" className="block text-sm font-medium text-slate-700">
+            Username
+          </label>
+          <input
+            id="login-username"
+            data-testid="login-username"
+            name="username"
+            autoComplete="username"
+            required
+            className={fieldClass}
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+          />
+        </div>
+        <div>
+          <label htmlFor="login-password" className="block text-sm font-medium text-slate-700">
+            Password
+          </label>
+          <input
+            id="login-password"
+            data-testid="login-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            className={fieldClass}
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        </div>
+        {error ? (
+          <p role="alert" data-testid="login-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            {error}
+          </p>
+        ) : null}
+        <button
+          type="submit"
+          data-testid="login-submit"
+          disabled={login.isPending}
+          className="w-full rounded-md bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 disabled:opacity-60"
+        >
+          {login.isPending ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </main>
+  );
+}
