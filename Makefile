@@ -1,7 +1,8 @@
 # Folio's two Quick start commands (see README.md):
-#   make demo   install everything into .venv, prepare the demo data, serve it
-#   make test   install everything into .venv, run the whole test suite
-# Everything installs into the project's own virtual environment (.venv).
+#   make demo   install everything (.venv, npm packages), build the dashboard, prepare the demo data, serve it
+#   make test   install everything, build the dashboard, run the whole test suite (browser tests included)
+# Python packages install into the project's own virtual environment (.venv), npm packages
+# into frontend/node_modules.
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,9 +11,28 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install
+.PHONY: demo test install frontend
 
 install: $(INSTALLED)
+
+# The dashboard: npm packages from the lock file, TypeScript types from the API's own
+# OpenAPI schema, then `vite build` into frontend/dist (which Django serves).
+NODE_MODULES := frontend/node_modules/.installed
+FRONTEND_BUILD := frontend/dist/index.html
+FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts \
+	frontend/tsconfig.json frontend/tsconfig.app.json frontend/tsconfig.node.json
+API_SOURCES := $(shell find analytics/api -name '*.py' 2>/dev/null)
+
+frontend: $(FRONTEND_BUILD)
+
+$(NODE_MODULES): frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "The dashboard needs Node.js 20.19+ with npm (https://nodejs.org)."; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_MODULES)
+
+$(FRONTEND_BUILD): $(INSTALLED) $(NODE_MODULES) $(FRONTEND_SOURCES) $(API_SOURCES)
+	$(PY) manage.py spectacular --format openapi-json --file frontend/openapi.json
+	cd frontend && npm run build --silent
 
 $(INSTALLED): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -22,7 +42,7 @@ $(INSTALLED): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(INSTALLED)
 
-demo: install
+demo: install frontend
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_user
 	$(PY) manage.py generate_sales_data --if-empty --seed 7 --books 500 --sales 20000
@@ -36,5 +56,5 @@ demo: install
 		worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install frontend
 	$(PY) -m pytest

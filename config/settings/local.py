@@ -9,3 +9,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Serve the dashboard's assets straight from frontend/dist (no collectstatic on a laptop),
+# with DJANGO_DEBUG=false too.
+WHITENOISE_USE_FINDERS = True
