@@ -154,6 +154,8 @@ def test_the_overview_kpis_equal_the_records_and_follow_the_filters(page: Page) 
         str(len(everything)),
     )
     expect(page.get_by_test_id("freshness")).to_have_attribute("data-generation", "1")
+    api = page.request.get("/api/analytics/summary").json()["result"]
+    assert (kpi(page, "revenue"), kpi(page, "aov")) == (api["revenue"], api["average_order_value"])
 
     page.get_by_test_id("filter-preset").select_option("30d")
     ready(page)
@@ -267,6 +269,7 @@ def test_every_page_draws_at_1440_and_at_375_pixels_without_sideways_scrolling(p
     page.goto(f"{path}?preset=all")
     ready(page)
     page.screenshot(path=str(ARTIFACTS / f"{name}-1440.png"), full_page=True)
+    expect(page.get_by_test_id("freshness")).to_contain_text("Data as of")
 
     page.set_viewport_size({"width": 375, "height": 812})
     ready(page)
