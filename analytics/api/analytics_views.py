@@ -436,54 +436,59 @@ def job_body(job: object) -> dict:
     }
 
 
-class GenerateTestDataView(APIView):
-    """Staff only: start generating test sales in the background."""
+class JobStartView(APIView):
+    """Staff only: validate the body, start a background job, answer 202 with its status URL."""
 
     permission_classes = [IsAdminUser]
     renderer_classes = [ExactJSONRenderer]
+    body_serializer: type[serializers.Serializer]
+    start: Callable[..., object]
 
-    @extend_schema(
-        summary="Generate test sales data (staff only)",
-        request=p.GenerateTestDataSerializer,
-        responses={
-            202: s.JobSerializer,
-            400: ERRORS[400],
-            401: ERRORS[401],
-            403: OpenApiResponse(s.ErrorSerializer, description="Only staff may generate data."),
-        },
-    )
     def post(self, request: Request) -> Response:
-        """Queue `generate_sales_data` as a Celery task; answer 202 with the job's status URL."""
-        body = p.GenerateTestDataSerializer(data=request.data)
+        """Queue the job as a Celery task; 202 with the job and its status URL."""
+        body = self.body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        job = generate_test_data_start(user=request.user, **body.validated_data)
+        job = type(self).start(user=request.user, **body.validated_data)
         payload = job_body(job)
         return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["status_url"]})
 
 
-class SyncView(APIView):
+def job_start_documented(view: type[JobStartView], summary_text: str, refused: str) -> type[JobStartView]:
+    """Attach the OpenAPI description of a job-starting view (its own function, as for answers)."""
+
+    def post(self: JobStartView, request: Request) -> Response:
+        return JobStartView.post(self, request)
+
+    post.__doc__ = JobStartView.post.__doc__
+    view.post = extend_schema(
+        summary=summary_text,
+        request=view.body_serializer,
+        responses={
+            202: s.JobSerializer,
+            400: ERRORS[400],
+            401: ERRORS[401],
+            403: OpenApiResponse(s.ErrorSerializer, description=refused),
+        },
+    )(post)
+    return view
+
+
+class GenerateTestDataView(JobStartView):
+    """Staff only: generate test sales in the background (`generate_sales_data`), then sync."""
+
+    body_serializer = p.GenerateTestDataSerializer
+    start = staticmethod(generate_test_data_start)
+
+
+class SyncView(JobStartView):
     """Staff only: start a warehouse sync now instead of waiting for the schedule."""
 
-    permission_classes = [IsAdminUser]
-    renderer_classes = [ExactJSONRenderer]
+    body_serializer = p.SyncRequestSerializer
+    start = staticmethod(sync_start)
 
-    @extend_schema(
-        summary="Start a warehouse sync (staff only)",
-        request=p.SyncRequestSerializer,
-        responses={
-            202: s.JobSerializer,
-            400: ERRORS[400],
-            401: ERRORS[401],
-            403: OpenApiResponse(s.ErrorSerializer, description="Only staff may start a sync."),
-        },
-    )
-    def post(self, request: Request) -> Response:
-        """Queue sync_warehouse as a Celery task; answer 202 with the job's status URL."""
-        body = p.SyncRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        job = sync_start(user=request.user, full=body.validated_data["full"])
-        payload = job_body(job)
-        return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["status_url"]})
+
+job_start_documented(GenerateTestDataView, "Generate test sales data (staff only)", "Only staff may generate data.")
+job_start_documented(SyncView, "Start a warehouse sync (staff only)", "Only staff may start a sync.")
 
 
 class JobView(APIView):
