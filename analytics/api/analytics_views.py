@@ -462,6 +462,7 @@ def job_start_documented(view: type[JobStartView], summary_text: str, refused: s
     post.__doc__ = JobStartView.post.__doc__
     view.post = extend_schema(
         summary=summary_text,
+        description=f"{view.__doc__} Answers 202 with the job; poll its status_url.",
         request=view.body_serializer,
         responses={
             202: s.JobSerializer,
