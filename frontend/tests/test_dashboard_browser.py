@@ -277,3 +277,22 @@ def test_every_page_draws_at_1440_and_at_375_pixels_without_sideways_scrolling(p
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert not page.locator("[data-state='error']").count()
+
+
+@pytest.mark.parametrize(
+    ("button", "signature", "suffix"),
+    [
+        ("export-xlsx-sales-by-region", b"PK\x03\x04", ".xlsx"),
+        ("export-png-revenue-over-time", b"\x89PNG", ".png"),
+        ("export-pdf", b"%PDF", ".pdf"),
+    ],
+)
+def test_tables_charts_and_pages_export_real_files(page: Page, button: str, signature: bytes, suffix: str) -> None:
+    page.goto("/?preset=all")
+    ready(page)
+
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_test_id(button).click()
+
+    assert download.value.suggested_filename.endswith(suffix)
+    assert Path(download.value.path()).read_bytes()[: len(signature)] == signature
