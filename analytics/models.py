@@ -25,6 +25,9 @@ class Generation(models.Model):
     status = models.CharField(max_length=10, choices=GenerationStatus.choices, default=GenerationStatus.RUNNING)
     backend = models.CharField(max_length=20, help_text="duckdb, postgresql or redshift")
     full_refresh = models.BooleanField(default=False)
+    schema_version = models.PositiveSmallIntegerField(
+        default=1, help_text="The warehouse schema it was loaded with; a newer schema forces a full rebuild."
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     watermark = models.JSONField(default=dict, help_text="Per source table: the export's upper bound (ISO time).")

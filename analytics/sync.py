@@ -23,7 +23,7 @@ from analytics.models import Generation, GenerationStatus
 from analytics.runner import generation_announce
 from analytics.selectors import current_generation
 from analytics.warehouse.backends import current_warehouse
-from analytics.warehouse.schema import TABLES_BY_NAME
+from analytics.warehouse.schema import SCHEMA_VERSION, TABLES_BY_NAME
 
 SYNC_LOCK_KEY = 7_463_002  # pg_advisory_lock key of the sync
 
@@ -98,8 +98,16 @@ def warehouse_sync(
         previous = current_generation(using)
         warehouse = current_warehouse()
         # A first sync, or one into another warehouse than the last generation's, builds from scratch.
-        full = full or previous is None or not warehouse.owns(previous.location)
-        attempt = Generation.objects.using(using).create(backend=warehouse.vendor, full_refresh=full)
+        # So does a generation loaded with an older warehouse schema (its tables are rebuilt).
+        full = (
+            full
+            or previous is None
+            or not warehouse.owns(previous.location)
+            or previous.schema_version != SCHEMA_VERSION
+        )
+        attempt = Generation.objects.using(using).create(
+            backend=warehouse.vendor, full_refresh=full, schema_version=SCHEMA_VERSION
+        )
         started = time.perf_counter()
         try:
             lake = lake_from_url()

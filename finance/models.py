@@ -14,7 +14,7 @@ from config.records import TombstoneBase, Tracked
 class Department(Tracked):
     """A city department, keyed by the ledger's department id."""
 
-    code = models.PositiveIntegerField(unique=True, help_text="The department id the ledger uses.")
+    code = models.PositiveBigIntegerField(unique=True, help_text="The department id the ledger uses.")
     name = models.CharField(max_length=200)
 
     class Meta(Tracked.Meta):
@@ -27,7 +27,7 @@ class Department(Tracked):
 class Fund(Tracked):
     """A fund money is accounted in (General Fund, a trust fund, an enterprise fund…)."""
 
-    code = models.PositiveIntegerField(unique=True)
+    code = models.PositiveBigIntegerField(unique=True)
     name = models.CharField(max_length=200)
 
     class Meta(Tracked.Meta):
@@ -40,7 +40,7 @@ class Fund(Tracked):
 class CostCenter(Tracked):
     """A cost centre; in the ledgers Folio reads its id starts with its department's."""
 
-    code = models.PositiveIntegerField(unique=True)
+    code = models.PositiveBigIntegerField(unique=True)
     name = models.CharField(max_length=200)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="cost_centers", null=True, blank=True

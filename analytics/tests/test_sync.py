@@ -67,7 +67,9 @@ def assert_warehouse_equals_source() -> None:
     mix = warehouse_rows(
         "SELECT region_id, genre_id, SUM(revenue), SUM(orders) FROM agg_sales_mix_daily GROUP BY region_id, genre_id"
     )
-    assert {(region, genre): (Decimal(total), int(orders)) for region, genre, total, orders in mix} == by_region_and_genre
+    assert {
+        (region, genre): (Decimal(total), int(orders)) for region, genre, total, orders in mix
+    } == by_region_and_genre
     ledger = warehouse_rows("SELECT entry_id, amount, kind FROM fact_ledger ORDER BY entry_id")
     assert [tuple(row) for row in ledger] == list(
         LedgerEntry.objects.order_by("pk").values_list("pk", "amount", "kind")
@@ -392,4 +394,18 @@ def test_duckdb_readers_never_block_a_load_and_old_files_go_after_the_grace_peri
 
     assert (second.number, third.number) == (2, 3)
     assert sorted(path.name for path in (tmp_path / "wh").iterdir()) == ["generation-00000003.duckdb"]
+    assert_warehouse_equals_source()
+
+
+def test_a_generation_of_an_older_schema_is_followed_by_a_full_rebuild(warehouse_url: str, records: None) -> None:
+    first = warehouse_sync()
+    Generation.objects.filter(pk=first.pk).update(schema_version=1)
+    department = Department.objects.order_by("pk").first()
+    big = CostCenter.objects.create(code=9_993_817_000, name="Water Utility Operations", department=department)
+
+    second = warehouse_sync()
+
+    assert (second.full_refresh, second.schema_version) == (True, 2)
+    centres = dict(warehouse_rows("SELECT cost_center_id, code FROM dim_cost_center"))
+    assert centres[big.pk] == 9_993_817_000
     assert_warehouse_equals_source()

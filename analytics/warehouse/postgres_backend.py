@@ -24,6 +24,7 @@ from analytics.lake import Lake, scratch_directory
 from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
 from analytics.warehouse.duckdb_backend import table_ddl
 from analytics.warehouse.schema import (
+    FULL_REFRESH_DROPS,
     ROLLUPS,
     TABLES,
     TABLES_BY_NAME,
@@ -71,14 +72,16 @@ class PostgresWarehouse:
         step = time.perf_counter()
         cursor = connection.cursor()
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
+        if manifest["full"]:
+            # Rebuilt from nothing, with today's column types; DROP, unlike TRUNCATE, stays
+            # inside the load's transaction (on Redshift too).
+            for name in FULL_REFRESH_DROPS:
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
         for table in TABLES:
             cursor.execute(table_ddl(table.name, table.columns, table.key))
         for name, columns in ROLLUPS:
             cursor.execute(table_ddl(name, columns, None))
         cursor.execute(GENERATION_TABLE_DDL)
-        if manifest["full"]:
-            for table in TABLES:
-                cursor.execute(f"DELETE FROM {table.name}")
         for name in manifest["tables"]:
             table = TABLES_BY_NAME[name]
             rows_path, tombstones_path = files[name]

@@ -25,6 +25,7 @@ from django.conf import settings
 from analytics.lake import Lake, LakeError
 from analytics.warehouse.base import LoadError, LoadResult, PendingLoad
 from analytics.warehouse.schema import (
+    FULL_REFRESH_DROPS,
     ROLLUP,
     ROLLUP_COLUMNS,
     ROLLUP_MIX,
@@ -170,14 +171,16 @@ class RedshiftWarehouse:
 
     def _apply(self, cursor: object, lake: Lake, manifest: dict, copies: dict, number: int, timings: dict) -> tuple:
         step = time.perf_counter()
+        if manifest["full"]:
+            # Rebuilt from nothing, with today's column types; Redshift's DROP TABLE, unlike
+            # TRUNCATE, does not commit the open transaction.
+            for name in FULL_REFRESH_DROPS:
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
         for table in TABLES:
             cursor.execute(create_table_sql(table.name, table.columns, table.key, self._physical(table)))
         cursor.execute(create_table_sql(ROLLUP, ROLLUP_COLUMNS, None, self._physical(TABLES_BY_NAME["fact_sales"])))
         cursor.execute(create_table_sql(ROLLUP_MIX, ROLLUP_MIX_COLUMNS, None, self._physical(ROLLUP_MIX_DESIGN)))
         cursor.execute(GENERATION_TABLE_DDL)
-        if manifest["full"]:
-            for table in TABLES:
-                cursor.execute(f"DELETE FROM {table.name}")
         for name, entry in manifest["tables"].items():
             table = TABLES_BY_NAME[name]
             rows_manifest, tombstones_manifest = copies[name]

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+# 2: department, fund and cost-centre codes are BIGINT (a real city's cost centres reach
+# 9,993,817,000). A generation of an older version is followed by a full rebuild.
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -109,13 +111,13 @@ TABLES: tuple[Table, ...] = (
         "dim_department",
         "finance.department",
         "department_id",
-        (_id("department_id"), Column("code", "INTEGER", pa.int32()), _text("name", 200), UPDATED_AT),
+        (_id("department_id"), Column("code", "BIGINT", pa.int64()), _text("name", 200), UPDATED_AT),
     ),
     Table(
         "dim_fund",
         "finance.fund",
         "fund_id",
-        (_id("fund_id"), Column("code", "INTEGER", pa.int32()), _text("name", 200), UPDATED_AT),
+        (_id("fund_id"), Column("code", "BIGINT", pa.int64()), _text("name", 200), UPDATED_AT),
     ),
     Table(
         "dim_cost_center",
@@ -123,7 +125,7 @@ TABLES: tuple[Table, ...] = (
         "cost_center_id",
         (
             _id("cost_center_id"),
-            Column("code", "INTEGER", pa.int32()),
+            Column("code", "BIGINT", pa.int64()),
             _text("name", 200),
             _id("department_id"),
             UPDATED_AT,
@@ -218,6 +220,8 @@ ROLLUP_MIX_SELECT = (
 # Every rollup with its columns, in the order a load rebuilds them.
 ROLLUPS: tuple[tuple[str, tuple[Column, ...]], ...] = ((ROLLUP, ROLLUP_COLUMNS), (ROLLUP_MIX, ROLLUP_MIX_COLUMNS))
 TOUCHED_DAYS = "touched_days"
+# What a full refresh on PostgreSQL or Redshift drops before recreating (DuckDB starts a new file).
+FULL_REFRESH_DROPS: tuple[str, ...] = (*(table.name for table in TABLES), *(name for name, _ in ROLLUPS))
 
 
 def touched_days_sql(stage: str, gone: str) -> str:
