@@ -1,0 +1,90 @@
+"""`manage.py import_books`: import a book catalogue CSV, all or nothing, idempotently."""
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+
+from books.management.commands.generate_sales_data import TerminalProgress
+from books.services.imports import BOOK_FIELDS, books_import
+from config.imports import SHOWN_ERRORS, ImportRefused, ImportRejected, ImportSummary, Progress, mapping_parse
+
+
+def import_arguments(parser: CommandParser, fields: dict[str, tuple[str, ...]]) -> None:
+    """The options every CSV import takes."""
+    parser.add_argument("path", type=Path, help="The CSV file (UTF-8 with or without BOM, or Latin-1; , ; tab or |).")
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help=f"Read FIELD from COLUMN (repeatable). Fields: {', '.join(fields)}.",
+    )
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="Import the valid rows and list the rejected ones (default: any rejected row writes nothing).",
+    )
+    parser.add_argument(
+        "--rejects", type=Path, default=None, help="Where to write the rejected rows (default: <input>.rejects.csv)."
+    )
+    parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
+
+
+def import_run(command: BaseCommand, options: dict, run: Callable[[Progress], ImportSummary]) -> None:
+    """Show progress, run the import, print its summary; refusals and rejections become CommandError."""
+    if options["database"] not in connections:
+        raise CommandError(f"--database {options['database']!r} is not a configured database alias")
+    progress = TerminalProgress(enabled=sys.stderr.isatty() and not os.environ.get("CI") and options["verbosity"] > 0)
+    try:
+        summary = run(progress)
+    except ImportRefused as refused:
+        raise CommandError(f"{options['path']}: {refused}") from None
+    except ImportRejected as rejected:
+        for line in rejected.summary.lines():
+            command.stderr.write(line)
+        first = "; ".join(str(error) for error in rejected.summary.errors[:3])
+        raise CommandError(
+            f"{rejected.summary.rejected:,} row(s) rejected, nothing was written (use --skip-invalid to import "
+            f"the valid rows); first: {first}"
+        ) from None
+    finally:
+        progress.close()
+    head, *rest = summary.lines()
+    command.stdout.write(command.style.SUCCESS(head[0].upper() + head[1:]))
+    for line in rest[: SHOWN_ERRORS + 2]:
+        command.stdout.write(line)
+
+
+class Command(BaseCommand):
+    """Parse the options, show progress, call `books_import`."""
+
+    help = (
+        "Import books from a CSV catalogue (goodreads layout, or isbn13,title,authors,genre,publisher,price,published)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """The path and the shared import options."""
+        import_arguments(parser, BOOK_FIELDS)
+
+    def handle(self, *args: object, **options: object) -> None:
+        """Import, then print read / created / updated / unchanged / rejected."""
+        try:
+            mapping = mapping_parse(options["map"])
+        except ImportRefused as refused:
+            raise CommandError(str(refused)) from None
+        import_run(
+            self,
+            options,
+            lambda progress: books_import(
+                path=options["path"],
+                mapping=mapping,
+                skip_invalid=bool(options["skip_invalid"]),
+                rejects=options["rejects"],
+                progress=progress,
+                using=str(options["database"]),
+            ),
+        )
