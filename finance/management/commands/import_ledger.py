@@ -1,0 +1,123 @@
+"""`manage.py import_ledger`: a city ledger CSV and its department, fund and cost-centre files."""
+
+import os
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+from tqdm import tqdm
+
+from config.imports import ImportRefused, ImportSummary, mapping_parse
+from finance.services.imports import LedgerFilesRejected, ledger_files_import
+
+LABELS = {"departments": "Departments", "funds": "Funds", "cost_centers": "Cost centres", "ledger": "Ledger"}
+
+
+class TerminalProgress:
+    """A tqdm bar per stage on a terminal; silent when output is not a terminal or in CI."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: tqdm | None = None
+
+    def start(self, stage: str, total: int) -> None:
+        """Open a bar for the stage."""
+        self.close()
+        if self.enabled:
+            self.bar = tqdm(total=total, desc=f"{stage:>12}", unit=" rows", unit_scale=True, file=sys.stderr)
+
+    def advance(self, rows: int) -> None:
+        """Move the bar."""
+        if self.bar is not None:
+            self.bar.update(rows)
+
+    def close(self) -> None:
+        """Close the current bar."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def progress_for(options: dict) -> TerminalProgress:
+    """Bars on an interactive terminal only, never in CI or with --verbosity 0."""
+    return TerminalProgress(enabled=sys.stderr.isatty() and not os.environ.get("CI") and options["verbosity"] > 0)
+
+
+def summary_report(label: str, summary: ImportSummary) -> str:
+    """The framework's summary lines under a label."""
+    first, *rest = summary.lines()
+    return "\n".join([f"{label}: {first}", *rest])
+
+
+class Command(BaseCommand):
+    """Parse the options, show progress, call `ledger_files_import`, print a summary per file."""
+
+    help = (
+        "Import a city ledger CSV (date, amount, Revenues/Expenses, department, fund, cost centre) and/or "
+        "the dimension files it refers to. Departments, funds and cost centres are matched by id (code); "
+        "the dimension files create new ids and update names that changed (the DataVizHub department.csv, "
+        "fund.csv and cost_center.csv are read as they are). Ledger rows may name a dimension by id, by "
+        "name, or both: a new id with a name is created, unless --strict. A ledger row equal in every field "
+        "to a stored entry is left unchanged, so a rerun imports nothing twice. All files go in one "
+        "transaction: by default any rejected row writes nothing and the reasons go to a rejects CSV "
+        "next to each file; --skip-invalid imports the valid rows."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """The files, the strictness and the rejects options."""
+        parser.add_argument("ledger", nargs="?", type=Path, help="The ledger CSV (optional with dimension files).")
+        parser.add_argument("--departments", type=Path, help="Departments CSV: department_id, department_name.")
+        parser.add_argument("--funds", type=Path, help="Funds CSV: fund_id, fund_description.")
+        parser.add_argument(
+            "--cost-centers",
+            type=Path,
+            help="Cost centres CSV: cost_center_id, cost_center_description, optionally department_id.",
+        )
+        parser.add_argument(
+            "--strict", action="store_true", help="Reject ledger rows naming an id not already imported."
+        )
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="Import the valid rows and write the rejected ones aside."
+        )
+        parser.add_argument(
+            "--rejects-dir", type=Path, help="Folder for the <file>.rejects.csv lists (default: next to each file)."
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN=FIELD",
+            help="Read a ledger column as a field, e.g. --map 'Posted On=entry_date' (repeatable).",
+        )
+        parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
+
+    def handle(self, *args: object, **options: object) -> None:
+        """Import, then print what each file did."""
+        using = str(options["database"])
+        if using not in connections:
+            raise CommandError(f"--database {using!r} is not a configured database alias")
+        files = {k: options[k] for k in ("departments", "funds", "cost_centers")} | {"ledger": options["ledger"]}
+        if not any(files.values()):
+            raise CommandError("give a ledger file, or --departments, --funds or --cost-centers")
+        progress = progress_for(options)
+        try:
+            summaries = ledger_files_import(
+                **files,
+                strict=bool(options["strict"]),
+                skip_invalid=bool(options["skip_invalid"]),
+                rejects_dir=options["rejects_dir"],
+                overrides=mapping_parse(options["map"]),
+                using=using,
+                progress=progress,
+            )
+        except ImportRefused as error:
+            raise CommandError(str(error)) from None
+        except LedgerFilesRejected as rejected:
+            report = "\n".join(summary_report(LABELS[k], s) for k, s in rejected.summaries.items())
+            raise CommandError(f"{rejected}\n{report}") from None
+        finally:
+            progress.close()
+        for kind, summary in summaries.items():
+            style = self.style.WARNING if summary.errors else self.style.SUCCESS
+            self.stdout.write(style(summary_report(LABELS[kind], summary)))

@@ -1,0 +1,86 @@
+"""`manage.py import_statement`: the City of Paris compte de résultat from a CSV, a JSON file or the API."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+
+from config.imports import ImportRefused, ImportRejected, mapping_parse
+from finance.management.commands.import_ledger import progress_for, summary_report
+from finance.services.imports import (
+    EXPLORE_PAGE_SIZE,
+    HTTP_TIMEOUT_SECONDS,
+    ExploreFetchError,
+    statement_import,
+)
+
+
+class Command(BaseCommand):
+    """Parse the options, show progress, call `statement_import`, print the summary."""
+
+    help = (
+        "Import the compte de résultat (opendata.paris.fr dataset compte-de-resultat) from the portal's CSV "
+        "export (';', UTF-8 with BOM, French headers), a saved explore API v2.1 JSON response "
+        '({"total_count": N, "results": [...]}), or a /records URL, read page by page. Lines are matched on '
+        "exercice, type de résultat, produit/charge, poste and détail; a changed amount is updated. By default "
+        "any rejected row writes nothing (reasons in a rejects CSV; for JSON the line is the record's position); "
+        "--skip-invalid imports the valid rows."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """The source, paging and the rejects options."""
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument("file", nargs="?", type=Path, help="A portal CSV export or a saved JSON response.")
+        source.add_argument(
+            "--url",
+            help="An explore API v2.1 records URL, e.g. "
+            "https://opendata.paris.fr/api/explore/v2.1/catalog/datasets/compte-de-resultat/records",
+        )
+        parser.add_argument(
+            "--page-size", type=int, default=EXPLORE_PAGE_SIZE, help=f"Records per request (1..{EXPLORE_PAGE_SIZE})."
+        )
+        parser.add_argument(
+            "--timeout", type=float, default=HTTP_TIMEOUT_SECONDS, help="Seconds to wait for each page."
+        )
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="Import the valid rows and write the rejected ones aside."
+        )
+        parser.add_argument(
+            "--rejects", type=Path, help="Where to write the rejected rows (default <file>.rejects.csv)."
+        )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN=FIELD",
+            help="Read a column as a field, e.g. --map 'Année=exercice' (repeatable).",
+        )
+        parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
+
+    def handle(self, *args: object, **options: object) -> None:
+        """Import, then print the summary."""
+        using = str(options["database"])
+        if using not in connections:
+            raise CommandError(f"--database {using!r} is not a configured database alias")
+        if not 1 <= int(options["page_size"]) <= EXPLORE_PAGE_SIZE:
+            raise CommandError(f"--page-size must be between 1 and {EXPLORE_PAGE_SIZE}, got {options['page_size']}")
+        progress = progress_for(options)
+        try:
+            summary = statement_import(
+                source=options["url"] or options["file"],
+                skip_invalid=bool(options["skip_invalid"]),
+                rejects=options["rejects"],
+                overrides=mapping_parse(options["map"]),
+                page_size=int(options["page_size"]),
+                timeout=float(options["timeout"]),
+                using=using,
+                progress=progress,
+            )
+        except (ImportRefused, ExploreFetchError) as error:
+            raise CommandError(f"{error}; nothing was written") from None
+        except ImportRejected as rejected:
+            raise CommandError(f"{rejected}\n{summary_report('Statement', rejected.summary)}") from None
+        finally:
+            progress.close()
+        style = self.style.WARNING if summary.errors else self.style.SUCCESS
+        self.stdout.write(style(summary_report("Statement", summary)))
