@@ -4,12 +4,18 @@ All three are written by services (the sync, token creation, job runs); the admi
 them and offers only the one safe change, revoking tokens.
 """
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 
 from analytics.models import ApiToken, Generation, Job
+from analytics.services.import_jobs import UploadRefused, import_start
 from analytics.services.tokens import api_token_forget
 from config.pagination import CappedCountPaginator
 
@@ -55,9 +61,58 @@ class ApiTokenAdmin(ReadOnlyAdmin):
         self.message_user(request, f"Revoked {revoked} token(s).")
 
 
+class ImportForm(forms.Form):
+    """What the admin's "Import a file" page asks for."""
+
+    kind = forms.ChoiceField(
+        choices=[
+            ("books", "Book catalogue (CSV)"),
+            ("sales", "Historical sales (CSV)"),
+            ("ledger", "City ledger (CSV)"),
+            ("statement", "Compte de résultat (portal CSV or explore API JSON)"),
+        ]
+    )
+    file = forms.FileField()
+    skip_invalid = forms.BooleanField(
+        required=False, label="Import the valid rows and report the others (default: all or nothing)"
+    )
+
+
 @admin.register(Job)
 class JobAdmin(ReadOnlyAdmin):
     list_display = ("id", "kind", "status", "created_by", "created_at", "finished_at")
     list_filter = ("kind", "status")
     search_fields = ("error",)
     list_select_related = ("created_by",)
+    change_list_template = "admin/analytics/job/change_list.html"
+
+    def get_urls(self) -> list:
+        """The job list, plus the upload page of imports."""
+        upload = path("import/", self.admin_site.admin_view(self.import_view), name="analytics_job_import")
+        return [upload, *super().get_urls()]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a file; its import runs as a job, whose page then shows the outcome."""
+        if not request.user.is_staff:
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                job = import_start(
+                    user=request.user,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                    skip_invalid=form.cleaned_data["skip_invalid"],
+                )
+            except UploadRefused as refused:
+                form.add_error("file", str(refused))
+            else:
+                self.message_user(request, f"Import #{job.pk} is queued; this page shows its outcome.")
+                return redirect(reverse("admin:analytics_job_change", args=[job.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Import a file",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/analytics/job/import.html", context)

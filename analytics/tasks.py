@@ -9,6 +9,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from analytics.api.warm import dashboard_warm
+from analytics.services.import_jobs import import_run
 from analytics.services.jobs import generate_test_data_run, sync_run
 from analytics.sync import SyncBusy, warehouse_sync
 
@@ -42,3 +43,9 @@ def generate_test_data(job_id: int) -> None:
 def sync_job(job_id: int) -> None:
     """Run a sync started from the API (its record holds the outcome)."""
     sync_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def import_job(job_id: int) -> None:
+    """Run an import started from the API or the admin (its record holds the outcome)."""
+    import_run(job_id=job_id)

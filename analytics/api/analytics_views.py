@@ -3,10 +3,11 @@ and return the answer with its generation, as-of time and timing headers."""
 
 from collections.abc import Callable
 
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +31,7 @@ from analytics.queries import (
 )
 from analytics.queries.base import Source
 from analytics.selectors import current_generation, job_get, recent_generations
+from analytics.services.import_jobs import IMPORT_KINDS, UploadRefused, import_rejects_path, import_start
 from analytics.services.jobs import generate_test_data_start, sync_start
 
 ERRORS = {
@@ -490,6 +492,76 @@ class SyncView(JobStartView):
 
 job_start_documented(GenerateTestDataView, "Generate test sales data (staff only)", "Only staff may generate data.")
 job_start_documented(SyncView, "Start a warehouse sync (staff only)", "Only staff may start a sync.")
+
+
+class ImportView(APIView):
+    """Staff only: upload a file to import; the import runs as a background job."""
+
+    permission_classes = [IsAdminUser]
+    renderer_classes = [ExactJSONRenderer]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        summary="Import a file (staff only)",
+        description=(
+            "Books catalogue, historical sales, city ledger or compte de résultat, as the matching "
+            "`manage.py import_*` command reads it. All or nothing unless skip_invalid. Answers 202 with "
+            "the job; its status_url gives the counts (read, created, updated, unchanged, rejected) and the "
+            "first errors with their line, column and reason."
+        ),
+        request={"multipart/form-data": p.ImportUploadSerializer},
+        responses={
+            202: s.JobSerializer,
+            400: ERRORS[400],
+            401: ERRORS[401],
+            403: OpenApiResponse(s.ErrorSerializer, description="Only staff may import."),
+            404: OpenApiResponse(s.ErrorSerializer, description="No such kind of import."),
+        },
+    )
+    def post(self, request: Request, kind: str) -> Response:
+        """Store the file and queue its import."""
+        if kind not in IMPORT_KINDS:
+            raise Http404(f"No import {kind!r}; one of: {', '.join(IMPORT_KINDS)}.")
+        body = p.ImportUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            job = import_start(
+                user=request.user,
+                kind=kind,
+                upload=body.validated_data["file"],
+                skip_invalid=body.validated_data["skip_invalid"],
+            )
+        except UploadRefused as refused:
+            raise serializers.ValidationError({"file": [str(refused)]}) from None
+        payload = job_body(job)
+        return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["status_url"]})
+
+
+class ImportRejectsView(APIView):
+    """Staff only: the rejects CSV of an import job (line, column, value, reason)."""
+
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        summary="An import's rejected rows as CSV (staff only)",
+        responses={
+            (200, "text/csv"): OpenApiResponse(description="line, column, value, reason"),
+            401: ERRORS[401],
+            403: OpenApiResponse(s.ErrorSerializer, description="Only staff may see imports."),
+            404: OpenApiResponse(s.ErrorSerializer, description="No such job, or it rejected nothing."),
+        },
+    )
+    def get(self, request: Request, job_id: int) -> FileResponse:
+        """Download the file."""
+        job = job_get(job_id)
+        if job is None or not job.kind.startswith("import_"):
+            raise Http404("No such import job.")
+        path = import_rejects_path(job)
+        if not path.exists():
+            raise Http404("This import rejected no rows.")
+        return FileResponse(
+            path.open("rb"), as_attachment=True, filename=f"rejects-{job.pk}.csv", content_type="text/csv"
+        )
 
 
 class JobView(APIView):

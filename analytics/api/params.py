@@ -219,3 +219,12 @@ class SyncRequestSerializer(serializers.Serializer):
     """What `sync` does: an incremental sync, or a full rebuild."""
 
     full = serializers.BooleanField(default=False, help_text="Rebuild the warehouse from scratch.")
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    """A file to import, as multipart/form-data."""
+
+    file = serializers.FileField(help_text="The CSV (or, for the statement, the explore API's JSON).")
+    skip_invalid = serializers.BooleanField(
+        default=False, help_text="Import the valid rows and report the others, instead of all or nothing."
+    )

@@ -44,6 +44,7 @@ def job_run(*, job_id: int, work: Callable[[Job], dict]) -> Job:
     except JobRefused as refused:
         job.status = JobStatus.FAILED
         job.error = str(refused)
+        job.result = refused.result
     except Exception as error:  # recorded for the caller, then re-raised for the worker's log
         job.status = JobStatus.FAILED
         job.error = f"{type(error).__name__}: {error}"
@@ -55,7 +56,12 @@ def job_run(*, job_id: int, work: Callable[[Job], dict]) -> Job:
 
 
 class JobRefused(Exception):
-    """A job that could not run for a reason its caller should read (not a crash)."""
+    """A job that could not run for a reason its caller should read (not a crash), with
+    what it can still report (an import's counts and first errors)."""
+
+    def __init__(self, message: str, result: dict | None = None) -> None:
+        super().__init__(message)
+        self.result = result or {}
 
 
 def generate_test_data_run(*, job_id: int) -> Job:

@@ -457,7 +457,11 @@ def test_staff_start_a_sync_and_read_its_outcome(client: APIClient, shop: None) 
     summary = client.get("/api/analytics/summary").json()
 
     assert refused.status_code == 403
-    assert (accepted.status_code, accepted.json()["kind"], accepted.json()["status"]) == (202, "sync_warehouse", "queued")
+    assert (accepted.status_code, accepted.json()["kind"], accepted.json()["status"]) == (
+        202,
+        "sync_warehouse",
+        "queued",
+    )
     assert (status["status"], status["result"]["generation"]) == ("succeeded", 2)
     assert status["result"]["rows"]["fact_sales"] >= 1
     assert (summary["generation"], Decimal(summary["result"]["revenue"])) == (2, total_revenue())

@@ -216,6 +216,10 @@ API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 # One JSON line per API request (endpoint, status, ms, cache); `manage.py perf_report` reads it.
 API_LOG_PATH = env.path("API_LOG_PATH", default=VAR_DIR / "log" / "api.jsonl")
+# Files uploaded for import (API and admin) are kept here with their rejects CSV.
+IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=VAR_DIR / "uploads")
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=512 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # larger uploads stream to a temporary file
 # How long a cached answer lives; a new generation makes it unreachable sooner.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=24 * 3600)
 

@@ -58,3 +58,4 @@ LOGGING = {
     "loggers": {"werkzeug": {"level": "WARNING"}},
 }
 API_LOG_PATH = TEST_DATA_DIR / "log" / "api.jsonl"
+IMPORT_UPLOAD_DIR = TEST_DATA_DIR / "uploads"

@@ -1,0 +1,113 @@
+"""Imports started from the API or the admin: keep the uploaded file, queue the import as a
+Celery job, run the app's own importer, and record its summary (counts, first errors, the
+rejects file)."""
+
+import re
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from analytics.models import Job
+from analytics.services.jobs import JobRefused, job_run
+from books.services.imports import books_import, sales_import
+from config.imports import ImportRefused, ImportRejected, ImportSummary
+from finance.services.imports import ledger_import, statement_import
+
+SHOWN_ERRORS = 20
+
+
+def _importers() -> dict[str, Callable[..., ImportSummary]]:
+    # Each takes the file, skip_invalid and the rejects path, and returns its summary.
+    return {
+        "books": lambda path, skip_invalid, rejects: books_import(
+            path=path, skip_invalid=skip_invalid, rejects=rejects
+        ),
+        "sales": lambda path, skip_invalid, rejects: sales_import(
+            path=path, skip_invalid=skip_invalid, rejects=rejects
+        ),
+        "ledger": lambda path, skip_invalid, rejects: ledger_import(
+            path=path, skip_invalid=skip_invalid, rejects=rejects
+        ),
+        "statement": lambda path, skip_invalid, rejects: statement_import(
+            source=path, skip_invalid=skip_invalid, rejects=rejects
+        ),
+    }
+
+
+IMPORT_KINDS = ("books", "sales", "ledger", "statement")
+
+
+class UploadRefused(Exception):
+    """An upload that is refused before anything is stored (too big, unknown kind)."""
+
+
+@transaction.atomic
+def import_start(*, user: AbstractBaseUser | None, kind: str, upload: UploadedFile, skip_invalid: bool) -> Job:
+    """Store the upload under IMPORT_UPLOAD_DIR and queue its import once the job is committed."""
+    if kind not in IMPORT_KINDS:
+        raise UploadRefused(f"Unknown import {kind!r}; one of: {', '.join(IMPORT_KINDS)}.")
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise UploadRefused(
+            f"{upload.name} is {upload.size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} (IMPORT_MAX_BYTES)."
+        )
+    folder = Path(settings.IMPORT_UPLOAD_DIR) / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    # The stored name is ours: an uploaded name never chooses a path.
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(upload.name or "upload.csv").name)[-100:] or "upload.csv"
+    path = folder / safe
+    with path.open("wb") as stored:
+        for chunk in upload.chunks():
+            stored.write(chunk)
+    from analytics.tasks import import_job
+
+    job = Job.objects.create(
+        kind=f"import_{kind}",
+        parameters={"file": upload.name, "stored": str(path), "skip_invalid": skip_invalid, "size": upload.size},
+        created_by=user if user and user.is_authenticated else None,
+    )
+    transaction.on_commit(lambda: import_job.delay(job.pk))
+    return job
+
+
+def import_run(*, job_id: int) -> Job:
+    """Run a queued import job with the app's importer; a refused file or rejected rows fail
+    the job with the importer's own messages and counts."""
+    return job_run(job_id=job_id, work=_import)
+
+
+def import_rejects_path(job: Job) -> Path:
+    """Where an import job's rejects CSV is written."""
+    return Path(job.parameters["stored"]).with_suffix(".rejects.csv")
+
+
+def _import(job: Job) -> dict:
+    kind = job.kind.removeprefix("import_")
+    path = Path(job.parameters["stored"])
+    rejects = import_rejects_path(job)
+    try:
+        summary = _importers()[kind](path, job.parameters["skip_invalid"], rejects)
+    except ImportRefused as refused:
+        raise JobRefused(str(refused), {"file": job.parameters["file"]}) from None
+    except ImportRejected as rejected:
+        raise JobRefused(
+            f"{rejected.summary.rejected} row(s) rejected; nothing was imported.",
+            _summary_body(rejected.summary, rejects),
+        ) from None
+    return _summary_body(summary, rejects)
+
+
+def _summary_body(summary: ImportSummary, rejects: Path) -> dict:
+    return {
+        "read": summary.read,
+        "created": summary.created,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "rejected": summary.rejected,
+        "errors": [str(error) for error in summary.errors[:SHOWN_ERRORS]],
+        "rejects_file": rejects.name if rejects.exists() else None,
+    }
