@@ -1,11 +1,7 @@
 """`manage.py generate_sales_data`: realistic books and sales for demos and benchmarks."""
 
-import os
-import sys
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
-from tqdm import tqdm
 
 from analytics.sync import SyncBusy, sync_after_write
 from analytics.warehouse.base import LoadError
@@ -17,31 +13,7 @@ from books.services.generation import (
     sales_data_generate,
 )
 from config.arguments import iso_date
-
-
-class TerminalProgress:
-    """A tqdm bar per stage on a terminal; silent when output is not a terminal or in CI."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: tqdm | None = None
-
-    def start(self, stage: str, total: int) -> None:
-        """Open a bar for the stage."""
-        self.close()
-        if self.enabled:
-            self.bar = tqdm(total=total, desc=f"{stage:>8}", unit=" rows", unit_scale=True, file=sys.stderr)
-
-    def advance(self, rows: int) -> None:
-        """Move the bar."""
-        if self.bar is not None:
-            self.bar.update(rows)
-
-    def close(self) -> None:
-        """Close the current bar."""
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
+from config.progress import progress_for
 
 
 class Command(BaseCommand):
@@ -90,9 +62,7 @@ class Command(BaseCommand):
         if options["if_empty"] and Sale.objects.using(using).exists():
             self.stdout.write("Sales already exist; nothing generated (--if-empty).")
             return
-        progress = TerminalProgress(
-            enabled=sys.stderr.isatty() and not os.environ.get("CI") and options["verbosity"] > 0
-        )
+        progress = progress_for(options)
         try:
             result = sales_data_generate(spec=spec, using=using, progress=progress)
         finally:

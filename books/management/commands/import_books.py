@@ -1,16 +1,14 @@
 """`manage.py import_books`: import a book catalogue CSV, all or nothing, idempotently."""
 
-import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from books.management.commands.generate_sales_data import TerminalProgress
 from books.services.imports import BOOK_FIELDS, books_import
 from config.imports import SHOWN_ERRORS, ImportRefused, ImportRejected, ImportSummary, Progress, mapping_parse
+from config.progress import progress_for
 
 
 def import_arguments(parser: CommandParser, fields: dict[str, tuple[str, ...]]) -> None:
@@ -38,7 +36,7 @@ def import_run(command: BaseCommand, options: dict, run: Callable[[Progress], Im
     """Show progress, run the import, print its summary; refusals and rejections become CommandError."""
     if options["database"] not in connections:
         raise CommandError(f"--database {options['database']!r} is not a configured database alias")
-    progress = TerminalProgress(enabled=sys.stderr.isatty() and not os.environ.get("CI") and options["verbosity"] > 0)
+    progress = progress_for(options)
     try:
         summary = run(progress)
     except ImportRefused as refused:

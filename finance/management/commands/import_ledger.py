@@ -1,47 +1,15 @@
 """`manage.py import_ledger`: a city ledger CSV and its department, fund and cost-centre files."""
 
-import os
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
-from tqdm import tqdm
 
 from config.imports import ImportRefused, ImportSummary, mapping_parse
+from config.progress import progress_for
 from finance.services.imports import LedgerFilesRejected, ledger_files_import
 
 LABELS = {"departments": "Departments", "funds": "Funds", "cost_centers": "Cost centres", "ledger": "Ledger"}
-
-
-class TerminalProgress:
-    """A tqdm bar per stage on a terminal; silent when output is not a terminal or in CI."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: tqdm | None = None
-
-    def start(self, stage: str, total: int) -> None:
-        """Open a bar for the stage."""
-        self.close()
-        if self.enabled:
-            self.bar = tqdm(total=total, desc=f"{stage:>12}", unit=" rows", unit_scale=True, file=sys.stderr)
-
-    def advance(self, rows: int) -> None:
-        """Move the bar."""
-        if self.bar is not None:
-            self.bar.update(rows)
-
-    def close(self) -> None:
-        """Close the current bar."""
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-
-
-def progress_for(options: dict) -> TerminalProgress:
-    """Bars on an interactive terminal only, never in CI or with --verbosity 0."""
-    return TerminalProgress(enabled=sys.stderr.isatty() and not os.environ.get("CI") and options["verbosity"] > 0)
 
 
 def summary_report(label: str, summary: ImportSummary) -> str:

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from config.imports import ImportRefused, ImportRejected, mapping_parse
-from finance.management.commands.import_ledger import progress_for, summary_report
+from config.progress import progress_for
+from finance.management.commands.import_ledger import summary_report
 from finance.services.imports import (
     EXPLORE_PAGE_SIZE,
     HTTP_TIMEOUT_SECONDS,
