@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from analytics.models import ApiToken, Generation, Job
-from analytics.services.import_jobs import UploadRefused, import_start
+from analytics.services.import_jobs import IMPORTERS, UploadRefused, import_start
 from analytics.services.tokens import api_token_forget
 from config.pagination import CappedCountPaginator
 
@@ -64,14 +64,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 class ImportForm(forms.Form):
     """What the admin's "Import a file" page asks for."""
 
-    kind = forms.ChoiceField(
-        choices=[
-            ("books", "Book catalogue (CSV)"),
-            ("sales", "Historical sales (CSV)"),
-            ("ledger", "City ledger (CSV)"),
-            ("statement", "Compte de résultat (portal CSV or explore API JSON)"),
-        ]
-    )
+    kind = forms.ChoiceField(choices=[(kind, label) for kind, (label, _) in IMPORTERS.items()])
     file = forms.FileField()
     skip_invalid = forms.BooleanField(
         required=False, label="Import the valid rows and report the others (default: all or nothing)"

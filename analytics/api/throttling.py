@@ -41,10 +41,14 @@ class PerUserThrottle(UserRateThrottle):
         self.retry_after = (window + 1) * self.duration - now
         key = f"{ident}:w{window}"
         try:
-            if cache.add(key, 1, self.duration + 1):
-                return True
-            return cache.incr(key) <= self.num_requests
-        except ValueError:  # the window's key expired between add and incr
+            try:
+                count = cache.incr(key)  # one cache operation for all but a window's first request
+            except ValueError:  # no counter yet: this window's first request
+                if cache.add(key, 1, self.duration + 1):
+                    return True
+                count = cache.incr(key)  # another request created it meanwhile
+            return count <= self.num_requests
+        except ValueError:  # the counter expired between add and incr
             return True
         except (ConnectionInterrupted, RedisError) as error:
             logger.warning("throttle skipped: cache unavailable (%s)", error)

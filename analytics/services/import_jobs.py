@@ -21,25 +21,26 @@ from finance.services.imports import ledger_import, statement_import
 SHOWN_ERRORS = 20
 
 
-def _importers() -> dict[str, Callable[..., ImportSummary]]:
-    # Each takes the file, skip_invalid and the rejects path, and returns its summary.
-    return {
-        "books": lambda path, skip_invalid, rejects: books_import(
-            path=path, skip_invalid=skip_invalid, rejects=rejects
-        ),
-        "sales": lambda path, skip_invalid, rejects: sales_import(
-            path=path, skip_invalid=skip_invalid, rejects=rejects
-        ),
-        "ledger": lambda path, skip_invalid, rejects: ledger_import(
-            path=path, skip_invalid=skip_invalid, rejects=rejects
-        ),
-        "statement": lambda path, skip_invalid, rejects: statement_import(
-            source=path, skip_invalid=skip_invalid, rejects=rejects
-        ),
-    }
-
-
-IMPORT_KINDS = ("books", "sales", "ledger", "statement")
+# Each kind: what the admin calls it, and its importer adapted to (path, skip_invalid, rejects).
+IMPORTERS: dict[str, tuple[str, Callable[[Path, bool, Path], ImportSummary]]] = {
+    "books": (
+        "Book catalogue (CSV)",
+        lambda path, skip_invalid, rejects: books_import(path=path, skip_invalid=skip_invalid, rejects=rejects),
+    ),
+    "sales": (
+        "Historical sales (CSV)",
+        lambda path, skip_invalid, rejects: sales_import(path=path, skip_invalid=skip_invalid, rejects=rejects),
+    ),
+    "ledger": (
+        "City ledger (CSV)",
+        lambda path, skip_invalid, rejects: ledger_import(path=path, skip_invalid=skip_invalid, rejects=rejects),
+    ),
+    "statement": (
+        "Compte de résultat (portal CSV or explore API JSON)",
+        lambda path, skip_invalid, rejects: statement_import(source=path, skip_invalid=skip_invalid, rejects=rejects),
+    ),
+}
+IMPORT_KINDS = tuple(IMPORTERS)
 
 
 class UploadRefused(Exception):
@@ -90,7 +91,7 @@ def _import(job: Job) -> dict:
     path = Path(job.parameters["stored"])
     rejects = import_rejects_path(job)
     try:
-        summary = _importers()[kind](path, job.parameters["skip_invalid"], rejects)
+        summary = IMPORTERS[kind][1](path, job.parameters["skip_invalid"], rejects)
     except ImportRefused as refused:
         raise JobRefused(str(refused), {"file": job.parameters["file"]}) from None
     except ImportRejected as rejected:

@@ -59,8 +59,10 @@ def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> ApiToken:
     # Conditional update: revoking again (or concurrently) keeps the first revocation time.
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token.refresh_from_db(fields=["revoked_at"])
-    transaction.on_commit(lambda: api_token_forget(token.digest))
+    # Forget now, and again after commit: a request in between may have remembered the
+    # token as still active from the not-yet-committed row.
     api_token_forget(token.digest)
+    transaction.on_commit(lambda: api_token_forget(token.digest))
     return token
 
 
