@@ -12,7 +12,9 @@ from psycopg import sql
 
 from conftest import service_missing
 
-WAREHOUSE_DATABASE = "folio_test_warehouse"
+# Named after the test database so that two test runs on one server (TEST_POSTGRES_URL
+# naming different databases) never drop each other's warehouse.
+WAREHOUSE_DATABASE = f"{urlsplit(settings.TEST_POSTGRES_URL).path.strip('/') or 'folio'}_test_warehouse"
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from psycopg import sql
 from conftest import service_missing
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATABASE = "folio_test_processes"
+SHARED_DATABASE = f"{urlsplit(settings.TEST_POSTGRES_URL).path.strip('/') or 'folio'}_test_processes"
 
 
 @pytest.fixture
