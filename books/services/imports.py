@@ -36,6 +36,7 @@ from django.utils.text import slugify
 
 from books.models import Author, Book, BookAuthor, Channel, Genre, Publisher, Region, Sale
 from books.services.bulk_load import BulkWriter
+from config.date_window import DateWindow, date_window
 from config.imports import (
     CsvLayout,
     ImportRefused,
@@ -439,6 +440,7 @@ class _SaleLookups:
     using: str
     now_text: str
     utc_suffix: str
+    window: DateWindow
 
 
 def sales_import(
@@ -468,6 +470,7 @@ def sales_import(
             using=using,
             now_text=timezone.now().astimezone(UTC).replace(tzinfo=None).isoformat(" "),
             utc_suffix="+00" if writer.vendor == "postgresql" else "",
+            window=date_window(),
         )
         _stage_create(writer)
         staged = _sales_stage(layout, columns, lookups, writer, summary, progress)
@@ -572,6 +575,9 @@ def _sale_parse(
         raise fail("sold_at", "not a date (YYYY-MM-DD) or a time with its zone (YYYY-MM-DDTHH:MM:SS+HH:MM)") from None
     if moment.tzinfo is None:
         raise fail("sold_at", "a time needs its time zone, e.g. 2024-03-01T10:00:00+01:00 or …Z")
+    # Before the conversion to UTC, which overflows for a time near year 1 or 9999.
+    if (implausible := lookups.window.date_refusal(moment)) is not None:
+        raise fail("sold_at", implausible)
     sold_at = moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
     if sold_at > lookups.now_text:
         raise fail("sold_at", "a sale in the future")

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 
 from books.models import Author, Book, Region, Sale
 from books.services.imports import books_import, sales_import
+from config.date_window import date_window
 from config.imports import ImportRefused, ImportRejected, RowError
 from conftest import IN_CI
 
@@ -413,3 +414,26 @@ def test_skip_invalid_books_keeps_the_valid_rows(db_alias: str, tmp_path: Path) 
 
     assert (summary.created, summary.rejected, summary.rejects_path) == (2, 1, tmp_path / "input.rejects.csv")
     assert sorted(Book.objects.using(db_alias).values_list("isbn13", flat=True)) == ["9780439023481", "9780439554930"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["0001-01-01", "0001-01-01T00:00:00+01:00", "1899-12-31T12:00:00Z", "9999-12-31T23:59:59-05:00", "9999-12-31"],
+    ids=["year-1", "year-1-with-offset", "before-1900", "year-9999-with-offset", "year-9999"],
+)
+@pytest.mark.django_db(databases="__all__")
+def test_a_sale_outside_the_plausible_window_is_a_row_error(catalogue: str, tmp_path: Path, written: str) -> None:
+    before = snapshot(catalogue)
+    path = write(tmp_path, SALES + f"{written},9780439023481,FR,1,12.99,0\n")
+
+    with pytest.raises(ImportRejected) as rejected:
+        sales_import(path=path, using=catalogue)
+
+    latest = date_window().latest.isoformat()
+    assert [str(error) for error in rejected.value.summary.errors] == [
+        f"line 5, column sold_at: the date is outside the plausible window 1900-01-01 to {latest} "
+        f"(FOLIO_EARLIEST_DATE, FOLIO_LATEST_DAYS_AHEAD) (value '{written}')"
+    ]
+    assert snapshot(catalogue) == before
+    rejects = (tmp_path / "input.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert rejects[1].startswith(f"5,sold_at,{written},")

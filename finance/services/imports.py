@@ -22,6 +22,7 @@ from typing import Any
 from django.db import connections, transaction
 from django.utils import timezone
 
+from config.date_window import DateWindow, date_window
 from config.imports import (
     ImportRefused,
     ImportRejected,
@@ -158,16 +159,20 @@ def decimal_parse(text: object, *, places: int = 2, max_digits: int = 14, comma_
 LEDGER_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
 
 
-def ledger_date_parse(text: str) -> date:
-    """A ledger date, ISO (2024-03-31) or US (03/31/2024) as city ledgers write it."""
+def ledger_date_parse(text: str, *, window: DateWindow | None = None) -> date:
+    """A ledger date, ISO (2024-03-31) or US (03/31/2024) as city ledgers write it, inside the plausible window."""
     cleaned = text.strip()
     # Some exports write a midnight time after the date ("2024-03-31T00:00:00").
     cleaned = re.sub(r"[T ]00:00(:00(\.0+)?)?Z?$", "", cleaned)
     for form in LEDGER_DATE_FORMATS:
         try:
-            return datetime.strptime(cleaned, form).date()
+            day = datetime.strptime(cleaned, form).date()
         except ValueError:
             continue
+        reason = (window or date_window()).date_refusal(day)
+        if reason is not None:
+            raise ValueError(reason)
+        return day
     raise ValueError("is not a date (YYYY-MM-DD or MM/DD/YYYY)")
 
 
@@ -223,12 +228,15 @@ def choice_parse(text: object, *, choices: Mapping[str, str]) -> str:
     return value
 
 
-def exercice_parse(text: object) -> int:
-    """A fiscal year between 1900 and 2200 (the model's constraint)."""
+def exercice_parse(text: object, *, window: DateWindow | None = None) -> int:
+    """A fiscal year inside the plausible window's years (and the model's 1900..2200 constraint)."""
     cleaned = str(text).strip()
     if isinstance(text, bool) or not re.fullmatch(r"\d{4}(\.0+)?", cleaned):
         raise ValueError("is not a year")
     year = int(Decimal(cleaned))
+    reason = (window or date_window()).year_refusal(year)
+    if reason is not None:
+        raise ValueError(reason)
     if not 1900 <= year <= 2200:
         raise ValueError("is not a year between 1900 and 2200")
     return year
@@ -570,9 +578,10 @@ def _ledger_rows_parse(
 ) -> list[LedgerRow]:
     """The rows whose date, amount, kind and references are well formed; the others go to the summary."""
     valid = []
+    window = date_window()
     for line, row in rows:
         check = RowChecker(line=line, row=row, columns=columns)
-        entry_date = check.get("entry_date", ledger_date_parse)
+        entry_date = check.get("entry_date", lambda v: ledger_date_parse(v, window=window))
         amount = check.get("amount", decimal_parse)
         kind = check.get("kind", ledger_kind_parse)
         refs = {dimension: _ref_read(check, dimension, largest) for dimension in LEDGER_DIMENSIONS}
@@ -748,9 +757,10 @@ def _statement_rows_validate(
 ) -> dict[tuple[int, str, str, str, str], StatementRow]:
     """The valid lines by natural key; the others (a key twice included) go to the summary."""
     valid: dict[tuple[int, str, str, str, str], StatementRow] = {}
+    window = date_window()
     for line, row in rows:
         check = RowChecker(line=line, row=row, columns=columns)
-        exercice = check.get("exercice", exercice_parse)
+        exercice = check.get("exercice", lambda v: exercice_parse(v, window=window))
         type_de_resultat = check.get("type_de_resultat", lambda v: choice_parse(v, choices=RESULT_TYPES))
         produit_charge = check.get("produit_charge", lambda v: choice_parse(v, choices=SIDES))
         poste = check.get("poste", lambda v: name_parse(v, max_length=255))

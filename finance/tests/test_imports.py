@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from config.date_window import date_window
 from conftest import IN_CI
 from finance.models import CostCenter, Department, Fund, LedgerEntry, StatementLine
 from finance.services import imports
@@ -687,3 +688,43 @@ def test_datavizhub_cost_centres_with_ten_digit_ids_import_on_postgresql(dataviz
     )
     assert CostCenter.objects.using(postgres_alias).count() == 3_156
     assert CostCenter.objects.using(postgres_alias).filter(code=9_993_817_000).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "written",
+    ["9999-12-31", "12/31/9999", "0001-01-01", "1899-12-31T00:00:00Z"],
+    ids=["9999", "us-9999", "year-1", "1899"],
+)
+def test_a_ledger_date_outside_the_plausible_window_refuses_the_file(tmp_path: Path, written: str) -> None:
+    state = database_state()
+    path = write(tmp_path / "ledger.csv", f"{LEDGER_HEADER}\n{LEDGER_OK}\n{written}{LEDGER_OK[10:]}\n")
+
+    with pytest.raises(CommandError) as error:
+        run("import_ledger", str(path))
+
+    latest = date_window().latest.isoformat()
+    assert str(error.value).splitlines()[2] == (
+        f"  line 3, column date: the date is outside the plausible window 1900-01-01 to {latest} "
+        f"(FOLIO_EARLIEST_DATE, FOLIO_LATEST_DAYS_AHEAD) (value '{written}')"
+    )
+    assert database_state() == state
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("exercice", ["1899", "2200"])
+def test_a_statement_exercice_outside_the_plausible_years_refuses_the_file(tmp_path: Path, exercice: str) -> None:
+    state = database_state()
+    good = "2022;EXPLOITATION;PRODUITS;Impôts et taxes;Taxe foncière;1234567,89"
+    row = f"{exercice};FINANCIER;CHARGES;Achats;;10"
+    path = write(tmp_path / "cdr.csv", f"{STATEMENT_HEADER}\n{good}\n{row}\n", encoding="utf-8-sig")
+
+    with pytest.raises(CommandError) as error:
+        run("import_statement", str(path))
+
+    latest = date_window().latest.year
+    assert str(error.value).splitlines()[2] == (
+        f"  line 3, column exercice_comptable: the year is outside the plausible years 1900 to {latest} "
+        f"(FOLIO_EARLIEST_DATE, FOLIO_LATEST_DAYS_AHEAD) (value '{exercice}')"
+    )
+    assert database_state() == state
