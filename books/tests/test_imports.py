@@ -205,12 +205,14 @@ def test_a_book_without_isbn_is_keyed_by_its_source_id(tmp_path: Path) -> None:
         ("9780306406157,Dated,Someone,,,1.00,2024-02-30", RowError(3, "published", "2024-02-30", "not a date (YYYY-MM-DD or a year)")),
         ("9780306406157,,Someone,,,1.00,", RowError(3, "title", "", "a book needs a title")),
         ("9780306406157,No Authors,,,,1.00,", RowError(3, "authors", "", "a book needs at least one author")),
-        ("9780306406157,=cmd|' /C calc'!A0,Someone,,,1.00,", RowError(3, "title", "=cmd|' /C calc'!A0", "starts like a spreadsheet formula (=, +, @, or - before a non-digit)")),
-        ("9780306406157,@SUM(A1),Someone,,,1.00,", RowError(3, "title", "@SUM(A1)", "starts like a spreadsheet formula (=, +, @, or - before a non-digit)")),
+        ("9780306406157,=cmd|' /C calc'!A0,Someone,,,1.00,", RowError(3, "title", "=cmd|' /C calc'!A0", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
+        ("9780306406157,@SUM(A1),Someone,,,1.00,", RowError(3, "title", "@SUM(A1)", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
+        ("9780306406157,-2+3+HYPERLINK(\"x\"),Someone,,,1.00,", RowError(3, "title", '-2+3+HYPERLINK("x")', "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
+        ("9780306406157,Title,-1+1+cmd|' /C calc'!A0,,,1.00,", RowError(3, "authors", "-1+1+cmd|' /C calc'!A0", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
         ("9780306406157," + "x" * 10_001 + ",Someone,,,1.00,", RowError(3, "title", "x" * 10_001, "longer than 10,000 characters (10,001)")),
         ("9780306406157,Cut Short,Someone", RowError(3, "authors", "9780306406157,Cut Short,Someone", "has 3 fields, the header has 7 (the last line is cut short)")),
     ],
-    ids=["bad-isbn", "duplicate", "price-text", "price-negative", "bad-date", "no-title", "no-authors", "formula", "at-formula", "oversized", "truncated"],
+    ids=["bad-isbn", "duplicate", "price-text", "price-negative", "bad-date", "no-title", "no-authors", "formula", "at-formula", "minus-formula-title", "minus-formula-author", "oversized", "truncated"],
 )  # fmt: skip
 @pytest.mark.django_db(databases="__all__")
 def test_a_bad_book_row_is_reported_and_nothing_changes(
@@ -269,9 +271,11 @@ def test_sales_import_exact_revenue_and_idempotent(catalogue: str, tmp_path: Pat
         ("2024-03-05,9780000000002,FR,1,12.99,0", RowError(3, "isbn", "9780000000002", "no book has this ISBN (import the catalogue first)")),
         ("2024-03-01T09:00:00Z,9780439023481,FR,1,12.99,0", RowError(3, "sold_at", "2024-03-01 09:00:00", "duplicate key: the same sale as line 2")),
         ("2024-03-05,9780439023481,FR,1", RowError(3, "quantity", "2024-03-05,9780439023481,FR,1", "has 4 fields, the header has 6 (the last line is cut short)")),
-        ("2024-03-05,9780439023481,+FR,1,12.99,0", RowError(3, "region", "+FR", "starts like a spreadsheet formula (=, +, @, or - before a non-digit)")),
+        ("2024-03-05,9780439023481,+FR,1,12.99,0", RowError(3, "region", "+FR", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
+        ("2024-03-05,9780439023481,-1+1+FR,1,12.99,0", RowError(3, "region", "-1+1+FR", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
+        ("2024-03-05,9780439023481,FR,1,-1+13.99,0", RowError(3, "unit_price", "-1+13.99", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
     ],
-    ids=["bad-date", "naive-time", "price-text", "sub-cent", "negative-quantity", "fractional-quantity", "discount-too-big", "unknown-region", "unknown-book", "duplicate", "truncated", "formula"],
+    ids=["bad-date", "naive-time", "price-text", "sub-cent", "negative-quantity", "fractional-quantity", "discount-too-big", "unknown-region", "unknown-book", "duplicate", "truncated", "formula", "minus-formula-region", "minus-formula-price"],
 )  # fmt: skip
 @pytest.mark.django_db(databases="__all__")
 def test_a_bad_sale_row_is_reported_and_nothing_changes(

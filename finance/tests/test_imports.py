@@ -507,18 +507,26 @@ def test_skip_invalid_imports_the_valid_rows_and_writes_the_rejects(tmp_path: Pa
         tmp_path / "ledger.csv",
         f"{LEDGER_HEADER}\n{LEDGER_OK}\n"
         "2024-01-16,abc,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION\n"
-        "2024-01-17,=1+1,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION\n",
+        "2024-01-17,=1+1,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION\n"
+        "2024-01-18,-1+1,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION\n"
+        '2024-01-19,5.00,Revenues,104,"-2+3+HYPERLINK(""http://evil"")",11101,General Fund,104000,PARKS\n'
+        "2024-01-20,-7.50,Revenues,103,Innovation,11101,General Fund,103000,-1+1+cmd|' /C calc'!A0\n",
     )
+    formula = "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)"
 
     output = run("import_ledger", str(path), "--skip-invalid", "--rejects-dir", str(tmp_path))
 
-    assert output.splitlines()[0] == "Ledger: imported: read 3, created 1, updated 0, unchanged 0, rejected 2"
+    assert output.splitlines()[0] == "Ledger: imported: read 6, created 1, updated 0, unchanged 0, rejected 5"
     assert list(LedgerEntry.objects.values_list("amount", flat=True)) == [Decimal("10.00")]
+    assert list(Department.objects.values_list("name", flat=True)) == ["Innovation"]
     with (tmp_path / "ledger.rejects.csv").open(encoding="utf-8", newline="") as handle:
         assert list(csv.reader(handle)) == [
             ["line", "column", "value", "reason"],
             ["3", "amount", "abc", "is not a number"],
-            ["4", "amount", "'=1+1", "starts like a spreadsheet formula (=, +, @, or - before a non-digit)"],
+            ["4", "amount", "'=1+1", formula],
+            ["5", "amount", "'-1+1", formula],
+            ["6", "department_name", '\'-2+3+HYPERLINK("http://evil")', formula],
+            ["7", "cost_center_description", "'-1+1+cmd|' /C calc'!A0", formula],
         ]
 
 
