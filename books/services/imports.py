@@ -65,6 +65,8 @@ MAX_DISCOUNT_CENTS = 10**12 - 1
 STAGE_TABLE = "import_sale_stage"
 FLOAT_NOTATION = re.compile(r"^\d+(?:\.\d*)?[eE][+-]?\d+$|^\d+\.\d+$")
 ISBN_SEPARATORS = re.compile(r"[\s-]")
+MONEY_WRITTEN = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+YEAR_WRITTEN = re.compile(r"-?[0-9]{1,6}(?:\.0*)?")
 
 BOOK_FIELDS: dict[str, tuple[str, ...]] = {
     "source_id": ("book_id", "id", "source_key"),
@@ -257,6 +259,9 @@ def _book_parse(line: int, row: dict[str, str], columns: dict[str, str]) -> Book
     price = Decimal("0.00")
     if cell("price"):
         try:
+            # ASCII only: Decimal() also reads Arabic-Indic and other Unicode digits.
+            if not cell("price").isascii():
+                raise InvalidOperation
             price = Decimal(cell("price"))
         except InvalidOperation:
             raise fail("price", "not a number") from None
@@ -267,14 +272,16 @@ def _book_parse(line: int, row: dict[str, str], columns: dict[str, str]) -> Book
     if cell("published"):
         text = cell("published")
         try:
+            if not text.isascii():
+                raise ValueError(text)
             published_on = date(int(text), 1, 1) if text.isdigit() and len(text) == 4 else date.fromisoformat(text)
         except ValueError:
             raise fail("published", "not a date (YYYY-MM-DD or a year)") from None
     elif cell("published_year"):
-        try:
-            year = int(float(cell("published_year")))
-        except ValueError:
-            raise fail("published_year", "not a year") from None
+        # Goodreads writes "1997.0"; a pattern first, as float() reads "inf", "1e400" and Unicode digits.
+        if not YEAR_WRITTEN.fullmatch(cell("published_year")):
+            raise fail("published_year", "not a year")
+        year = int(float(cell("published_year")))
         # Goodreads gives years before the common era as negative numbers: no date for those.
         published_on = date(year, 1, 1) if 1 <= year <= 9999 else None
     if published_on is not None and published_on > timezone.localdate():
@@ -509,11 +516,12 @@ def _stage_drop(writer: BulkWriter) -> None:
 
 def _money_cents(text: str, *, maximum: int) -> int | None:
     """Exact cents of a non-negative amount with at most 2 decimals, else None."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
+    # Plain ASCII notation only: an exponent such as 1e999999999 overflows the decimal context
+    # and 1e-999999999 rounds to zero cents; NaN, Infinity and Unicode digits are not amounts.
+    if not MONEY_WRITTEN.fullmatch(text):
         return None
-    if not value.is_finite() or value < 0:
+    value = Decimal(text)
+    if value.adjusted() > len(str(maximum)):
         return None
     cents = value * 100
     if cents != cents.to_integral_value() or cents > maximum:
@@ -596,7 +604,7 @@ def _sale_parse(
         written = row[columns["book_id"]]
         if not (written.isascii() and written.isdigit()):
             raise fail("book_id", "a book id is a whole number")
-        book_id = int(written)
+        book_id = int(written) if len(written) <= 19 else 0  # 0 is no book's id; int() refuses 4,300+ digits
         if book_id not in lookups.book_ids:
             raise fail("book_id", "no book has this id")
     else:
@@ -617,7 +625,8 @@ def _sale_parse(
     written = row[columns["quantity"]]
     if not (written.isascii() and written.lstrip("-").isdigit()):
         raise fail("quantity", "not a whole number")
-    quantity = int(written)
+    # int() refuses 4,300+ digits with its own message; anything past 12 digits is too many anyway.
+    quantity = int(written) if len(written) <= 12 else MAX_QUANTITY + 1
     if not 0 < quantity <= MAX_QUANTITY:
         raise fail("quantity", "the quantity must be a positive whole number")
     price = _money_cents(row[columns["unit_price"]], maximum=MAX_UNIT_PRICE_CENTS)

@@ -441,3 +441,61 @@ def test_a_sale_outside_the_plausible_window_is_a_row_error(catalogue: str, tmp_
     assert snapshot(catalogue) == before
     rejects = (tmp_path / "input.rejects.csv").read_text(encoding="utf-8").splitlines()
     assert rejects[1].startswith(f"5,sold_at,{written},")
+
+
+HUGE_INTEGER = "9" * 5_000
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "reason"),
+    [
+        (f"2024-03-05,9780439023481,FR,{HUGE_INTEGER},12.99,0", "quantity", "the quantity must be a positive whole number"),
+        (f"2024-03-05,9780439023481,FR,1,{HUGE_INTEGER},0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,1e999999999,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,12.99,1e-999999999", "discount", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,NaN,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,Infinity,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,١٢.٩٩,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        (f"2024-03-05,{HUGE_INTEGER},FR,1,12.99,0", "isbn", "not a valid ISBN"),
+        ("0001-01-01T00:00:00+01:00,9780439023481,FR,1,12.99,0", "sold_at", "the date is outside the plausible window"),
+        ("99999-01-01,9780439023481,FR,1,12.99,0", "sold_at", "not a date (YYYY-MM-DD) or a time with its zone (YYYY-MM-DDTHH:MM:SS+HH:MM)"),
+    ],
+    ids=["5000-digit-quantity", "5000-digit-price", "huge-exponent", "tiny-exponent", "nan", "infinity", "arabic-indic-digits", "5000-digit-isbn", "offset-year-1", "year-99999"],
+)  # fmt: skip
+@pytest.mark.django_db(databases="__all__")
+def test_an_unreadable_sale_value_is_a_row_error(
+    catalogue: str, tmp_path: Path, row: str, column: str, reason: str
+) -> None:
+    before = snapshot(catalogue)
+    path = write(tmp_path, SALES + row + "\n")
+
+    with pytest.raises(ImportRejected) as rejected:
+        sales_import(path=path, using=catalogue)
+
+    assert [(e.line, e.column, e.reason[: len(reason)]) for e in rejected.value.summary.errors] == [(5, column, reason)]
+    assert snapshot(catalogue) == before
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "column", "reason"),
+    [
+        ("isbn13,title,authors,original_publication_year", "9780306406157,T,A,1e400", "original_publication_year", "not a year"),
+        ("isbn13,title,authors,original_publication_year", "9780306406157,T,A,inf", "original_publication_year", "not a year"),
+        ("isbn13,title,authors,original_publication_year", f"9780306406157,T,A,{HUGE_INTEGER}", "original_publication_year", "not a year"),
+        ("isbn13,title,authors,price", "9780306406157,T,A,١٢.50", "price", "not a number"),
+        ("isbn13,title,authors,published", "9780306406157,T,A,١٩٩٧", "published", "not a date (YYYY-MM-DD or a year)"),
+        ("isbn13,title,authors,published", "9780306406157,T,A,0001-01-01T00:00:00+01:00", "published", "not a date (YYYY-MM-DD or a year)"),
+    ],
+    ids=["year-1e400", "year-inf", "5000-digit-year", "arabic-indic-price", "arabic-indic-year", "offset-time"],
+)  # fmt: skip
+@pytest.mark.django_db
+def test_an_unreadable_book_value_is_a_row_error(
+    tmp_path: Path, header: str, row: str, column: str, reason: str
+) -> None:
+    path = write(tmp_path, f"{header}\n{row}\n")
+
+    with pytest.raises(ImportRejected) as rejected:
+        books_import(path=path)
+
+    assert [(e.line, e.column, e.reason) for e in rejected.value.summary.errors] == [(2, column, reason)]
+    assert Book.objects.count() == 0

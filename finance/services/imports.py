@@ -80,12 +80,30 @@ def explore_page_fetch(*, url: str, timeout: float = HTTP_TIMEOUT_SECONDS) -> di
     except TimeoutError:
         raise ExploreFetchError(f"GET {url} failed: no answer within {timeout:g} s") from None
     try:
-        page = json.loads(body, parse_float=Decimal)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        page = json_parse(body)
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ExploreFetchError(f"GET {url} did not return JSON: {error}") from None
     if not isinstance(page, dict) or not isinstance(page.get("results"), list):
         raise ExploreFetchError(f"GET {url} did not return explore API records (no 'results' list)")
     return page
+
+
+# Longer integers become Decimal: past int64 no field is an int, and int() refuses 4,300+ digits.
+JSON_INT_DIGITS = 18
+
+
+def _json_int(text: str) -> int | Decimal:
+    return int(text) if len(text.lstrip("-")) <= JSON_INT_DIGITS else Decimal(text)
+
+
+def json_parse(body: bytes | str) -> Any:
+    """JSON with exact numbers: fractions and long integers as Decimal, NaN and Infinity as Decimal
+    (so that a row check refuses them as numbers); ValueError says why a body is not JSON."""
+    try:
+        return json.loads(body, parse_float=Decimal, parse_int=_json_int, parse_constant=Decimal)
+    except RecursionError:
+        # json's C decoder recurses once per nesting level: `[` * 100,000 exhausts the stack limit.
+        raise ValueError("it nests arrays or objects too deeply") from None
 
 
 def explore_records_fetch(
@@ -142,7 +160,8 @@ def decimal_parse(text: object, *, places: int = 2, max_digits: int = 14, comma_
             cleaned = re.sub(r"[\s\u00a0\u202f]", "", cleaned)
             if "," in cleaned and "." not in cleaned:
                 cleaned = cleaned.replace(",", ".")
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        # ASCII digits only: Decimal() would also read Arabic-Indic and other Unicode digits.
+        if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", cleaned):
             raise ValueError("is not a number")
         value = Decimal(cleaned)
     if not value.is_finite():
@@ -192,12 +211,13 @@ def code_parse(text: object, *, largest: int) -> int:
     cleaned = str(text).strip()
     # Spreadsheets re-save integer ids as "103.0".
     cleaned = re.sub(r"\.0+$", "", cleaned)
-    if not cleaned.isdigit():
+    if not (cleaned.isascii() and cleaned.isdigit()):
         raise ValueError("is not a whole-number id")
-    code = int(cleaned)
-    if code > largest:
+    # Compared by length first: int() refuses more than 4,300 digits with its own message.
+    significant = cleaned.lstrip("0") or "0"
+    if len(significant) > len(str(largest)) or int(significant) > largest:
         raise ValueError(f"is larger than the largest id this database holds ({largest:,})")
-    return code
+    return int(significant)
 
 
 def name_parse(text: object, *, max_length: int = 200, required: bool = True) -> str:
@@ -231,7 +251,7 @@ def choice_parse(text: object, *, choices: Mapping[str, str]) -> str:
 def exercice_parse(text: object, *, window: DateWindow | None = None) -> int:
     """A fiscal year inside the plausible window's years (and the model's 1900..2200 constraint)."""
     cleaned = str(text).strip()
-    if isinstance(text, bool) or not re.fullmatch(r"\d{4}(\.0+)?", cleaned):
+    if isinstance(text, bool) or not re.fullmatch(r"[0-9]{4}(\.0+)?", cleaned):
         raise ValueError("is not a year")
     year = int(Decimal(cleaned))
     reason = (window or date_window()).year_refusal(year)
@@ -498,7 +518,7 @@ class LedgerRow:
     refs: dict[str, DimensionRef]
 
 
-DIGITS = re.compile(r"\d+(\.0+)?")
+DIGITS = re.compile(r"[0-9]+(\.0+)?")
 
 
 def _ref_read(check: RowChecker, dimension: str, largest: int) -> DimensionRef | None:
@@ -798,10 +818,10 @@ def _json_records(records: Iterable[Any], summary: ImportSummary) -> Iterator[Ro
 def statement_json_load(path: Path) -> list[Any]:
     """The records of a saved explore API response (`{"total_count": N, "results": [...]}`) or a JSON list."""
     try:
-        data = json.loads(path.read_bytes(), parse_float=Decimal)
+        data = json_parse(path.read_bytes())
     except OSError as error:
         raise ImportRefused(f"cannot read {path}: {error.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ImportRefused(f"{path.name} is not valid JSON: {error}") from None
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         if isinstance(data.get("total_count"), int) and data["total_count"] != len(data["results"]):

@@ -262,6 +262,7 @@ class RecordedApi:
     requests: list[dict[str, list[str]]] = field(default_factory=list)
     status: int = 200
     delay: float = 0.0
+    body: bytes | None = None  # served instead of the recorded pages
 
 
 @pytest.fixture
@@ -275,6 +276,7 @@ def recorded_api() -> Iterator[RecordedApi]:
             api.requests.append(query)
             time.sleep(api.delay)
             body = pages.get(int(query["offset"][0]), b"") if api.status == 200 else b'{"error": "boom"}'
+            body = body if api.body is None else api.body
             self.send_response(api.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -735,4 +737,87 @@ def test_a_statement_exercice_outside_the_plausible_years_refuses_the_file(tmp_p
         f"  line 3, column exercice_comptable: the year is outside the plausible years 1900 to {latest} "
         f"(FOLIO_EARLIEST_DATE, FOLIO_LATEST_DAYS_AHEAD) (value '{exercice}')"
     )
+    assert database_state() == state
+
+
+DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
+HUGE_INTEGER = "9" * 5_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content",
+    [DEEP_JSON, b'{"total_count": 1, "results": [' + DEEP_JSON + b"]}"],
+    ids=["deep-list", "deep-record"],
+)
+def test_a_json_file_nested_too_deeply_is_refused_with_one_message(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "deep.json"
+    path.write_bytes(content)
+
+    with pytest.raises(CommandError) as error:
+        run("import_statement", str(path))
+
+    assert str(error.value) == (
+        "deep.json is not valid JSON: it nests arrays or objects too deeply; nothing was written"
+    )
+    assert StatementLine.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_url_answering_too_deep_a_json_gives_a_clear_error(recorded_api: RecordedApi) -> None:
+    recorded_api.body = DEEP_JSON
+
+    with pytest.raises(CommandError) as error:
+        run("import_statement", "--url", recorded_api.url, "--page-size", "2")
+
+    assert str(error.value) == (
+        f"GET {recorded_api.url}?limit=2&offset=0 did not return JSON: it nests arrays or objects too deeply; "
+        "nothing was written"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "written", "expected"),
+    [
+        ("montant_en_eur", HUGE_INTEGER, f"line 2, column montant_en_eur: has more than 14 digits before the decimal point (value '{HUGE_INTEGER[:60]}…')"),
+        ("montant_en_eur", "NaN", "line 2, column montant_en_eur: is not a finite number (value 'NaN')"),
+        ("montant_en_eur", "-Infinity", "line 2, column montant_en_eur: is not a finite number (value '-Infinity')"),
+        ("montant_en_eur", "1e999999999", "line 2, column montant_en_eur: has more than 14 digits before the decimal point (value '1E+999999999')"),
+        ("exercice_comptable", HUGE_INTEGER, f"line 2, column exercice_comptable: is not a year (value '{HUGE_INTEGER[:60]}…')"),
+        ("exercice_comptable", '"0001-01-01T00:00:00+01:00"', "line 2, column exercice_comptable: is not a year (value '0001-01-01T00:00:00+01:00')"),
+    ],
+    ids=["5000-digits", "nan", "infinity", "huge-exponent", "5000-digit-year", "offset-time-year"],
+)  # fmt: skip
+def test_an_unreadable_json_number_is_a_row_error(tmp_path: Path, field: str, written: str, expected: str) -> None:
+    records = json.loads((DATA / "compte-de-resultat.json").read_text(encoding="utf-8"))
+    records["results"][1][field] = "@written@"
+    text = json.dumps(records).replace('"@written@"', written)
+    path = write(tmp_path / "cdr.json", text)
+
+    with pytest.raises(CommandError) as error:
+        run("import_statement", str(path))
+
+    assert str(error.value).splitlines()[2] == f"  {expected}"
+    assert StatementLine.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (f"2024-01-16,10.00,Revenues,{HUGE_INTEGER},Innovation,11101,General Fund,103000,INNOVATION", f"line 3, column department_id: is larger than the largest id this database holds (9,223,372,036,854,775,807) (value '{HUGE_INTEGER[:60]}…')"),
+        (f"2024-01-16,{HUGE_INTEGER},Revenues,103,Innovation,11101,General Fund,103000,INNOVATION", f"line 3, column amount: has more than 12 digits before the decimal point (value '{HUGE_INTEGER[:60]}…')"),
+        ("0001-01-01T00:00:00+01:00,10.00,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION", "line 3, column date: is not a date (YYYY-MM-DD or MM/DD/YYYY) (value '0001-01-01T00:00:00+01:00')"),
+    ],
+    ids=["5000-digit-id", "5000-digit-amount", "offset-time"],
+)  # fmt: skip
+def test_an_unreadable_ledger_value_is_a_row_error(tmp_path: Path, row: str, expected: str) -> None:
+    state = database_state()
+    path = write(tmp_path / "ledger.csv", f"{LEDGER_HEADER}\n{LEDGER_OK}\n{row}\n")
+
+    with pytest.raises(CommandError) as error:
+        run("import_ledger", str(path))
+
+    assert str(error.value).splitlines()[2] == f"  {expected}"
     assert database_state() == state
