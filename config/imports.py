@@ -21,8 +21,9 @@ An importer uses it in five steps (all names below are stable; finance relies on
    row and counting `summary.read / created / updated / unchanged`.
 5. Inside the import's one transaction it calls `import_finish(summary, skip_invalid=…,
    rejects=…)`: when rows were rejected it writes the rejects CSV (line, column, value,
-   reason; every cell defused for spreadsheets) and, unless `skip_invalid`, raises `ImportRejected` so that the transaction
-   rolls back and nothing is written. `summary.lines()` is the command's final report.
+   reason; every cell defused for spreadsheets) and, unless `skip_invalid`, raises
+   `ImportRejected` so that the transaction rolls back and nothing is written.
+   `summary.lines()` is the command's final report.
 """
 
 import codecs

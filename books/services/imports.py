@@ -65,7 +65,8 @@ MAX_DISCOUNT_CENTS = 10**12 - 1
 STAGE_TABLE = "import_sale_stage"
 FLOAT_NOTATION = re.compile(r"^\d+(?:\.\d*)?[eE][+-]?\d+$|^\d+\.\d+$")
 ISBN_SEPARATORS = re.compile(r"[\s-]")
-MONEY_WRITTEN = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+# At most 2 decimals other than trailing zeros: the context's 28 digits must hold the value exactly.
+MONEY_WRITTEN = re.compile(r"(?:[0-9]+(?:\.[0-9]{0,2}0*)?|\.[0-9]{1,2}0*)")
 YEAR_WRITTEN = re.compile(r"-?[0-9]{1,6}(?:\.0*)?")
 
 BOOK_FIELDS: dict[str, tuple[str, ...]] = {

@@ -453,6 +453,7 @@ HUGE_INTEGER = "9" * 5_000
         (f"2024-03-05,9780439023481,FR,1,{HUGE_INTEGER},0", "unit_price", "not a non-negative amount with at most 2 decimals"),
         ("2024-03-05,9780439023481,FR,1,1e999999999,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
         ("2024-03-05,9780439023481,FR,1,12.99,1e-999999999", "discount", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,12." + "0" * 5_000 + "1,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
         ("2024-03-05,9780439023481,FR,1,NaN,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
         ("2024-03-05,9780439023481,FR,1,Infinity,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
         ("2024-03-05,9780439023481,FR,1,١٢.٩٩,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
@@ -460,7 +461,7 @@ HUGE_INTEGER = "9" * 5_000
         ("0001-01-01T00:00:00+01:00,9780439023481,FR,1,12.99,0", "sold_at", "the date is outside the plausible window"),
         ("99999-01-01,9780439023481,FR,1,12.99,0", "sold_at", "not a date (YYYY-MM-DD) or a time with its zone (YYYY-MM-DDTHH:MM:SS+HH:MM)"),
     ],
-    ids=["5000-digit-quantity", "5000-digit-price", "huge-exponent", "tiny-exponent", "nan", "infinity", "arabic-indic-digits", "5000-digit-isbn", "offset-year-1", "year-99999"],
+    ids=["5000-digit-quantity", "5000-digit-price", "huge-exponent", "tiny-exponent", "5000-decimals", "nan", "infinity", "arabic-indic-digits", "5000-digit-isbn", "offset-year-1", "year-99999"],
 )  # fmt: skip
 @pytest.mark.django_db(databases="__all__")
 def test_an_unreadable_sale_value_is_a_row_error(
