@@ -224,8 +224,8 @@ IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=VAR_DIR / "uploads")
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=512 * 1024 * 1024)
 # The upload is deleted when its job finishes; its rejects file is kept this many days.
 IMPORT_REJECTS_DAYS = env.int("IMPORT_REJECTS_DAYS", default=7)
-# A request's fields other than files (JSON bodies, form fields); more is a 400 before parsing.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request's form fields other than files (Django's default): no form of Folio's comes near it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Uploaded files larger than this are streamed to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The plausible-date window every write checks (imports, admin, generators; config/date_window.py):
