@@ -9,7 +9,8 @@ so the window is enforced here, in code, by the one function every writer calls.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,12 +29,37 @@ class DateWindow:
     def __str__(self) -> str:
         return f"{self.earliest.isoformat()} to {self.latest.isoformat()}"
 
+    @cached_property
+    def _moments(self) -> tuple[datetime, datetime]:
+        """The first moment of the window and the first after it, in settings.TIME_ZONE."""
+        zone = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.earliest, time(), tzinfo=zone),
+            datetime.combine(self.latest + timedelta(days=1), time(), tzinfo=zone),
+        )
+
+    def utc_text_bounds(self) -> tuple[str, str]:
+        """The window's first moment and the first after it as naive UTC ISO text ("YYYY-MM-DD HH:MM:SS"):
+        a bulk importer compares its UTC text with these, a string comparison per row."""
+        first, after = (moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ") for moment in self._moments)
+        return first, after
+
+    @property
+    def refusal_text(self) -> str:
+        """The reason given for a date outside the window."""
+        return f"the date is outside the plausible window {self} ({SETTINGS_NAMES})"
+
     def date_refusal(self, value: date | datetime) -> str | None:
         """Why a date (or a time, on its local day) is implausible, or None when it is inside the window."""
-        day = _local_day(value)
-        if self.earliest <= day <= self.latest:
-            return None
-        return f"the date is outside the plausible window {self} ({SETTINGS_NAMES})"
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            # Compared as moments: converting a time near year 1 or 9999 to the local zone overflows,
+            # comparing does not (and costs a tenth of timezone.localtime on a million sales).
+            first, after = self._moments
+            inside = first <= value < after
+        else:
+            day = value.date() if isinstance(value, datetime) else value
+            inside = self.earliest <= day <= self.latest
+        return None if inside else self.refusal_text
 
     def year_refusal(self, year: int) -> str | None:
         """Why a fiscal year (exercice) is implausible, or None when it is inside the window's years."""
@@ -64,16 +90,3 @@ def year_plausible_validate(value: int) -> None:
     reason = date_window().year_refusal(value)
     if reason is not None:
         raise ValidationError(f"{value}: {reason}.", code="implausible_year")
-
-
-def _local_day(value: date | datetime) -> date:
-    """The day a value falls on: a time is taken on its day in settings.TIME_ZONE."""
-    if not isinstance(value, datetime):
-        return value
-    if timezone.is_naive(value):
-        return value.date()
-    try:
-        return timezone.localtime(value).date()
-    except OverflowError:
-        # Only a time within a day of year 1 or 9999 overflows; its own day is as implausible.
-        return value.date()

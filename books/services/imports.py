@@ -449,6 +449,8 @@ class _SaleLookups:
     now_text: str
     utc_suffix: str
     window: DateWindow
+    first_text: str  # the window as naive UTC text, compared with each sale's
+    after_text: str
 
 
 def sales_import(
@@ -469,6 +471,8 @@ def sales_import(
     _refuse_missing(columns, layout.header, "sold_at", ("isbn", "book_id"), "region", "quantity", "unit_price")
     summary = ImportSummary()
     writer = BulkWriter(using)
+    window = date_window()
+    first_text, after_text = window.utc_text_bounds()
     with transaction.atomic(using=using):
         lookups = _SaleLookups(
             books_by_isbn=dict(Book.objects.using(using).exclude(isbn13=None).values_list("isbn13", "pk")),
@@ -478,7 +482,9 @@ def sales_import(
             using=using,
             now_text=timezone.now().astimezone(UTC).replace(tzinfo=None).isoformat(" "),
             utc_suffix="+00" if writer.vendor == "postgresql" else "",
-            window=date_window(),
+            window=window,
+            first_text=first_text,
+            after_text=after_text,
         )
         _stage_create(writer)
         staged = _sales_stage(layout, columns, lookups, writer, summary, progress)
@@ -584,10 +590,13 @@ def _sale_parse(
         raise fail("sold_at", "not a date (YYYY-MM-DD) or a time with its zone (YYYY-MM-DDTHH:MM:SS+HH:MM)") from None
     if moment.tzinfo is None:
         raise fail("sold_at", "a time needs its time zone, e.g. 2024-03-01T10:00:00+01:00 or …Z")
-    # Before the conversion to UTC, which overflows for a time near year 1 or 9999.
-    if (implausible := lookups.window.date_refusal(moment)) is not None:
-        raise fail("sold_at", implausible)
-    sold_at = moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    try:
+        sold_at = moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    except OverflowError:  # a time within hours of year 1 or 9999
+        raise fail("sold_at", lookups.window.refusal_text) from None
+    # ISO text with 4-digit years sorts as time does: one string comparison a row (a million in 0.1 s).
+    if not lookups.first_text <= sold_at < lookups.after_text:
+        raise fail("sold_at", lookups.window.refusal_text)
     if sold_at > lookups.now_text:
         raise fail("sold_at", "a sale in the future")
 
