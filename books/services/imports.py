@@ -65,8 +65,8 @@ MAX_DISCOUNT_CENTS = 10**12 - 1
 STAGE_TABLE = "import_sale_stage"
 FLOAT_NOTATION = re.compile(r"^\d+(?:\.\d*)?[eE][+-]?\d+$|^\d+\.\d+$")
 ISBN_SEPARATORS = re.compile(r"[\s-]")
-# At most 2 decimals other than trailing zeros: the context's 28 digits must hold the value exactly.
-MONEY_WRITTEN = re.compile(r"(?:[0-9]+(?:\.[0-9]{0,2}0*)?|\.[0-9]{1,2}0*)")
+# At most 15 digits before the point and 2 after it (zeros aside): Decimal holds it exactly.
+MONEY_WRITTEN = re.compile(r"(?:0*[0-9]{1,15}(?:\.[0-9]{0,2}0*)?|\.[0-9]{1,2}0*)")
 YEAR_WRITTEN = re.compile(r"-?[0-9]{1,6}(?:\.0*)?")
 
 BOOK_FIELDS: dict[str, tuple[str, ...]] = {
@@ -527,10 +527,7 @@ def _money_cents(text: str, *, maximum: int) -> int | None:
     # and 1e-999999999 rounds to zero cents; NaN, Infinity and Unicode digits are not amounts.
     if not MONEY_WRITTEN.fullmatch(text):
         return None
-    value = Decimal(text)
-    if value.adjusted() > len(str(maximum)):
-        return None
-    cents = value * 100
+    cents = Decimal(text) * 100
     if cents != cents.to_integral_value() or cents > maximum:
         return None
     return int(cents)
