@@ -17,6 +17,7 @@ from django.utils import timezone
 from analytics.models import ApiToken, Generation, Job
 from analytics.services.import_jobs import IMPORTERS, UploadRefused, import_start
 from analytics.services.tokens import api_token_forget
+from analytics.upload_limit import upload_limited, upload_refusal
 from config.pagination import CappedCountPaginator
 
 
@@ -81,7 +82,9 @@ class JobAdmin(ReadOnlyAdmin):
 
     def get_urls(self) -> list:
         """The job list, plus the upload page of imports."""
-        upload = path("import/", self.admin_site.admin_view(self.import_view), name="analytics_job_import")
+        # The upload limit goes in before admin_view's CSRF check reads the body.
+        view = upload_limited(self.admin_site.admin_view(self.import_view))
+        upload = path("import/", view, name="analytics_job_import")
         return [upload, *super().get_urls()]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
@@ -89,7 +92,11 @@ class JobAdmin(ReadOnlyAdmin):
         if not request.user.is_staff:
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        refusal = upload_refusal(request)
+        if refusal is not None:
+            form.is_valid()
+            form.errors["file"] = form.error_class([refusal])
+        elif request.method == "POST" and form.is_valid():
             try:
                 job = import_start(
                     user=request.user,
@@ -108,4 +115,6 @@ class JobAdmin(ReadOnlyAdmin):
             "title": "Import a file",
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "admin/analytics/job/import.html", context)
+        return TemplateResponse(
+            request, "admin/analytics/job/import.html", context, status=413 if refusal is not None else 200
+        )

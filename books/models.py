@@ -13,6 +13,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Cast, Length, Mod, Round, Substr
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 
+from config.date_window import date_plausible_validate
 from config.records import TombstoneBase, Tracked
 
 ISBN13_LENGTH = 13
@@ -144,7 +145,8 @@ class Sale(Tracked):
     # No index on region: a dozen values make it useless to the planner, and it costs
     # every bulk load of millions of sales.
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="sales", db_index=False)
-    sold_at = models.DateTimeField(db_index=True)
+    # The plausible window moves with today, so a validator checks it, not a CHECK constraint.
+    sold_at = models.DateTimeField(db_index=True, validators=[date_plausible_validate])
     quantity = models.PositiveIntegerField()
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))

@@ -13,14 +13,17 @@ An importer uses it in five steps (all names below are stable; finance relies on
    normalised header, with the physical line number of the row's first line. Rows that
    are broken as CSV (wrong number of fields, a truncated last line, an unterminated quote),
    that hold a cell over 10,000 characters, or a cell that a spreadsheet would run as a
-   formula (`=`, `+`, `@`, or `-` followed by a non-digit) are not yielded: they are
-   recorded in the summary as a `RowError(line, column, value, reason)`.
+   formula (`=`, `+`, `-`, `@`, tab or carriage return first; only a plain negative number
+   may start with `-`) are not yielded: they are recorded in the summary as a
+   `RowError(line, column, value, reason)`. Numeric fields are then parsed as numbers by
+   the importer, so a formula never reaches a text column nor the database.
 4. The importer validates its own fields, calling `summary.reject(RowError(...))` for a bad
    row and counting `summary.read / created / updated / unchanged`.
 5. Inside the import's one transaction it calls `import_finish(summary, skip_invalid=…,
    rejects=…)`: when rows were rejected it writes the rejects CSV (line, column, value,
-   reason) and, unless `skip_invalid`, raises `ImportRejected` so that the transaction
-   rolls back and nothing is written. `summary.lines()` is the command's final report.
+   reason; every cell defused for spreadsheets) and, unless `skip_invalid`, raises
+   `ImportRejected` so that the transaction rolls back and nothing is written.
+   `summary.lines()` is the command's final report.
 """
 
 import codecs
@@ -31,6 +34,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+from config.spreadsheet import formula_like, spreadsheet_defuse
 
 SNIFF_BYTES = 65_536
 READ_CHUNK = 1 << 20
@@ -49,7 +54,9 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF8", "a GIF image"),
     (b"\xd0\xcf\x11\xe0", "an old Office document (XLS)"),
 )
-FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?![0-9.]))")
+FORMULA_REASON = (
+    "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)"
+)
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
@@ -278,8 +285,8 @@ def cell_check(line: int, column: str, value: str) -> RowError | None:
     """A cell too long to be a real value, or one a spreadsheet would run as a formula."""
     if len(value) > MAX_CELL:
         return RowError(line, column, value, f"longer than {MAX_CELL:,} characters ({len(value):,})")
-    if FORMULA.match(value):
-        return RowError(line, column, value, "starts like a spreadsheet formula (=, +, @, or - before a non-digit)")
+    if formula_like(value):
+        return RowError(line, column, value, FORMULA_REASON)
     return None
 
 
@@ -339,9 +346,9 @@ def rejects_write(path: Path | str, errors: Sequence[RowError]) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["line", "column", "value", "reason"])
         for error in sorted(errors, key=lambda e: e.line):
-            # A leading apostrophe keeps a spreadsheet from running a rejected formula cell.
-            value = f"'{error.value}" if FORMULA.match(error.value) else error.value
-            writer.writerow([error.line, error.column, value[:MAX_CELL], error.reason])
+            # Column names and reasons can hold the file's own text too: every cell is defused.
+            cells = (error.column, error.value[:MAX_CELL], error.reason)
+            writer.writerow([error.line, *(spreadsheet_defuse(cell) for cell in cells)])
     return path
 
 

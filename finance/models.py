@@ -8,6 +8,7 @@ cursor), and deletes made through the services leave a `Tombstone`.
 from django.db import models
 from django.db.models import Q
 
+from config.date_window import date_plausible_validate, year_plausible_validate
 from config.records import TombstoneBase, Tracked
 
 
@@ -63,7 +64,8 @@ class EntryKind(models.TextChoices):
 class LedgerEntry(Tracked):
     """One ledger line: money in or out of a department, fund and cost centre on a date."""
 
-    entry_date = models.DateField(db_index=True)
+    # The plausible window moves with today, so validators check it, not CHECK constraints.
+    entry_date = models.DateField(db_index=True, validators=[date_plausible_validate])
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     kind = models.CharField(max_length=8, choices=EntryKind.choices)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="entries")
@@ -84,7 +86,7 @@ class Budget(Tracked):
     """What a department may spend in a fiscal year."""
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="budgets")
-    fiscal_year = models.PositiveSmallIntegerField()
+    fiscal_year = models.PositiveSmallIntegerField(validators=[year_plausible_validate])
     amount = models.DecimalField(max_digits=14, decimal_places=2)
 
     class Meta(Tracked.Meta):
@@ -119,7 +121,9 @@ class Side(models.TextChoices):
 class StatementLine(Tracked):
     """One line of the public-sector *compte de résultat*, as the open-data portal gives it."""
 
-    exercice = models.PositiveSmallIntegerField(help_text="Fiscal year (exercice comptable).")
+    exercice = models.PositiveSmallIntegerField(
+        help_text="Fiscal year (exercice comptable).", validators=[year_plausible_validate]
+    )
     type_de_resultat = models.CharField(max_length=12, choices=ResultType.choices)
     produit_charge = models.CharField(max_length=8, choices=Side.choices)
     poste = models.CharField(max_length=255)

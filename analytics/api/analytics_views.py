@@ -3,10 +3,12 @@ and return the answer with its generation, as-of time and timing headers."""
 
 from collections.abc import Callable
 
-from django.http import FileResponse, Http404
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
@@ -31,8 +33,15 @@ from analytics.queries import (
 )
 from analytics.queries.base import Source
 from analytics.selectors import current_generation, job_get, recent_generations
-from analytics.services.import_jobs import IMPORT_KINDS, UploadRefused, import_rejects_path, import_start
+from analytics.services.import_jobs import (
+    IMPORT_KINDS,
+    UploadRefused,
+    import_rejects_expired,
+    import_rejects_path,
+    import_start,
+)
 from analytics.services.jobs import generate_test_data_start, sync_start
+from analytics.upload_limit import upload_limit_install, upload_refusal
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="A parameter is wrong; `errors` has a message per field."),
@@ -494,12 +503,24 @@ job_start_documented(GenerateTestDataView, "Generate test sales data (staff only
 job_start_documented(SyncView, "Start a warehouse sync (staff only)", "Only staff may start a sync.")
 
 
+class UploadTooLarge(APIException):
+    """413: the upload passed IMPORT_MAX_BYTES and was stopped while it streamed."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "upload_too_large"
+
+
 class ImportView(APIView):
     """Staff only: upload a file to import; the import runs as a background job."""
 
     permission_classes = [IsAdminUser]
     renderer_classes = [ExactJSONRenderer]
     parser_classes = [MultiPartParser]
+
+    def initialize_request(self, request: HttpRequest, *args: object, **kwargs: object) -> Request:
+        """Limit the upload before anything (authentication's CSRF check included) reads the body."""
+        upload_limit_install(request)
+        return super().initialize_request(request, *args, **kwargs)
 
     @extend_schema(
         summary="Import a file (staff only)",
@@ -516,13 +537,17 @@ class ImportView(APIView):
             401: ERRORS[401],
             403: OpenApiResponse(s.ErrorSerializer, description="Only staff may import."),
             404: OpenApiResponse(s.ErrorSerializer, description="No such kind of import."),
+            413: OpenApiResponse(s.ErrorSerializer, description="The file is larger than IMPORT_MAX_BYTES."),
         },
     )
     def post(self, request: Request, kind: str) -> Response:
         """Store the file and queue its import."""
         if kind not in IMPORT_KINDS:
             raise Http404(f"No import {kind!r}; one of: {', '.join(IMPORT_KINDS)}.")
-        body = p.ImportUploadSerializer(data=request.data)
+        data = request.data
+        if (refusal := upload_refusal(request)) is not None:
+            raise UploadTooLarge(refusal)
+        body = p.ImportUploadSerializer(data=data)
         body.is_valid(raise_exception=True)
         try:
             job = import_start(
@@ -557,6 +582,11 @@ class ImportRejectsView(APIView):
         if job is None or not job.kind.startswith("import_"):
             raise Http404("No such import job.")
         path = import_rejects_path(job)
+        if import_rejects_expired(job):
+            raise Http404(
+                f"The rejects file of this import was removed after {settings.IMPORT_REJECTS_DAYS} days "
+                "(IMPORT_REJECTS_DAYS)."
+            )
         if not path.exists():
             raise Http404("This import rejected no rows.")
         return FileResponse(

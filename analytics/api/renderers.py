@@ -1,7 +1,8 @@
 """Renderers: JSON with exact decimals, and CSV / XLSX of a table endpoint's rows.
 
 Spreadsheet cells hold real dates and numbers (money with two decimals, ratios as
-percentages); text cells that a spreadsheet would run as a formula are escaped.
+percentages); text that a spreadsheet would run as a formula is defused: a leading
+apostrophe in CSV, a string cell (never a formula) with Excel's quote prefix in XLSX.
 """
 
 import csv
@@ -15,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from config.spreadsheet import FORMULA_START, spreadsheet_defuse
 
 
 class ExactJSONEncoder(JSONEncoder):
@@ -36,8 +37,8 @@ class ExactJSONRenderer(JSONRenderer):
 
 def cell_text(value: object) -> object:
     """A value as a CSV cell: text that starts like a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str):
+        return spreadsheet_defuse(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if value is None:
@@ -120,10 +121,12 @@ class XLSXRenderer(BaseRenderer):
 
     @staticmethod
     def _cell(sheet: object, column: str, value: object, ratios: set[str]) -> object:
-        if isinstance(value, str):
-            return cell_text(value)
         cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, Decimal):
+        if isinstance(value, str):
+            # openpyxl makes any text starting with "=" a formula; the text is data, exactly as stored.
+            cell.data_type = "s"
+            cell.quotePrefix = value.startswith(FORMULA_START)
+        elif isinstance(value, Decimal):
             cell.number_format = "0.00%" if column in ratios else "#,##0.00"
         elif isinstance(value, date):
             cell.number_format = "yyyy-mm-dd"

@@ -1,8 +1,15 @@
 """Imports started from the API or the admin: keep the uploaded file, queue the import as a
 Celery job, run the app's own importer, and record its summary (counts, first errors, the
-rejects file)."""
+rejects file).
+
+The uploaded file lives only until its job finishes, whatever the outcome; the rejects file
+stays IMPORT_REJECTS_DAYS for download, and every import start or finish prunes the
+folders older than that (a server never fills its disk with past imports).
+"""
 
 import re
+import shutil
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -56,23 +63,49 @@ def import_start(*, user: AbstractBaseUser | None, kind: str, upload: UploadedFi
         raise UploadRefused(
             f"{upload.name} is {upload.size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} (IMPORT_MAX_BYTES)."
         )
+    import_files_prune()
     folder = Path(settings.IMPORT_UPLOAD_DIR) / uuid.uuid4().hex
     folder.mkdir(parents=True)
     # The stored name is ours: an uploaded name never chooses a path.
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(upload.name or "upload.csv").name)[-100:] or "upload.csv"
     path = folder / safe
-    with path.open("wb") as stored:
-        for chunk in upload.chunks():
-            stored.write(chunk)
-    from analytics.tasks import import_job
+    try:
+        with path.open("wb") as stored:
+            for chunk in upload.chunks():
+                stored.write(chunk)
+        from analytics.tasks import import_job
 
-    job = Job.objects.create(
-        kind=f"import_{kind}",
-        parameters={"file": upload.name, "stored": str(path), "skip_invalid": skip_invalid, "size": upload.size},
-        created_by=user if user and user.is_authenticated else None,
-    )
+        job = Job.objects.create(
+            kind=f"import_{kind}",
+            parameters={"file": upload.name, "stored": str(path), "skip_invalid": skip_invalid, "size": upload.size},
+            created_by=user if user and user.is_authenticated else None,
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # no job will ever read or delete it
+        raise
     transaction.on_commit(lambda: import_job.delay(job.pk))
     return job
+
+
+def import_files_prune(*, now: float | None = None) -> int:
+    """Remove the upload folders (rejects files, uploads of jobs never run) untouched for
+    IMPORT_REJECTS_DAYS; returns how many went."""
+    root = Path(settings.IMPORT_UPLOAD_DIR)
+    if not root.is_dir():
+        return 0
+    oldest = (time.time() if now is None else now) - settings.IMPORT_REJECTS_DAYS * 86_400
+    removed = 0
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        try:
+            touched = max([folder.stat().st_mtime, *(entry.stat().st_mtime for entry in folder.iterdir())])
+        except FileNotFoundError:  # another process pruned it first
+            continue
+        if touched < oldest:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def import_run(*, job_id: int) -> Job:
@@ -84,6 +117,12 @@ def import_run(*, job_id: int) -> Job:
 def import_rejects_path(job: Job) -> Path:
     """Where an import job's rejects CSV is written."""
     return Path(job.parameters["stored"]).with_suffix(".rejects.csv")
+
+
+def import_rejects_expired(job: Job) -> bool:
+    """Whether an import job had a rejects file that has since been pruned."""
+    result = job.result if isinstance(job.result, dict) else {}
+    return bool(result.get("rejects_file")) and not import_rejects_path(job).exists()
 
 
 def _import(job: Job) -> dict:
@@ -99,6 +138,10 @@ def _import(job: Job) -> dict:
             f"{rejected.summary.rejected} row(s) rejected; nothing was imported.",
             _summary_body(rejected.summary, rejects),
         ) from None
+    finally:
+        # Succeeded, refused or crashed, the job never reads its upload again.
+        path.unlink(missing_ok=True)
+        import_files_prune()
     return _summary_body(summary, rejects)
 
 

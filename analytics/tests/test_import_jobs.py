@@ -3,15 +3,20 @@ its status says what was read, created, updated, unchanged and rejected."""
 
 import csv
 import io
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
-from rest_framework.test import APIClient
+from django.test import Client, override_settings
+from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
+from analytics.api.analytics_views import ImportView
 from analytics.models import Job
-from analytics.services.import_jobs import import_run
+from analytics.services.import_jobs import import_rejects_path, import_run
 from books.models import Book
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +120,121 @@ def test_the_admin_upload_form_queues_an_import_and_shows_its_job() -> None:
     )
     assert page.status_code == 200 and "succeeded" in page.content.decode()
     assert Book.objects.count() == 2
+
+
+@pytest.fixture
+def uploads(tmp_path: Path) -> Iterator[Path]:
+    """An upload folder of the test's own."""
+    with override_settings(IMPORT_UPLOAD_DIR=tmp_path / "uploads"):
+        yield tmp_path / "uploads"
+
+
+@pytest.fixture
+def root() -> User:
+    return User.objects.create_superuser("root", "root@example.com", "root-password")
+
+
+def stored_files(folder: Path) -> list[str]:
+    """The names of every file under the upload folder."""
+    return sorted(path.name for path in folder.rglob("*") if path.is_file())
+
+
+def test_the_upload_is_deleted_when_its_job_succeeds(boss: APIClient, uploads: Path) -> None:
+    accepted = boss.post("/api/analytics/imports/books", {"file": upload(CATALOGUE)}, format="multipart")
+    queued = stored_files(uploads)
+
+    job = import_run(job_id=accepted.json()["id"])
+
+    assert queued == ["catalogue.csv"]
+    assert job.status == "succeeded"
+    assert stored_files(uploads) == []
+
+
+def test_a_failed_job_deletes_its_upload_and_keeps_its_rejects(boss: APIClient, uploads: Path) -> None:
+    accepted = boss.post("/api/analytics/imports/books", {"file": upload(BAD_PRICE)}, format="multipart")
+
+    job = import_run(job_id=accepted.json()["id"])
+    rejects = boss.get(f"/api/analytics/jobs/{job.pk}/rejects")
+
+    assert job.status == "failed"
+    assert stored_files(uploads) == ["catalogue.rejects.csv"]
+    assert rejects.status_code == 200
+
+
+def test_a_refused_file_fails_its_job_and_is_deleted(boss: APIClient, uploads: Path) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    accepted = boss.post("/api/analytics/imports/sales", {"file": upload(png, "chart.png")}, format="multipart")
+
+    job = import_run(job_id=accepted.json()["id"])
+
+    assert job.status == "failed"
+    assert stored_files(uploads) == []
+
+
+@override_settings(IMPORT_REJECTS_DAYS=7)
+def test_rejects_older_than_the_retention_are_pruned_by_the_next_import(boss: APIClient, uploads: Path) -> None:
+    started = [boss.post("/api/analytics/imports/books", {"file": upload(BAD_PRICE)}, format="multipart") for _ in "12"]
+    old, recent = (import_run(job_id=response.json()["id"]) for response in started)
+    eight_days_ago = time.time() - 8 * 86_400
+    old_folder = import_rejects_path(old).parent
+    for path in (old_folder, *old_folder.iterdir()):
+        os.utime(path, (eight_days_ago, eight_days_ago))
+
+    boss.post("/api/analytics/imports/books", {"file": upload(CATALOGUE)}, format="multipart")
+    expired = boss.get(f"/api/analytics/jobs/{old.pk}/rejects")
+
+    assert not old_folder.exists()
+    assert import_rejects_path(recent).exists()
+    assert (expired.status_code, expired.json()["detail"]) == (
+        404,
+        "The rejects file of this import was removed after 7 days (IMPORT_REJECTS_DAYS).",
+    )
+
+
+@override_settings(IMPORT_MAX_BYTES=100_000)
+def test_an_upload_over_the_limit_is_a_413_naming_the_limit_and_nothing_is_stored(
+    boss: APIClient, uploads: Path
+) -> None:
+    big = CATALOGUE + "9780439023481,Padding,Someone,,,1.00,\n" * 10_000
+
+    response = boss.post("/api/analytics/imports/books", {"file": upload(big)}, format="multipart")
+
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith(
+        "catalogue.csv is larger than the import limit of 100,000 bytes (IMPORT_MAX_BYTES); the upload was stopped"
+    )
+    assert Job.objects.count() == 0
+    assert stored_files(uploads) == []
+
+
+@override_settings(IMPORT_MAX_BYTES=100_000)
+def test_the_upload_limit_stops_reading_the_body(root: User, uploads: Path) -> None:
+    big = CATALOGUE + "9780439023481,Padding,Someone,,,1.00,\n" * 200_000  # about 7.6 MB
+    request = APIRequestFactory().post("/api/analytics/imports/books", {"file": upload(big)}, format="multipart")
+    force_authenticate(request, user=root)
+    body = request.META["wsgi.input"]
+
+    response = ImportView.as_view()(request, kind="books")
+
+    assert response.status_code == 413
+    assert len(body) > len(big) - 500_000  # at most the limit and a few chunks were read
+    assert Job.objects.count() == 0
+
+
+@override_settings(IMPORT_MAX_BYTES=100_000)
+def test_the_admin_upload_form_refuses_a_file_over_the_limit(root: User, uploads: Path) -> None:
+    admin = Client(enforce_csrf_checks=True)
+    admin.force_login(root)
+    form = admin.get("/admin/analytics/job/import/")
+    big = CATALOGUE + "9780439023481,Padding,Someone,,,1.00,\n" * 10_000
+
+    response = admin.post(
+        "/admin/analytics/job/import/",
+        {"csrfmiddlewaretoken": form.context["csrf_token"], "kind": "books", "file": upload(big)},
+    )
+
+    assert response.status_code == 413
+    assert response.context["form"].errors["file"][0].startswith(
+        "catalogue.csv is larger than the import limit of 100,000 bytes (IMPORT_MAX_BYTES)"
+    )
+    assert Job.objects.count() == 0

@@ -30,6 +30,8 @@ from django.utils import timezone
 from books.models import Author, Book, BookAuthor, Genre, Publisher, Region, Sale
 from books.services import sample_vocabulary as vocab
 from books.services.bulk_load import BulkWriter, money_array, timestamp_array
+from config.date_window import SETTINGS_NAMES as WINDOW_SETTINGS
+from config.date_window import date_window
 
 # Rows drawn per random stream: fixed so that batch_size never changes the data.
 DRAW_CHUNK = 1 << 20
@@ -143,9 +145,13 @@ class SalesDataSpec:
             raise InvalidGenerationRequest(f"--seed must be between 0 and 2**63 - 1, got {self.seed}")
         if self.end_date > timezone.localdate():
             raise InvalidGenerationRequest(f"--end-date {self.end_date.isoformat()} is in the future")
-        if self.end_date.year - self.years < 1900:
+        window = date_window()
+        opening = f"--end-date {self.end_date.isoformat()} with --years {self.years} starts"
+        if self.end_date.year - self.years < 1:
+            raise InvalidGenerationRequest(f"{opening} before the plausible window {window} ({WINDOW_SETTINGS})")
+        if window.date_refusal(self.start_date) is not None:
             raise InvalidGenerationRequest(
-                f"--end-date {self.end_date.isoformat()} with --years {self.years} starts before 1900"
+                f"{opening} on {self.start_date.isoformat()}, before the plausible window {window} ({WINDOW_SETTINGS})"
             )
 
     @property

@@ -36,6 +36,7 @@ from django.utils.text import slugify
 
 from books.models import Author, Book, BookAuthor, Channel, Genre, Publisher, Region, Sale
 from books.services.bulk_load import BulkWriter
+from config.date_window import DateWindow, date_window
 from config.imports import (
     CsvLayout,
     ImportRefused,
@@ -64,6 +65,9 @@ MAX_DISCOUNT_CENTS = 10**12 - 1
 STAGE_TABLE = "import_sale_stage"
 FLOAT_NOTATION = re.compile(r"^\d+(?:\.\d*)?[eE][+-]?\d+$|^\d+\.\d+$")
 ISBN_SEPARATORS = re.compile(r"[\s-]")
+# At most 15 digits before the point and 2 after it (zeros aside): Decimal holds it exactly.
+MONEY_WRITTEN = re.compile(r"(?:0*[0-9]{1,15}(?:\.[0-9]{0,2}0*)?|\.[0-9]{1,2}0*)")
+YEAR_WRITTEN = re.compile(r"-?[0-9]{1,6}(?:\.0*)?")
 
 BOOK_FIELDS: dict[str, tuple[str, ...]] = {
     "source_id": ("book_id", "id", "source_key"),
@@ -256,6 +260,9 @@ def _book_parse(line: int, row: dict[str, str], columns: dict[str, str]) -> Book
     price = Decimal("0.00")
     if cell("price"):
         try:
+            # ASCII only: Decimal() also reads Arabic-Indic and other Unicode digits.
+            if not cell("price").isascii():
+                raise InvalidOperation
             price = Decimal(cell("price"))
         except InvalidOperation:
             raise fail("price", "not a number") from None
@@ -266,14 +273,16 @@ def _book_parse(line: int, row: dict[str, str], columns: dict[str, str]) -> Book
     if cell("published"):
         text = cell("published")
         try:
+            if not text.isascii():
+                raise ValueError(text)
             published_on = date(int(text), 1, 1) if text.isdigit() and len(text) == 4 else date.fromisoformat(text)
         except ValueError:
             raise fail("published", "not a date (YYYY-MM-DD or a year)") from None
     elif cell("published_year"):
-        try:
-            year = int(float(cell("published_year")))
-        except ValueError:
-            raise fail("published_year", "not a year") from None
+        # Goodreads writes "1997.0"; a pattern first, as float() reads "inf", "1e400" and Unicode digits.
+        if not YEAR_WRITTEN.fullmatch(cell("published_year")):
+            raise fail("published_year", "not a year")
+        year = int(float(cell("published_year")))
         # Goodreads gives years before the common era as negative numbers: no date for those.
         published_on = date(year, 1, 1) if 1 <= year <= 9999 else None
     if published_on is not None and published_on > timezone.localdate():
@@ -439,6 +448,9 @@ class _SaleLookups:
     using: str
     now_text: str
     utc_suffix: str
+    window: DateWindow
+    first_text: str  # the window as naive UTC text, compared with each sale's
+    after_text: str
 
 
 def sales_import(
@@ -459,6 +471,8 @@ def sales_import(
     _refuse_missing(columns, layout.header, "sold_at", ("isbn", "book_id"), "region", "quantity", "unit_price")
     summary = ImportSummary()
     writer = BulkWriter(using)
+    window = date_window()
+    first_text, after_text = window.utc_text_bounds()
     with transaction.atomic(using=using):
         lookups = _SaleLookups(
             books_by_isbn=dict(Book.objects.using(using).exclude(isbn13=None).values_list("isbn13", "pk")),
@@ -468,6 +482,9 @@ def sales_import(
             using=using,
             now_text=timezone.now().astimezone(UTC).replace(tzinfo=None).isoformat(" "),
             utc_suffix="+00" if writer.vendor == "postgresql" else "",
+            window=window,
+            first_text=first_text,
+            after_text=after_text,
         )
         _stage_create(writer)
         staged = _sales_stage(layout, columns, lookups, writer, summary, progress)
@@ -506,13 +523,11 @@ def _stage_drop(writer: BulkWriter) -> None:
 
 def _money_cents(text: str, *, maximum: int) -> int | None:
     """Exact cents of a non-negative amount with at most 2 decimals, else None."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
+    # Plain ASCII notation only: an exponent such as 1e999999999 overflows the decimal context
+    # and 1e-999999999 rounds to zero cents; NaN, Infinity and Unicode digits are not amounts.
+    if not MONEY_WRITTEN.fullmatch(text):
         return None
-    if not value.is_finite() or value < 0:
-        return None
-    cents = value * 100
+    cents = Decimal(text) * 100
     if cents != cents.to_integral_value() or cents > maximum:
         return None
     return int(cents)
@@ -572,7 +587,13 @@ def _sale_parse(
         raise fail("sold_at", "not a date (YYYY-MM-DD) or a time with its zone (YYYY-MM-DDTHH:MM:SS+HH:MM)") from None
     if moment.tzinfo is None:
         raise fail("sold_at", "a time needs its time zone, e.g. 2024-03-01T10:00:00+01:00 or …Z")
-    sold_at = moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    try:
+        sold_at = moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    except OverflowError:  # a time within hours of year 1 or 9999
+        raise fail("sold_at", lookups.window.refusal_text) from None
+    # ISO text with 4-digit years sorts as time does: one string comparison a row (a million in 0.1 s).
+    if not lookups.first_text <= sold_at < lookups.after_text:
+        raise fail("sold_at", lookups.window.refusal_text)
     if sold_at > lookups.now_text:
         raise fail("sold_at", "a sale in the future")
 
@@ -590,7 +611,7 @@ def _sale_parse(
         written = row[columns["book_id"]]
         if not (written.isascii() and written.isdigit()):
             raise fail("book_id", "a book id is a whole number")
-        book_id = int(written)
+        book_id = int(written) if len(written) <= 19 else 0  # 0 is no book's id; int() refuses 4,300+ digits
         if book_id not in lookups.book_ids:
             raise fail("book_id", "no book has this id")
     else:
@@ -611,7 +632,8 @@ def _sale_parse(
     written = row[columns["quantity"]]
     if not (written.isascii() and written.lstrip("-").isdigit()):
         raise fail("quantity", "not a whole number")
-    quantity = int(written)
+    # int() refuses 4,300+ digits with its own message; anything past 12 digits is too many anyway.
+    quantity = int(written) if len(written) <= 12 else MAX_QUANTITY + 1
     if not 0 < quantity <= MAX_QUANTITY:
         raise fail("quantity", "the quantity must be a positive whole number")
     price = _money_cents(row[columns["unit_price"]], maximum=MAX_UNIT_PRICE_CENTS)

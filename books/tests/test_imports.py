@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 
 from books.models import Author, Book, Region, Sale
 from books.services.imports import books_import, sales_import
+from config.date_window import date_window
 from config.imports import ImportRefused, ImportRejected, RowError
 from conftest import IN_CI
 
@@ -204,12 +205,14 @@ def test_a_book_without_isbn_is_keyed_by_its_source_id(tmp_path: Path) -> None:
         ("9780306406157,Dated,Someone,,,1.00,2024-02-30", RowError(3, "published", "2024-02-30", "not a date (YYYY-MM-DD or a year)")),
         ("9780306406157,,Someone,,,1.00,", RowError(3, "title", "", "a book needs a title")),
         ("9780306406157,No Authors,,,,1.00,", RowError(3, "authors", "", "a book needs at least one author")),
-        ("9780306406157,=cmd|' /C calc'!A0,Someone,,,1.00,", RowError(3, "title", "=cmd|' /C calc'!A0", "starts like a spreadsheet formula (=, +, @, or - before a non-digit)")),
-        ("9780306406157,@SUM(A1),Someone,,,1.00,", RowError(3, "title", "@SUM(A1)", "starts like a spreadsheet formula (=, +, @, or - before a non-digit)")),
+        ("9780306406157,=cmd|' /C calc'!A0,Someone,,,1.00,", RowError(3, "title", "=cmd|' /C calc'!A0", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
+        ("9780306406157,@SUM(A1),Someone,,,1.00,", RowError(3, "title", "@SUM(A1)", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
+        ("9780306406157,-2+3+HYPERLINK(\"x\"),Someone,,,1.00,", RowError(3, "title", '-2+3+HYPERLINK("x")', "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
+        ("9780306406157,Title,-1+1+cmd|' /C calc'!A0,,,1.00,", RowError(3, "authors", "-1+1+cmd|' /C calc'!A0", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
         ("9780306406157," + "x" * 10_001 + ",Someone,,,1.00,", RowError(3, "title", "x" * 10_001, "longer than 10,000 characters (10,001)")),
         ("9780306406157,Cut Short,Someone", RowError(3, "authors", "9780306406157,Cut Short,Someone", "has 3 fields, the header has 7 (the last line is cut short)")),
     ],
-    ids=["bad-isbn", "duplicate", "price-text", "price-negative", "bad-date", "no-title", "no-authors", "formula", "at-formula", "oversized", "truncated"],
+    ids=["bad-isbn", "duplicate", "price-text", "price-negative", "bad-date", "no-title", "no-authors", "formula", "at-formula", "minus-formula-title", "minus-formula-author", "oversized", "truncated"],
 )  # fmt: skip
 @pytest.mark.django_db(databases="__all__")
 def test_a_bad_book_row_is_reported_and_nothing_changes(
@@ -268,9 +271,11 @@ def test_sales_import_exact_revenue_and_idempotent(catalogue: str, tmp_path: Pat
         ("2024-03-05,9780000000002,FR,1,12.99,0", RowError(3, "isbn", "9780000000002", "no book has this ISBN (import the catalogue first)")),
         ("2024-03-01T09:00:00Z,9780439023481,FR,1,12.99,0", RowError(3, "sold_at", "2024-03-01 09:00:00", "duplicate key: the same sale as line 2")),
         ("2024-03-05,9780439023481,FR,1", RowError(3, "quantity", "2024-03-05,9780439023481,FR,1", "has 4 fields, the header has 6 (the last line is cut short)")),
-        ("2024-03-05,9780439023481,+FR,1,12.99,0", RowError(3, "region", "+FR", "starts like a spreadsheet formula (=, +, @, or - before a non-digit)")),
+        ("2024-03-05,9780439023481,+FR,1,12.99,0", RowError(3, "region", "+FR", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
+        ("2024-03-05,9780439023481,-1+1+FR,1,12.99,0", RowError(3, "region", "-1+1+FR", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
+        ("2024-03-05,9780439023481,FR,1,-1+13.99,0", RowError(3, "unit_price", "-1+13.99", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
     ],
-    ids=["bad-date", "naive-time", "price-text", "sub-cent", "negative-quantity", "fractional-quantity", "discount-too-big", "unknown-region", "unknown-book", "duplicate", "truncated", "formula"],
+    ids=["bad-date", "naive-time", "price-text", "sub-cent", "negative-quantity", "fractional-quantity", "discount-too-big", "unknown-region", "unknown-book", "duplicate", "truncated", "formula", "minus-formula-region", "minus-formula-price"],
 )  # fmt: skip
 @pytest.mark.django_db(databases="__all__")
 def test_a_bad_sale_row_is_reported_and_nothing_changes(
@@ -413,3 +418,85 @@ def test_skip_invalid_books_keeps_the_valid_rows(db_alias: str, tmp_path: Path) 
 
     assert (summary.created, summary.rejected, summary.rejects_path) == (2, 1, tmp_path / "input.rejects.csv")
     assert sorted(Book.objects.using(db_alias).values_list("isbn13", flat=True)) == ["9780439023481", "9780439554930"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["0001-01-01", "0001-01-01T00:00:00+01:00", "1899-12-31T12:00:00Z", "9999-12-31T23:59:59-05:00", "9999-12-31"],
+    ids=["year-1", "year-1-with-offset", "before-1900", "year-9999-with-offset", "year-9999"],
+)
+@pytest.mark.django_db(databases="__all__")
+def test_a_sale_outside_the_plausible_window_is_a_row_error(catalogue: str, tmp_path: Path, written: str) -> None:
+    before = snapshot(catalogue)
+    path = write(tmp_path, SALES + f"{written},9780439023481,FR,1,12.99,0\n")
+
+    with pytest.raises(ImportRejected) as rejected:
+        sales_import(path=path, using=catalogue)
+
+    latest = date_window().latest.isoformat()
+    assert [str(error) for error in rejected.value.summary.errors] == [
+        f"line 5, column sold_at: the date is outside the plausible window 1900-01-01 to {latest} "
+        f"(FOLIO_EARLIEST_DATE, FOLIO_LATEST_DAYS_AHEAD) (value '{written}')"
+    ]
+    assert snapshot(catalogue) == before
+    rejects = (tmp_path / "input.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert rejects[1].startswith(f"5,sold_at,{written},")
+
+
+HUGE_INTEGER = "9" * 5_000
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "reason"),
+    [
+        (f"2024-03-05,9780439023481,FR,{HUGE_INTEGER},12.99,0", "quantity", "the quantity must be a positive whole number"),
+        (f"2024-03-05,9780439023481,FR,1,{HUGE_INTEGER},0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,1e999999999,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,12.99,1e-999999999", "discount", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,12." + "0" * 5_000 + "1,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,NaN,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,Infinity,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        ("2024-03-05,9780439023481,FR,1,١٢.٩٩,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        (f"2024-03-05,{HUGE_INTEGER},FR,1,12.99,0", "isbn", "not a valid ISBN"),
+        ("0001-01-01T00:00:00+01:00,9780439023481,FR,1,12.99,0", "sold_at", "the date is outside the plausible window"),
+        ("99999-01-01,9780439023481,FR,1,12.99,0", "sold_at", "not a date (YYYY-MM-DD) or a time with its zone (YYYY-MM-DDTHH:MM:SS+HH:MM)"),
+    ],
+    ids=["5000-digit-quantity", "5000-digit-price", "huge-exponent", "tiny-exponent", "5000-decimals", "nan", "infinity", "arabic-indic-digits", "5000-digit-isbn", "offset-year-1", "year-99999"],
+)  # fmt: skip
+@pytest.mark.django_db(databases="__all__")
+def test_an_unreadable_sale_value_is_a_row_error(
+    catalogue: str, tmp_path: Path, row: str, column: str, reason: str
+) -> None:
+    before = snapshot(catalogue)
+    path = write(tmp_path, SALES + row + "\n")
+
+    with pytest.raises(ImportRejected) as rejected:
+        sales_import(path=path, using=catalogue)
+
+    assert [(e.line, e.column, e.reason[: len(reason)]) for e in rejected.value.summary.errors] == [(5, column, reason)]
+    assert snapshot(catalogue) == before
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "column", "reason"),
+    [
+        ("isbn13,title,authors,original_publication_year", "9780306406157,T,A,1e400", "original_publication_year", "not a year"),
+        ("isbn13,title,authors,original_publication_year", "9780306406157,T,A,inf", "original_publication_year", "not a year"),
+        ("isbn13,title,authors,original_publication_year", f"9780306406157,T,A,{HUGE_INTEGER}", "original_publication_year", "not a year"),
+        ("isbn13,title,authors,price", "9780306406157,T,A,١٢.50", "price", "not a number"),
+        ("isbn13,title,authors,published", "9780306406157,T,A,١٩٩٧", "published", "not a date (YYYY-MM-DD or a year)"),
+        ("isbn13,title,authors,published", "9780306406157,T,A,0001-01-01T00:00:00+01:00", "published", "not a date (YYYY-MM-DD or a year)"),
+    ],
+    ids=["year-1e400", "year-inf", "5000-digit-year", "arabic-indic-price", "arabic-indic-year", "offset-time"],
+)  # fmt: skip
+@pytest.mark.django_db
+def test_an_unreadable_book_value_is_a_row_error(
+    tmp_path: Path, header: str, row: str, column: str, reason: str
+) -> None:
+    path = write(tmp_path, f"{header}\n{row}\n")
+
+    with pytest.raises(ImportRejected) as rejected:
+        books_import(path=path)
+
+    assert [(e.line, e.column, e.reason) for e in rejected.value.summary.errors] == [(2, column, reason)]
+    assert Book.objects.count() == 0

@@ -4,9 +4,11 @@ Every integration is switched on by a variable; when a variable is unset Folio f
 to the embedded default of DESIGN.md, so a laptop needs no server at all.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # every embedded default lives here
@@ -218,8 +220,22 @@ API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 API_LOG_PATH = env.path("API_LOG_PATH", default=VAR_DIR / "log" / "api.jsonl")
 # Files uploaded for import (API and admin) are kept here with their rejects CSV.
 IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=VAR_DIR / "uploads")
+# An upload stops at this size while it streams (analytics/upload_limit.py), answered 413.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=512 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # larger uploads stream to a temporary file
+# The upload is deleted when its job finishes; its rejects file is kept this many days.
+IMPORT_REJECTS_DAYS = env.int("IMPORT_REJECTS_DAYS", default=7)
+# A request's form fields other than files (Django's default): no form of Folio's comes near it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploaded files larger than this are streamed to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The plausible-date window every write checks (imports, admin, generators; config/date_window.py):
+# one sale dated 0001-01-01 or ledger row dated 9999-12-31 broke the default views for everyone.
+# The latest bound moves with today, so no database constraint can hold it: code checks it.
+try:
+    FOLIO_EARLIEST_DATE = date.fromisoformat(env.str("FOLIO_EARLIEST_DATE", default="1900-01-01"))
+except ValueError:
+    raise ImproperlyConfigured("FOLIO_EARLIEST_DATE must be a date in the form YYYY-MM-DD") from None
+FOLIO_LATEST_DAYS_AHEAD = env.int("FOLIO_LATEST_DAYS_AHEAD", default=366)
 # How long a cached answer lives; a new generation makes it unreachable sooner.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=24 * 3600)
 

@@ -144,26 +144,66 @@ def test_oversized_field_is_a_row_error(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("cell", ["=cmd|' /C calc'!A0", "+SUM(A1)", "@SUM(A1)", "-cmd", "  =1+1"])
+FORMULA_REASON = (
+    "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)"
+)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "=cmd|' /C calc'!A0",
+        "+SUM(A1)",
+        "@SUM(A1)",
+        "-cmd",
+        "  =1+1",
+        '-2+3+HYPERLINK(""http://evil"",""x"")',
+        "-1+1+cmd|' /C calc'!A0",
+        "-1+1",
+        "-5*2",
+        "\t=1+1",
+        "\r-1+1",
+        "\u00a0=1+1",
+        "-2 +3",
+    ],
+)
 def test_formula_cells_are_row_errors(tmp_path: Path, cell: str) -> None:
     path = write(tmp_path, f'title,price\n"{cell}",1.00\n'.encode())
 
     rows, summary = read_all(path)
 
     assert rows == []
-    assert summary.errors == [
-        RowError(2, "title", cell.strip(), "starts like a spreadsheet formula (=, +, @, or - before a non-digit)")
-    ]
+    assert summary.errors == [RowError(2, "title", cell.strip().replace('""', '"'), FORMULA_REASON)]
 
 
-@pytest.mark.parametrize("cell", ["-12.50", "-.5", "2024-01-01", "2024-01-01T10:00:00+02:00", "a-b"])
+@pytest.mark.parametrize(
+    "cell", ["-12.50", "-.5", "-1 234,56", "-0,10", "-1,234.56", "2024-01-01", "2024-01-01T10:00:00+02:00", "a-b"]
+)
 def test_negative_numbers_and_dates_are_not_formulas(tmp_path: Path, cell: str) -> None:
-    path = write(tmp_path, f"title,price\n{cell},1.00\n".encode())
+    path = write(tmp_path, f'title,price\n"{cell}",1.00\n'.encode())
 
     rows, summary = read_all(path)
 
     assert rows == [(2, {"title": cell, "price": "1.00"})]
     assert summary.errors == []
+
+
+def test_every_text_cell_of_the_rejects_file_is_defused(tmp_path: Path) -> None:
+    source = write(tmp_path, b"a,b\n1,2\n")
+    summary = ImportSummary(read=4)
+    summary.reject(RowError(2, "@col", "-2+3+HYPERLINK(\"http://evil\")", "=reason"))
+    summary.reject(RowError(3, "b", "-12.50", "+reason"))
+    summary.reject(RowError(4, "b", "\t-1+1+cmd|' /C calc'!A0", "not a number"))
+
+    import_finish(summary, skip_invalid=True, rejects=None, source=source)
+
+    with (tmp_path / "input.rejects.csv").open(newline="") as handle:
+        assert list(csv.reader(handle)) == [
+            ["line", "column", "value", "reason"],
+            ["2", "'@col", "'-2+3+HYPERLINK(\"http://evil\")", "'=reason"],
+            ["3", "b", "'-12.50", "'+reason"],
+            ["4", "b", "'\t-1+1+cmd|' /C calc'!A0", "not a number"],
+        ]
 
 
 def test_columns_map_uses_aliases_and_overrides() -> None:

@@ -17,6 +17,8 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from config.date_window import SETTINGS_NAMES as WINDOW_SETTINGS
+from config.date_window import date_window
 from finance.models import Budget, CostCenter, Department, EntryKind, Fund, LedgerEntry, StatementLine
 from finance.services import city_catalogue as city
 
@@ -57,6 +59,16 @@ class FinanceDataSpec:
             raise InvalidFinanceRequest(f"--seed must be between 0 and 2**63 - 1, got {self.seed}")
         if self.end_date > timezone.localdate():
             raise InvalidFinanceRequest(f"--end-date {self.end_date.isoformat()} is in the future")
+        window = date_window()
+        opening = f"--end-date {self.end_date.isoformat()} with --years {self.years} starts"
+        first_year = self.end_date.year - self.years + 1
+        if first_year < 1:
+            raise InvalidFinanceRequest(f"{opening} before the plausible window {window} ({WINDOW_SETTINGS})")
+        if window.date_refusal(date(first_year, 1, 1)) is not None:
+            raise InvalidFinanceRequest(
+                f"{opening} on {date(first_year, 1, 1).isoformat()}, before the plausible window {window} "
+                f"({WINDOW_SETTINGS})"
+            )
 
     @property
     def fiscal_years(self) -> list[int]:

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import connections, transaction
 from django.utils import timezone
 
+from config.date_window import DateWindow, date_window
 from config.imports import (
     ImportRefused,
     ImportRejected,
@@ -79,12 +80,30 @@ def explore_page_fetch(*, url: str, timeout: float = HTTP_TIMEOUT_SECONDS) -> di
     except TimeoutError:
         raise ExploreFetchError(f"GET {url} failed: no answer within {timeout:g} s") from None
     try:
-        page = json.loads(body, parse_float=Decimal)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        page = json_parse(body)
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ExploreFetchError(f"GET {url} did not return JSON: {error}") from None
     if not isinstance(page, dict) or not isinstance(page.get("results"), list):
         raise ExploreFetchError(f"GET {url} did not return explore API records (no 'results' list)")
     return page
+
+
+# Longer integers become Decimal: past int64 no field is an int, and int() refuses 4,300+ digits.
+JSON_INT_DIGITS = 18
+
+
+def _json_int(text: str) -> int | Decimal:
+    return int(text) if len(text.lstrip("-")) <= JSON_INT_DIGITS else Decimal(text)
+
+
+def json_parse(body: bytes | str) -> Any:
+    """JSON with exact numbers: fractions and long integers as Decimal, NaN and Infinity as Decimal
+    (so that a row check refuses them as numbers); ValueError says why a body is not JSON."""
+    try:
+        return json.loads(body, parse_float=Decimal, parse_int=_json_int, parse_constant=Decimal)
+    except RecursionError:
+        # json's C decoder recurses once per nesting level: `[` * 100,000 exhausts the stack limit.
+        raise ValueError("it nests arrays or objects too deeply") from None
 
 
 def explore_records_fetch(
@@ -141,7 +160,8 @@ def decimal_parse(text: object, *, places: int = 2, max_digits: int = 14, comma_
             cleaned = re.sub(r"[\s\u00a0\u202f]", "", cleaned)
             if "," in cleaned and "." not in cleaned:
                 cleaned = cleaned.replace(",", ".")
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        # ASCII digits only: Decimal() would also read Arabic-Indic and other Unicode digits.
+        if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", cleaned):
             raise ValueError("is not a number")
         value = Decimal(cleaned)
     if not value.is_finite():
@@ -158,16 +178,20 @@ def decimal_parse(text: object, *, places: int = 2, max_digits: int = 14, comma_
 LEDGER_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
 
 
-def ledger_date_parse(text: str) -> date:
-    """A ledger date, ISO (2024-03-31) or US (03/31/2024) as city ledgers write it."""
+def ledger_date_parse(text: str, *, window: DateWindow | None = None) -> date:
+    """A ledger date, ISO (2024-03-31) or US (03/31/2024) as city ledgers write it, inside the plausible window."""
     cleaned = text.strip()
     # Some exports write a midnight time after the date ("2024-03-31T00:00:00").
     cleaned = re.sub(r"[T ]00:00(:00(\.0+)?)?Z?$", "", cleaned)
     for form in LEDGER_DATE_FORMATS:
         try:
-            return datetime.strptime(cleaned, form).date()
+            day = datetime.strptime(cleaned, form).date()
         except ValueError:
             continue
+        reason = (window or date_window()).date_refusal(day)
+        if reason is not None:
+            raise ValueError(reason)
+        return day
     raise ValueError("is not a date (YYYY-MM-DD or MM/DD/YYYY)")
 
 
@@ -187,12 +211,13 @@ def code_parse(text: object, *, largest: int) -> int:
     cleaned = str(text).strip()
     # Spreadsheets re-save integer ids as "103.0".
     cleaned = re.sub(r"\.0+$", "", cleaned)
-    if not cleaned.isdigit():
+    if not (cleaned.isascii() and cleaned.isdigit()):
         raise ValueError("is not a whole-number id")
-    code = int(cleaned)
-    if code > largest:
+    # Compared by length first: int() refuses more than 4,300 digits with its own message.
+    significant = cleaned.lstrip("0") or "0"
+    if len(significant) > len(str(largest)) or int(significant) > largest:
         raise ValueError(f"is larger than the largest id this database holds ({largest:,})")
-    return code
+    return int(significant)
 
 
 def name_parse(text: object, *, max_length: int = 200, required: bool = True) -> str:
@@ -223,12 +248,15 @@ def choice_parse(text: object, *, choices: Mapping[str, str]) -> str:
     return value
 
 
-def exercice_parse(text: object) -> int:
-    """A fiscal year between 1900 and 2200 (the model's constraint)."""
+def exercice_parse(text: object, *, window: DateWindow | None = None) -> int:
+    """A fiscal year inside the plausible window's years (and the model's 1900..2200 constraint)."""
     cleaned = str(text).strip()
-    if isinstance(text, bool) or not re.fullmatch(r"\d{4}(\.0+)?", cleaned):
+    if isinstance(text, bool) or not re.fullmatch(r"[0-9]{4}(\.0+)?", cleaned):
         raise ValueError("is not a year")
     year = int(Decimal(cleaned))
+    reason = (window or date_window()).year_refusal(year)
+    if reason is not None:
+        raise ValueError(reason)
     if not 1900 <= year <= 2200:
         raise ValueError("is not a year between 1900 and 2200")
     return year
@@ -490,7 +518,7 @@ class LedgerRow:
     refs: dict[str, DimensionRef]
 
 
-DIGITS = re.compile(r"\d+(\.0+)?")
+DIGITS = re.compile(r"[0-9]+(\.0+)?")
 
 
 def _ref_read(check: RowChecker, dimension: str, largest: int) -> DimensionRef | None:
@@ -570,9 +598,10 @@ def _ledger_rows_parse(
 ) -> list[LedgerRow]:
     """The rows whose date, amount, kind and references are well formed; the others go to the summary."""
     valid = []
+    window = date_window()
     for line, row in rows:
         check = RowChecker(line=line, row=row, columns=columns)
-        entry_date = check.get("entry_date", ledger_date_parse)
+        entry_date = check.get("entry_date", lambda v: ledger_date_parse(v, window=window))
         amount = check.get("amount", decimal_parse)
         kind = check.get("kind", ledger_kind_parse)
         refs = {dimension: _ref_read(check, dimension, largest) for dimension in LEDGER_DIMENSIONS}
@@ -748,9 +777,10 @@ def _statement_rows_validate(
 ) -> dict[tuple[int, str, str, str, str], StatementRow]:
     """The valid lines by natural key; the others (a key twice included) go to the summary."""
     valid: dict[tuple[int, str, str, str, str], StatementRow] = {}
+    window = date_window()
     for line, row in rows:
         check = RowChecker(line=line, row=row, columns=columns)
-        exercice = check.get("exercice", exercice_parse)
+        exercice = check.get("exercice", lambda v: exercice_parse(v, window=window))
         type_de_resultat = check.get("type_de_resultat", lambda v: choice_parse(v, choices=RESULT_TYPES))
         produit_charge = check.get("produit_charge", lambda v: choice_parse(v, choices=SIDES))
         poste = check.get("poste", lambda v: name_parse(v, max_length=255))
@@ -788,10 +818,10 @@ def _json_records(records: Iterable[Any], summary: ImportSummary) -> Iterator[Ro
 def statement_json_load(path: Path) -> list[Any]:
     """The records of a saved explore API response (`{"total_count": N, "results": [...]}`) or a JSON list."""
     try:
-        data = json.loads(path.read_bytes(), parse_float=Decimal)
+        data = json_parse(path.read_bytes())
     except OSError as error:
         raise ImportRefused(f"cannot read {path}: {error.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ImportRefused(f"{path.name} is not valid JSON: {error}") from None
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         if isinstance(data.get("total_count"), int) and data["total_count"] != len(data["results"]):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from config.date_window import date_window
 from conftest import IN_CI
 from finance.models import CostCenter, Department, Fund, LedgerEntry, StatementLine
 from finance.services import imports
@@ -261,6 +262,7 @@ class RecordedApi:
     requests: list[dict[str, list[str]]] = field(default_factory=list)
     status: int = 200
     delay: float = 0.0
+    body: bytes | None = None  # served instead of the recorded pages
 
 
 @pytest.fixture
@@ -274,6 +276,7 @@ def recorded_api() -> Iterator[RecordedApi]:
             api.requests.append(query)
             time.sleep(api.delay)
             body = pages.get(int(query["offset"][0]), b"") if api.status == 200 else b'{"error": "boom"}'
+            body = body if api.body is None else api.body
             self.send_response(api.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -506,18 +509,26 @@ def test_skip_invalid_imports_the_valid_rows_and_writes_the_rejects(tmp_path: Pa
         tmp_path / "ledger.csv",
         f"{LEDGER_HEADER}\n{LEDGER_OK}\n"
         "2024-01-16,abc,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION\n"
-        "2024-01-17,=1+1,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION\n",
+        "2024-01-17,=1+1,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION\n"
+        "2024-01-18,-1+1,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION\n"
+        '2024-01-19,5.00,Revenues,104,"-2+3+HYPERLINK(""http://evil"")",11101,General Fund,104000,PARKS\n'
+        "2024-01-20,-7.50,Revenues,103,Innovation,11101,General Fund,103000,-1+1+cmd|' /C calc'!A0\n",
     )
+    formula = "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)"
 
     output = run("import_ledger", str(path), "--skip-invalid", "--rejects-dir", str(tmp_path))
 
-    assert output.splitlines()[0] == "Ledger: imported: read 3, created 1, updated 0, unchanged 0, rejected 2"
+    assert output.splitlines()[0] == "Ledger: imported: read 6, created 1, updated 0, unchanged 0, rejected 5"
     assert list(LedgerEntry.objects.values_list("amount", flat=True)) == [Decimal("10.00")]
+    assert list(Department.objects.values_list("name", flat=True)) == ["Innovation"]
     with (tmp_path / "ledger.rejects.csv").open(encoding="utf-8", newline="") as handle:
         assert list(csv.reader(handle)) == [
             ["line", "column", "value", "reason"],
             ["3", "amount", "abc", "is not a number"],
-            ["4", "amount", "'=1+1", "starts like a spreadsheet formula (=, +, @, or - before a non-digit)"],
+            ["4", "amount", "'=1+1", formula],
+            ["5", "amount", "'-1+1", formula],
+            ["6", "department_name", '\'-2+3+HYPERLINK("http://evil")', formula],
+            ["7", "cost_center_description", "'-1+1+cmd|' /C calc'!A0", formula],
         ]
 
 
@@ -687,3 +698,126 @@ def test_datavizhub_cost_centres_with_ten_digit_ids_import_on_postgresql(dataviz
     )
     assert CostCenter.objects.using(postgres_alias).count() == 3_156
     assert CostCenter.objects.using(postgres_alias).filter(code=9_993_817_000).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "written",
+    ["9999-12-31", "12/31/9999", "0001-01-01", "1899-12-31T00:00:00Z"],
+    ids=["9999", "us-9999", "year-1", "1899"],
+)
+def test_a_ledger_date_outside_the_plausible_window_refuses_the_file(tmp_path: Path, written: str) -> None:
+    state = database_state()
+    path = write(tmp_path / "ledger.csv", f"{LEDGER_HEADER}\n{LEDGER_OK}\n{written}{LEDGER_OK[10:]}\n")
+
+    with pytest.raises(CommandError) as error:
+        run("import_ledger", str(path))
+
+    latest = date_window().latest.isoformat()
+    assert str(error.value).splitlines()[2] == (
+        f"  line 3, column date: the date is outside the plausible window 1900-01-01 to {latest} "
+        f"(FOLIO_EARLIEST_DATE, FOLIO_LATEST_DAYS_AHEAD) (value '{written}')"
+    )
+    assert database_state() == state
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("exercice", ["1899", "2200"])
+def test_a_statement_exercice_outside_the_plausible_years_refuses_the_file(tmp_path: Path, exercice: str) -> None:
+    state = database_state()
+    good = "2022;EXPLOITATION;PRODUITS;Impôts et taxes;Taxe foncière;1234567,89"
+    row = f"{exercice};FINANCIER;CHARGES;Achats;;10"
+    path = write(tmp_path / "cdr.csv", f"{STATEMENT_HEADER}\n{good}\n{row}\n", encoding="utf-8-sig")
+
+    with pytest.raises(CommandError) as error:
+        run("import_statement", str(path))
+
+    latest = date_window().latest.year
+    assert str(error.value).splitlines()[2] == (
+        f"  line 3, column exercice_comptable: the year is outside the plausible years 1900 to {latest} "
+        f"(FOLIO_EARLIEST_DATE, FOLIO_LATEST_DAYS_AHEAD) (value '{exercice}')"
+    )
+    assert database_state() == state
+
+
+DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
+HUGE_INTEGER = "9" * 5_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content",
+    [DEEP_JSON, b'{"total_count": 1, "results": [' + DEEP_JSON + b"]}"],
+    ids=["deep-list", "deep-record"],
+)
+def test_a_json_file_nested_too_deeply_is_refused_with_one_message(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "deep.json"
+    path.write_bytes(content)
+
+    with pytest.raises(CommandError) as error:
+        run("import_statement", str(path))
+
+    assert str(error.value) == (
+        "deep.json is not valid JSON: it nests arrays or objects too deeply; nothing was written"
+    )
+    assert StatementLine.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_url_answering_too_deep_a_json_gives_a_clear_error(recorded_api: RecordedApi) -> None:
+    recorded_api.body = DEEP_JSON
+
+    with pytest.raises(CommandError) as error:
+        run("import_statement", "--url", recorded_api.url, "--page-size", "2")
+
+    assert str(error.value) == (
+        f"GET {recorded_api.url}?limit=2&offset=0 did not return JSON: it nests arrays or objects too deeply; "
+        "nothing was written"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "written", "expected"),
+    [
+        ("montant_en_eur", HUGE_INTEGER, f"line 2, column montant_en_eur: has more than 14 digits before the decimal point (value '{HUGE_INTEGER[:60]}…')"),
+        ("montant_en_eur", "NaN", "line 2, column montant_en_eur: is not a finite number (value 'NaN')"),
+        ("montant_en_eur", "-Infinity", "line 2, column montant_en_eur: is not a finite number (value '-Infinity')"),
+        ("montant_en_eur", "1e999999999", "line 2, column montant_en_eur: has more than 14 digits before the decimal point (value '1E+999999999')"),
+        ("exercice_comptable", HUGE_INTEGER, f"line 2, column exercice_comptable: is not a year (value '{HUGE_INTEGER[:60]}…')"),
+        ("exercice_comptable", '"0001-01-01T00:00:00+01:00"', "line 2, column exercice_comptable: is not a year (value '0001-01-01T00:00:00+01:00')"),
+    ],
+    ids=["5000-digits", "nan", "infinity", "huge-exponent", "5000-digit-year", "offset-time-year"],
+)  # fmt: skip
+def test_an_unreadable_json_number_is_a_row_error(tmp_path: Path, field: str, written: str, expected: str) -> None:
+    records = json.loads((DATA / "compte-de-resultat.json").read_text(encoding="utf-8"))
+    records["results"][1][field] = "@written@"
+    text = json.dumps(records).replace('"@written@"', written)
+    path = write(tmp_path / "cdr.json", text)
+
+    with pytest.raises(CommandError) as error:
+        run("import_statement", str(path))
+
+    assert str(error.value).splitlines()[2] == f"  {expected}"
+    assert StatementLine.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (f"2024-01-16,10.00,Revenues,{HUGE_INTEGER},Innovation,11101,General Fund,103000,INNOVATION", f"line 3, column department_id: is larger than the largest id this database holds (9,223,372,036,854,775,807) (value '{HUGE_INTEGER[:60]}…')"),
+        (f"2024-01-16,{HUGE_INTEGER},Revenues,103,Innovation,11101,General Fund,103000,INNOVATION", f"line 3, column amount: has more than 12 digits before the decimal point (value '{HUGE_INTEGER[:60]}…')"),
+        ("0001-01-01T00:00:00+01:00,10.00,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION", "line 3, column date: is not a date (YYYY-MM-DD or MM/DD/YYYY) (value '0001-01-01T00:00:00+01:00')"),
+    ],
+    ids=["5000-digit-id", "5000-digit-amount", "offset-time"],
+)  # fmt: skip
+def test_an_unreadable_ledger_value_is_a_row_error(tmp_path: Path, row: str, expected: str) -> None:
+    state = database_state()
+    path = write(tmp_path / "ledger.csv", f"{LEDGER_HEADER}\n{LEDGER_OK}\n{row}\n")
+
+    with pytest.raises(CommandError) as error:
+        run("import_ledger", str(path))
+
+    assert str(error.value).splitlines()[2] == f"  {expected}"
+    assert database_state() == state
