@@ -58,7 +58,10 @@ class ApiTokenCreateSerializer(serializers.Serializer):
         required=False,
         min_value=1,
         max_value=settings.API_TOKEN_MAX_DAYS,
-        help_text=f"How many days the token lives; {settings.API_TOKEN_DEFAULT_DAYS} when omitted.",
+        help_text=(
+            f"How many days the token lives; {settings.API_TOKEN_DEFAULT_DAYS} when omitted. A token created "
+            "with another token expires no later than it and is revoked with it."
+        ),
     )
 
 
@@ -182,11 +185,13 @@ class ApiTokenListView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        """Create a token; the answer is the only place its plaintext ever appears."""
+        """Create a token; the answer is the only place its plaintext ever appears. Created
+        with a token, it expires no later than that token and is revoked with it."""
         fields = ApiTokenCreateSerializer(data=request.data)
         fields.is_valid(raise_exception=True)
+        parent = request.auth if isinstance(request.auth, ApiToken) else None
         try:
-            token, raw = api_token_create(user=request.user, **fields.validated_data)
+            token, raw = api_token_create(user=request.user, parent=parent, **fields.validated_data)
         except ApiTokenLifetimeInvalid as error:
             raise ValidationError({"days": [str(error)]}) from error
         return Response({**ApiTokenSerializer(token).data, "token": raw}, status=status.HTTP_201_CREATED)
@@ -207,7 +212,7 @@ class ApiTokenDetailView(APIView):
         },
     )
     def delete(self, request: Request, token_id: int) -> Response:
-        """Revoke the token: it stops authenticating at once and stays listed as revoked."""
+        """Revoke the token and those created with it: they stop authenticating at once and stay listed as revoked."""
         try:
             api_token_revoke(user=request.user, token_id=token_id)
         except ApiToken.DoesNotExist as error:
