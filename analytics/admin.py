@@ -7,18 +7,47 @@ its own permission (analytics/permissions.py): being staff only opens the admin.
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from analytics.client_address import client_address
 from analytics.models import ApiToken, Generation, Job
 from analytics.permissions import IMPORTS, NO_IMPORT, import_kinds_allowed
 from analytics.services.import_jobs import IMPORTERS, UploadRefused, import_start
+from analytics.services.logins import LoginLocked, login_failure_record, login_lock_check, login_success_record
 from analytics.services.tokens import api_tokens_revoke
 from config.pagination import CappedCountPaginator
+
+
+class LockingAdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, under the same lock-out as the API's login: while the account
+    or the address is locked it says so and checks no password."""
+
+    def clean(self) -> dict:
+        """Refuse a locked account or address; otherwise check the password and count a failure."""
+        username = self.cleaned_data.get("username") or ""
+        address = client_address(self.request)
+        try:
+            login_lock_check(username=username, address=address)
+        except LoginLocked as locked:
+            raise ValidationError(str(locked), code="locked") from None
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if self.user_cache is None:  # a wrong password, not a right one without staff status
+                login_failure_record(username=username, address=address)
+            raise
+        if self.user_cache is not None:
+            login_success_record(username=username)
+        return cleaned
+
+
+admin.site.login_form = LockingAdminLoginForm
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

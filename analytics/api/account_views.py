@@ -8,15 +8,17 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api.serializers import ErrorSerializer
+from analytics.client_address import client_address
 from analytics.models import ApiToken
 from analytics.selectors import api_token_is_active, api_tokens_of
+from analytics.services.logins import LoginLocked, login_failure_record, login_lock_check, login_success_record
 from analytics.services.tokens import ApiTokenLifetimeInvalid, api_token_create, api_token_revoke
 
 WRONG_CREDENTIALS = "Wrong username or password."
@@ -119,6 +121,10 @@ class LoginView(APIView):
             200: CurrentUserSerializer,
             400: _error("Wrong username or password, or a field missing."),
             403: CSRF_FAILED,
+            429: _error(
+                "Too many failed logins for the account or from the address: no password is checked until "
+                "the time in Retry-After has passed."
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -128,9 +134,16 @@ class LoginView(APIView):
         SessionAuthentication().enforce_csrf(request)
         credentials = LoginSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
+        username, address = credentials.validated_data["username"], client_address(request)
+        try:
+            login_lock_check(username=username, address=address)
+        except LoginLocked as locked:
+            raise Throttled(wait=locked.retry_after, detail=str(locked)) from None
         user = authenticate(request, **credentials.validated_data)
         if user is None:
+            login_failure_record(username=username, address=address)
             return Response({"detail": WRONG_CREDENTIALS}, status=status.HTTP_400_BAD_REQUEST)
+        login_success_record(username=username)
         login(request, user)
         return Response(_current_user(request))
 

@@ -2,12 +2,10 @@
 revoking, deleting, deactivating or deleting its owner; and a token never creates one
 that outlives it."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -18,19 +16,6 @@ from analytics.services.tokens import api_token_create
 pytestmark = pytest.mark.django_db
 
 TOKEN_REJECTED = {"detail": "Invalid, expired or revoked API token."}
-
-
-@pytest.fixture(params=["locmem", "redis"])
-def token_cache(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Each cache Folio runs with: the per-process local-memory cache and a real Redis."""
-    if request.param == "locmem":
-        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "token-tests"}
-    else:
-        backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": request.getfixturevalue("redis_url")}
-    with override_settings(CACHES={"default": backend}):
-        cache.clear()
-        yield request.param
-        cache.clear()
 
 
 @pytest.fixture
@@ -54,7 +39,7 @@ def superuser_admin() -> Client:
     return client
 
 
-def test_deactivating_the_owner_ends_a_token_in_use_at_once(token_cache: str, ada: User) -> None:
+def test_deactivating_the_owner_ends_a_token_in_use_at_once(each_cache: str, ada: User) -> None:
     _, raw = api_token_create(user=ada, name="script")
     before = me_status(raw)  # remembered in the cache from now on
 
@@ -66,7 +51,7 @@ def test_deactivating_the_owner_ends_a_token_in_use_at_once(token_cache: str, ad
     assert (after.status_code, after.json()) == (401, TOKEN_REJECTED)
 
 
-def test_deactivating_the_owner_in_the_admin_ends_their_token_at_once(token_cache: str, ada: User) -> None:
+def test_deactivating_the_owner_in_the_admin_ends_their_token_at_once(each_cache: str, ada: User) -> None:
     _, raw = api_token_create(user=ada, name="script")
     before = me_status(raw)
     admin = superuser_admin()
@@ -89,7 +74,7 @@ def test_deactivating_the_owner_in_the_admin_ends_their_token_at_once(token_cach
 
 
 @pytest.mark.parametrize("how", ["instance", "queryset", "admin", "owner deleted"])
-def test_deleting_a_token_in_use_ends_it_at_once(token_cache: str, ada: User, how: str) -> None:
+def test_deleting_a_token_in_use_ends_it_at_once(each_cache: str, ada: User, how: str) -> None:
     token, raw = api_token_create(user=ada, name="script")
     before = me_status(raw)
 
@@ -107,7 +92,7 @@ def test_deleting_a_token_in_use_ends_it_at_once(token_cache: str, ada: User, ho
     assert me_status(raw) == 401
 
 
-def test_revoking_in_the_admin_ends_a_token_in_use_at_once(token_cache: str, ada: User) -> None:
+def test_revoking_in_the_admin_ends_a_token_in_use_at_once(each_cache: str, ada: User) -> None:
     token, raw = api_token_create(user=ada, name="script")
     before = me_status(raw)
 
@@ -132,7 +117,7 @@ def test_with_the_local_memory_cache_a_change_made_by_another_process_ends_a_tok
     assert (before, revoked, deactivated) == (200, 401, 401)
 
 
-def test_a_token_cannot_create_a_token_that_outlives_it(token_cache: str, ada: User) -> None:
+def test_a_token_cannot_create_a_token_that_outlives_it(each_cache: str, ada: User) -> None:
     parent, raw = api_token_create(user=ada, name="one day", days=1)
 
     created = bearer(raw).post("/api/tokens/", {"name": "a year", "days": 365}, format="json")
@@ -154,7 +139,7 @@ def test_a_token_made_from_a_session_gets_the_lifetime_asked(ada: User) -> None:
     assert timezone.now() + timedelta(days=364) < child.expires_at <= timezone.now() + timedelta(days=365)
 
 
-def test_revoking_a_token_revokes_the_tokens_it_created_at_once(token_cache: str, ada: User) -> None:
+def test_revoking_a_token_revokes_the_tokens_it_created_at_once(each_cache: str, ada: User) -> None:
     parent, raw = api_token_create(user=ada, name="one day", days=1)
     child_raw = bearer(raw).post("/api/tokens/", {"name": "child", "days": 365}, format="json").json()["token"]
     grandchild_raw = bearer(child_raw).post("/api/tokens/", {"name": "grandchild"}, format="json").json()["token"]
