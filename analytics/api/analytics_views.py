@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from analytics import runner
 from analytics.api import params as p
 from analytics.api import serializers as s
+from analytics.api.locations import locations_hidden
 from analytics.api.permissions import ActionAllowed, JobVisible
 from analytics.api.renderers import CSVRenderer, ExactJSONRenderer, XLSXRenderer
 from analytics.permissions import GENERATE_DATA, IMPORTS, RUN_SYNC, Action
@@ -391,8 +392,10 @@ class FreshnessView(APIView):
         responses={200: s.FreshnessSerializer, 401: ERRORS[401]},
     )
     def get(self, request: Request) -> Response:
-        """The current generation and the last loads, newest first (at most two seconds old)."""
-        return Response(runner.recent("freshness", runner.SERVED_SECONDS, freshness_body))
+        """The current generation and the last loads, newest first (at most two seconds old);
+        file paths and lake or warehouse URLs are shown to staff only."""
+        body = runner.recent("freshness", runner.SERVED_SECONDS, freshness_body)
+        return Response(body if request.user.is_staff else locations_hidden(body))
 
 
 def freshness_body() -> dict:
