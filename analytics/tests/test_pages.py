@@ -81,6 +81,7 @@ def test_with_the_database_down_health_fails_without_naming_the_host() -> None:
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
 
     assert json.loads(seen.stdout) == {"status": 503, "body": {"status": "fail"}}
