@@ -395,7 +395,7 @@ class FreshnessView(APIView):
         """The current generation and the last loads, newest first (at most two seconds old);
         file paths and lake or warehouse URLs are shown to staff only."""
         body = runner.recent("freshness", runner.SERVED_SECONDS, freshness_body)
-        return Response(body if request.user.is_staff else locations_hidden(body))
+        return Response(shown_to(request, body))
 
 
 def freshness_body() -> dict:
@@ -425,6 +425,12 @@ def freshness_body() -> dict:
             for load in loads
         ],
     }
+
+
+def shown_to(request: Request, body: dict) -> dict:
+    """The body as the caller may see it: server locations (an upload's stored path, a load
+    error's file or URL) only for staff."""
+    return body if request.user.is_staff else locations_hidden(body)
 
 
 def job_body(job: object) -> dict:
@@ -462,7 +468,7 @@ class JobStartView(APIView):
         body = self.body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         job = type(self).start(user=request.user, **body.validated_data)
-        payload = job_body(job)
+        payload = shown_to(request, job_body(job))
         return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["status_url"]})
 
 
@@ -550,7 +556,7 @@ class ImportView(APIView):
             )
         except UploadRefused as refused:
             raise serializers.ValidationError({"file": [str(refused)]}) from None
-        payload = job_body(job)
+        payload = shown_to(request, job_body(job))
         return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["status_url"]})
 
 
@@ -603,4 +609,4 @@ class JobView(APIView):
         if job is None:
             raise Http404("No such job.")
         self.check_object_permissions(request, job)
-        return Response(job_body(job))
+        return Response(shown_to(request, job_body(job)))

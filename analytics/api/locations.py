@@ -5,8 +5,9 @@ the people who run Folio need to know."""
 import re
 
 HIDDEN = "[location hidden]"
-# Keys whose whole value is a location.
+# Keys whose whole value is a location, and keys whose value is a path of Folio's own API.
 LOCATION_KEYS = frozenset({"location", "lake_prefix", "lake_url", "warehouse_url", "path"})
+API_PATH_KEYS = frozenset({"status_url"})
 LOCATION_PATTERNS = re.compile(
     r"""
     \b[a-z][a-z0-9+.-]*://[^\s'"<>]*     # a URL or URI: file://, s3://, duckdb://, postgresql://user@host/db
@@ -20,11 +21,15 @@ LOCATION_PATTERNS = re.compile(
 
 def locations_hidden(value: object) -> object:
     """The value with every location replaced: keys naming one dropped, paths and URLs in
-    strings (error messages) masked; lists and dicts are walked."""
+    strings (error messages, an upload's stored path) masked; lists and dicts are walked."""
     if isinstance(value, str):
         return LOCATION_PATTERNS.sub(HIDDEN, value)
     if isinstance(value, dict):
-        return {key: locations_hidden(item) for key, item in value.items() if key not in LOCATION_KEYS}
+        return {
+            key: item if key in API_PATH_KEYS else locations_hidden(item)
+            for key, item in value.items()
+            if key not in LOCATION_KEYS
+        }
     if isinstance(value, list | tuple):
         return [locations_hidden(item) for item in value]
     return value

@@ -1,13 +1,14 @@
-"""Freshness tells every user how the loads went, but where the data lives on the servers
-(file paths, lake and warehouse URLs) only to staff."""
+"""Freshness and job statuses tell every user how things went, but where the data lives on
+the servers (file paths, lake and warehouse URLs) only to staff."""
 
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -28,9 +29,11 @@ def published(tmp_path: Path) -> Iterator[Path]:
         cache.clear()
 
 
-def as_user(*, is_staff: bool) -> APIClient:
+def as_user(*, is_staff: bool, codenames: tuple[str, ...] = ()) -> APIClient:
+    user = User.objects.create_user("staff" if is_staff else "analyst", password="pw", is_staff=is_staff)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="analytics", codename__in=codenames))
     client = APIClient()
-    client.force_login(User.objects.create_user("staff" if is_staff else "analyst", password="pw", is_staff=is_staff))
+    client.force_login(user)
     return client
 
 
@@ -75,3 +78,18 @@ def test_a_load_error_without_a_location_reads_the_same_to_everyone(published: P
     analyst = as_user(is_staff=False).get("/api/analytics/freshness").json()
 
     assert analyst["last_load_error"] == "OSError: fact_sales: 1 row in the manifest, 0 loaded"
+
+
+def test_an_uploads_stored_path_is_shown_to_staff_only(settings: object) -> None:
+    clerk = as_user(is_staff=False, codenames=("import_books", "view_job"))
+    staff = as_user(is_staff=True, codenames=("view_job",))
+    upload = SimpleUploadedFile("catalogue.csv", b"isbn13,title\n", "text/csv")
+
+    accepted = clerk.post("/api/analytics/imports/books", {"file": upload}, format="multipart").json()
+    polled = clerk.get(accepted["status_url"]).json()
+    seen_by_staff = staff.get(accepted["status_url"]).json()
+
+    assert accepted["status_url"] == f"/api/analytics/jobs/{accepted['id']}"
+    assert accepted["parameters"]["stored"] == polled["parameters"]["stored"] == "[location hidden]"
+    assert accepted["parameters"]["file"] == "catalogue.csv"
+    assert seen_by_staff["parameters"]["stored"].startswith(str(settings.IMPORT_UPLOAD_DIR))
