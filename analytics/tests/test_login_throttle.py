@@ -79,6 +79,17 @@ def test_rotating_x_forwarded_for_does_not_escape_the_anonymous_throttle(
     assert statuses == [200, 200, 200, 429, 429]
 
 
+def test_an_ipv6_client_rotating_through_its_64_is_throttled_as_one(
+    each_cache: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(PerUserThrottle, "THROTTLE_RATES", {"user": "3/min"})
+
+    statuses = [APIClient(REMOTE_ADDR=f"2001:db8:1:2::{n:x}").get("/api/auth/csrf/").status_code for n in range(1, 5)]
+    neighbour = APIClient(REMOTE_ADDR="2001:db8:1:3::1").get("/api/auth/csrf/").status_code
+
+    assert (statuses, neighbour) == ([200, 200, 200, 429], 200)
+
+
 @override_settings(NUM_PROXIES=1)
 def test_behind_a_load_balancer_each_client_is_throttled_on_its_own(
     each_cache: str, monkeypatch: pytest.MonkeyPatch
