@@ -8,7 +8,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +19,7 @@ from analytics.client_address import client_address
 from analytics.models import ApiToken
 from analytics.selectors import api_token_is_active, api_tokens_of
 from analytics.services.logins import LoginLocked, login_failure_record, login_lock_check, login_success_record
-from analytics.services.tokens import ApiTokenLifetimeInvalid, api_token_create, api_token_revoke
+from analytics.services.tokens import ApiTokenLifetimeInvalid, ApiTokenParentEnded, api_token_create, api_token_revoke
 
 WRONG_CREDENTIALS = "Wrong username or password."
 NO_SUCH_TOKEN = "No such token."
@@ -207,6 +207,8 @@ class ApiTokenListView(APIView):
             token, raw = api_token_create(user=request.user, parent=parent, **fields.validated_data)
         except ApiTokenLifetimeInvalid as error:
             raise ValidationError({"days": [str(error)]}) from error
+        except ApiTokenParentEnded as error:
+            raise AuthenticationFailed(str(error)) from error
         return Response({**ApiTokenSerializer(token).data, "token": raw}, status=status.HTTP_201_CREATED)
 
 

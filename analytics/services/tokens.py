@@ -35,6 +35,10 @@ class ApiTokenLifetimeInvalid(ValueError):
     """The requested lifetime is outside 1..API_TOKEN_MAX_DAYS days."""
 
 
+class ApiTokenParentEnded(Exception):
+    """The token a new token was to be created with has been revoked, has expired or is gone."""
+
+
 def api_token_digest(raw: str) -> str:
     """The SHA-256 hex digest under which a token is stored and looked up."""
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -55,8 +59,14 @@ def api_token_create(
         raise ApiTokenLifetimeInvalid(
             f"A token lives between 1 and {settings.API_TOKEN_MAX_DAYS} days; {days} is out of range."
         )
-    expires_at = timezone.now() + timedelta(days=days)
+    now = timezone.now()
+    expires_at = now + timedelta(days=days)
     if parent is not None:
+        # Locks the parent's row: a revocation running meanwhile either committed first (and
+        # this refuses) or waits for this child to commit and then revokes it too.
+        alive = ApiToken.objects.select_for_update().filter(pk=parent.pk, revoked_at__isnull=True, expires_at__gt=now)
+        if not alive.exists():
+            raise ApiTokenParentEnded("The token this request authenticated with has been revoked or has expired.")
         expires_at = min(expires_at, parent.expires_at)
     # 32 random bytes: 256 bits, so a digest lookup needs no rate limit against guessing.
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -84,13 +94,15 @@ def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> ApiToken:
 def api_tokens_revoke(*, tokens: QuerySet[ApiToken]) -> int:
     """Revoke the tokens and, level by level, every token they created; returns how many
     were revoked now (tokens revoked before keep their first revocation time)."""
-    ids = set(tokens.values_list("pk", flat=True))
-    level = set(ids)
+    now = timezone.now()
+    level, ids, revoked = set(tokens.values_list("pk", flat=True)), set(), 0
     while level:
-        level = set(ApiToken.objects.filter(parent_id__in=level).values_list("pk", flat=True)) - ids
         ids |= level
-    # Conditional update: revoking again (or concurrently) keeps the first revocation time.
-    revoked = ApiToken.objects.filter(pk__in=ids, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        # Revoke (and so lock) a level before reading its children: a child being created
+        # holds its parent's lock, so it is found here once committed, or refused.
+        # Conditional: revoking again (or concurrently) keeps the first revocation time.
+        revoked += ApiToken.objects.filter(pk__in=level, revoked_at__isnull=True).update(revoked_at=now)
+        level = set(ApiToken.objects.filter(parent_id__in=level).values_list("pk", flat=True)) - ids
     api_tokens_forget(digests=list(ApiToken.objects.filter(pk__in=ids).values_list("digest", flat=True)))
     return revoked
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from analytics.models import ApiToken
-from analytics.services.tokens import api_token_create
+from analytics.services.tokens import ApiTokenParentEnded, api_token_create, api_token_revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +160,13 @@ def test_revoking_a_child_leaves_its_parent_working(ada: User) -> None:
     bearer(raw).delete(f"/api/tokens/{child['id']}/")
 
     assert (me_status(raw), me_status(child["token"])) == (200, 401)
+
+
+def test_a_revoked_token_creates_nothing(ada: User) -> None:
+    parent, _ = api_token_create(user=ada, name="parent")
+    api_token_revoke(user=ada, token_id=parent.pk)
+
+    with pytest.raises(ApiTokenParentEnded, match="has been revoked or has expired"):
+        api_token_create(user=ada, name="child", parent=parent)
+
+    assert ApiToken.objects.count() == 1
