@@ -1,24 +1,54 @@
 """Admin for what the pipeline and the API record: load generations, API tokens, jobs.
 
 All three are written by services (the sync, token creation, job runs); the admin shows
-them and offers only the one safe change, revoking tokens.
+them and offers only the one safe change, revoking tokens. Starting work (an import) needs
+its own permission (analytics/permissions.py): being staff only opens the admin.
 """
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
+from analytics.client_address import client_address
 from analytics.models import ApiToken, Generation, Job
+from analytics.permissions import IMPORTS, NO_IMPORT, import_kinds_allowed
 from analytics.services.import_jobs import IMPORTERS, UploadRefused, import_start
-from analytics.services.tokens import api_token_forget
+from analytics.services.logins import LoginLocked, login_failure_record, login_lock_check, login_success_record
+from analytics.services.tokens import api_tokens_revoke
 from analytics.upload_limit import upload_limited, upload_refusal
 from config.pagination import CappedCountPaginator
+
+
+class LockingAdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, under the same lock-out as the API's login: while the account
+    or the address is locked it says so and checks no password."""
+
+    def clean(self) -> dict:
+        """Refuse a locked account or address; otherwise check the password and count a failure."""
+        username = self.cleaned_data.get("username") or ""
+        address = client_address(self.request)
+        try:
+            login_lock_check(username=username, address=address)
+        except LoginLocked as locked:
+            raise ValidationError(str(locked), code="locked") from None
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if self.user_cache is None:  # a wrong password, not a right one without staff status
+                login_failure_record(username=username, address=address)
+            raise
+        if self.user_cache is not None:
+            login_success_record(username=username)
+        return cleaned
+
+
+admin.site.login_form = LockingAdminLoginForm
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,24 +82,31 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     list_select_related = ("user",)
     actions = ("revoke",)
 
-    @admin.action(description="Revoke the selected tokens")
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        """Revoking changes a token: it needs "Can change API token", not mere staff status."""
+        return request.user.has_perm("analytics.change_apitoken")
+
+    @admin.action(description="Revoke the selected tokens", permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        """Revoke tokens (those already revoked keep their first revocation time)."""
-        digests = list(queryset.filter(revoked_at__isnull=True).values_list("digest", flat=True))
-        revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        for digest in digests:
-            api_token_forget(digest)
+        """Revoke tokens and the tokens they created (those already revoked keep their first
+        revocation time); they stop authenticating at once."""
+        revoked = api_tokens_revoke(tokens=queryset)
         self.message_user(request, f"Revoked {revoked} token(s).")
 
 
 class ImportForm(forms.Form):
-    """What the admin's "Import a file" page asks for."""
+    """What the admin's "Import a file" page asks for; it offers only the kinds the user may import."""
 
-    kind = forms.ChoiceField(choices=[(kind, label) for kind, (label, _) in IMPORTERS.items()])
+    kind = forms.ChoiceField(choices=[])
     file = forms.FileField()
     skip_invalid = forms.BooleanField(
         required=False, label="Import the valid rows and report the others (default: all or nothing)"
     )
+
+    def __init__(self, *args: object, kinds: list[str], **kwargs: object) -> None:
+        """The form, its kind limited to `kinds`."""
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, IMPORTERS[kind][0]) for kind in kinds]
 
 
 @admin.register(Job)
@@ -80,6 +117,15 @@ class JobAdmin(ReadOnlyAdmin):
     list_select_related = ("created_by",)
     change_list_template = "admin/analytics/job/change_list.html"
 
+    def has_view_permission(self, request: HttpRequest, obj: Job | None = None) -> bool:
+        """Holders of "Can view job", and whoever started this job (an import's outcome)."""
+        return super().has_view_permission(request, obj) or (obj is not None and obj.created_by_id == request.user.pk)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """The job list; its "Import a file" link shows only to users who may import something."""
+        extra_context = {**(extra_context or {}), "can_import": bool(import_kinds_allowed(request.user))}
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self) -> list:
         """The job list, plus the upload page of imports."""
         # The upload limit goes in before admin_view's CSRF check reads the body.
@@ -88,10 +134,15 @@ class JobAdmin(ReadOnlyAdmin):
         return [upload, *super().get_urls()]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload a file; its import runs as a job, whose page then shows the outcome."""
-        if not request.user.is_staff:
-            raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
+        """Upload a file; its import runs as a job, whose page then shows the outcome. Each
+        kind needs its own permission; a refusal is a 403 naming it, and nothing is stored."""
+        kinds = import_kinds_allowed(request.user)
+        if not kinds:
+            raise PermissionDenied(NO_IMPORT)
+        asked = request.POST.get("kind", "")
+        if request.method == "POST" and asked in IMPORTS and asked not in kinds:
+            raise PermissionDenied(IMPORTS[asked].refusal)
+        form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
         refusal = upload_refusal(request)
         if refusal is not None:
             form.is_valid()

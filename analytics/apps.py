@@ -8,3 +8,9 @@ class AnalyticsConfig(AppConfig):
 
     name = "analytics"
     verbose_name = "Analytics"
+
+    def ready(self) -> None:
+        """Forget remembered API tokens whenever the ORM changes a token or a user."""
+        from analytics.signals import signals_connect  # models are loaded only now
+
+        signals_connect()

@@ -58,6 +58,17 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The token a token-authenticated request created this one with: it expires no later
+    # than its parent and is revoked (or deleted) with it, so a leaked short-lived token
+    # cannot leave behind a longer-lived one.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The token that created this one, if a token did; it ends with its parent.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -92,6 +103,18 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        # What staff may start, each granted on its own (superusers hold all): being staff
+        # only opens the admin. One permission per import kind, since the book catalogue
+        # and the city's ledger are kept by different people. analytics/permissions.py
+        # names them for the API and the admin.
+        permissions = [
+            ("run_sync", "Can start a warehouse sync"),
+            ("generate_data", "Can generate test sales data"),
+            ("import_books", "Can import the book catalogue"),
+            ("import_sales", "Can import sales"),
+            ("import_ledger", "Can import the city ledger"),
+            ("import_statement", "Can import the compte de résultat"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

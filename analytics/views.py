@@ -1,5 +1,6 @@
 """The pages Django itself serves: the dashboard's index, a health check, error pages."""
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
+
+logger = logging.getLogger(__name__)
 
 
 @ensure_csrf_cookie
@@ -27,13 +30,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    """Whether this process can reach its transactional database (for load balancers)."""
+    """Whether this process can reach its transactional database (for load balancers).
+    Anyone gets ok or fail; only staff see which database and why it failed (the error
+    names the database host), and the failure is logged for whoever runs Folio."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError as error:
-        return JsonResponse({"status": "error", "database": str(error)}, status=503)
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+        logger.error("health check failed: %s", error)
+        details = {"database": str(error)} if _is_staff(request) else {}
+        return JsonResponse({"status": "fail", **details}, status=503)
+    details = {"database": connection.vendor} if _is_staff(request) else {}
+    return JsonResponse({"status": "ok", **details})
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    # The session lives in the database: with the database down nobody can be known as staff.
+    try:
+        return request.user.is_staff
+    except DatabaseError:
+        return False
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

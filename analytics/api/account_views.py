@@ -8,16 +8,18 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api.serializers import ErrorSerializer
+from analytics.client_address import client_address
 from analytics.models import ApiToken
 from analytics.selectors import api_token_is_active, api_tokens_of
-from analytics.services.tokens import ApiTokenLifetimeInvalid, api_token_create, api_token_revoke
+from analytics.services.logins import LoginLocked, login_failure_record, login_lock_check, login_success_record
+from analytics.services.tokens import ApiTokenLifetimeInvalid, ApiTokenParentEnded, api_token_create, api_token_revoke
 
 WRONG_CREDENTIALS = "Wrong username or password."
 NO_SUCH_TOKEN = "No such token."
@@ -58,7 +60,10 @@ class ApiTokenCreateSerializer(serializers.Serializer):
         required=False,
         min_value=1,
         max_value=settings.API_TOKEN_MAX_DAYS,
-        help_text=f"How many days the token lives; {settings.API_TOKEN_DEFAULT_DAYS} when omitted.",
+        help_text=(
+            f"How many days the token lives; {settings.API_TOKEN_DEFAULT_DAYS} when omitted. A token created "
+            "with another token expires no later than it and is revoked with it."
+        ),
     )
 
 
@@ -116,6 +121,10 @@ class LoginView(APIView):
             200: CurrentUserSerializer,
             400: _error("Wrong username or password, or a field missing."),
             403: CSRF_FAILED,
+            429: _error(
+                "Too many failed logins for the account or from the address: no password is checked until "
+                "the time in Retry-After has passed."
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -125,9 +134,16 @@ class LoginView(APIView):
         SessionAuthentication().enforce_csrf(request)
         credentials = LoginSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
+        username, address = credentials.validated_data["username"], client_address(request)
+        try:
+            login_lock_check(username=username, address=address)
+        except LoginLocked as locked:
+            raise Throttled(wait=locked.retry_after, detail=str(locked)) from None
         user = authenticate(request, **credentials.validated_data)
         if user is None:
+            login_failure_record(username=username, address=address)
             return Response({"detail": WRONG_CREDENTIALS}, status=status.HTTP_400_BAD_REQUEST)
+        login_success_record(username=username)
         login(request, user)
         return Response(_current_user(request))
 
@@ -182,13 +198,17 @@ class ApiTokenListView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        """Create a token; the answer is the only place its plaintext ever appears."""
+        """Create a token; the answer is the only place its plaintext ever appears. Created
+        with a token, it expires no later than that token and is revoked with it."""
         fields = ApiTokenCreateSerializer(data=request.data)
         fields.is_valid(raise_exception=True)
+        parent = request.auth if isinstance(request.auth, ApiToken) else None
         try:
-            token, raw = api_token_create(user=request.user, **fields.validated_data)
+            token, raw = api_token_create(user=request.user, parent=parent, **fields.validated_data)
         except ApiTokenLifetimeInvalid as error:
             raise ValidationError({"days": [str(error)]}) from error
+        except ApiTokenParentEnded as error:
+            raise AuthenticationFailed(str(error)) from error
         return Response({**ApiTokenSerializer(token).data, "token": raw}, status=status.HTTP_201_CREATED)
 
 
@@ -207,7 +227,7 @@ class ApiTokenDetailView(APIView):
         },
     )
     def delete(self, request: Request, token_id: int) -> Response:
-        """Revoke the token: it stops authenticating at once and stays listed as revoked."""
+        """Revoke the token and those created with it: they stop authenticating at once and stay listed as revoked."""
         try:
             api_token_revoke(user=request.user, token_id=token_id)
         except ApiToken.DoesNotExist as error:

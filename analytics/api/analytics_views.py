@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,7 +18,10 @@ from rest_framework.views import APIView
 from analytics import runner
 from analytics.api import params as p
 from analytics.api import serializers as s
+from analytics.api.locations import locations_hidden
+from analytics.api.permissions import ActionAllowed, JobVisible
 from analytics.api.renderers import CSVRenderer, ExactJSONRenderer, XLSXRenderer
+from analytics.permissions import GENERATE_DATA, IMPORTS, RUN_SYNC, Action
 from analytics.queries import (
     breakdown,
     filter_options,
@@ -398,8 +401,10 @@ class FreshnessView(APIView):
         responses={200: s.FreshnessSerializer, 401: ERRORS[401]},
     )
     def get(self, request: Request) -> Response:
-        """The current generation and the last loads, newest first (at most two seconds old)."""
-        return Response(runner.recent("freshness", runner.SERVED_SECONDS, freshness_body))
+        """The current generation and the last loads, newest first (at most two seconds old);
+        file paths and lake or warehouse URLs are shown to staff only."""
+        body = runner.recent("freshness", runner.SERVED_SECONDS, freshness_body)
+        return Response(shown_to(request, body))
 
 
 def freshness_body() -> dict:
@@ -431,6 +436,12 @@ def freshness_body() -> dict:
     }
 
 
+def shown_to(request: Request, body: dict) -> dict:
+    """The body as the caller may see it: server locations (an upload's stored path, a load
+    error's file or URL) only for staff."""
+    return body if request.user.is_staff else locations_hidden(body)
+
+
 def job_body(job: object) -> dict:
     """A job as the API shows it, with the URL to poll."""
     return {
@@ -448,19 +459,25 @@ def job_body(job: object) -> dict:
 
 
 class JobStartView(APIView):
-    """Staff only: validate the body, start a background job, answer 202 with its status URL."""
+    """Validate the body, start a background job, answer 202 with its status URL; the caller
+    needs the view's permission (`job_action`), which staff status alone does not give."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsAuthenticated, ActionAllowed]
     renderer_classes = [ExactJSONRenderer]
     body_serializer: type[serializers.Serializer]
     start: Callable[..., object]
+    job_action: Action
+
+    def permission_action(self, kwargs: dict) -> Action:
+        """The permission starting this job needs."""
+        return self.job_action
 
     def post(self, request: Request) -> Response:
         """Queue the job as a Celery task; 202 with the job and its status URL."""
         body = self.body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         job = type(self).start(user=request.user, **body.validated_data)
-        payload = job_body(job)
+        payload = shown_to(request, job_body(job))
         return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["status_url"]})
 
 
@@ -486,21 +503,23 @@ def job_start_documented(view: type[JobStartView], summary_text: str, refused: s
 
 
 class GenerateTestDataView(JobStartView):
-    """Staff only: generate test sales in the background (`generate_sales_data`), then sync."""
+    """Needs analytics.generate_data: generate test sales in the background (`generate_sales_data`), then sync."""
 
     body_serializer = p.GenerateTestDataSerializer
     start = staticmethod(generate_test_data_start)
+    job_action = GENERATE_DATA
 
 
 class SyncView(JobStartView):
-    """Staff only: start a warehouse sync now instead of waiting for the schedule."""
+    """Needs analytics.run_sync: start a warehouse sync now instead of waiting for the schedule."""
 
     body_serializer = p.SyncRequestSerializer
     start = staticmethod(sync_start)
+    job_action = RUN_SYNC
 
 
-job_start_documented(GenerateTestDataView, "Generate test sales data (staff only)", "Only staff may generate data.")
-job_start_documented(SyncView, "Start a warehouse sync (staff only)", "Only staff may start a sync.")
+job_start_documented(GenerateTestDataView, "Generate test sales data", GENERATE_DATA.refusal)
+job_start_documented(SyncView, "Start a warehouse sync", RUN_SYNC.refusal)
 
 
 class UploadTooLarge(APIException):
@@ -511,9 +530,9 @@ class UploadTooLarge(APIException):
 
 
 class ImportView(APIView):
-    """Staff only: upload a file to import; the import runs as a background job."""
+    """Needs analytics.import_<kind>: upload a file to import; the import runs as a background job."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsAuthenticated, ActionAllowed]
     renderer_classes = [ExactJSONRenderer]
     parser_classes = [MultiPartParser]
 
@@ -522,8 +541,12 @@ class ImportView(APIView):
         upload_limit_install(request)
         return super().initialize_request(request, *args, **kwargs)
 
+    def permission_action(self, kwargs: dict) -> Action | None:
+        """The permission of the kind of import; None for an unknown kind (a 404 follows)."""
+        return IMPORTS.get(kwargs.get("kind", ""))
+
     @extend_schema(
-        summary="Import a file (staff only)",
+        summary="Import a file",
         description=(
             "Books catalogue, historical sales, city ledger or compte de résultat, as the matching "
             "`manage.py import_*` command reads it. All or nothing unless skip_invalid. Answers 202 with "
@@ -535,7 +558,7 @@ class ImportView(APIView):
             202: s.JobSerializer,
             400: ERRORS[400],
             401: ERRORS[401],
-            403: OpenApiResponse(s.ErrorSerializer, description="Only staff may import."),
+            403: OpenApiResponse(s.ErrorSerializer, description="The caller lacks “Can import …” for this kind."),
             404: OpenApiResponse(s.ErrorSerializer, description="No such kind of import."),
             413: OpenApiResponse(s.ErrorSerializer, description="The file is larger than IMPORT_MAX_BYTES."),
         },
@@ -558,21 +581,21 @@ class ImportView(APIView):
             )
         except UploadRefused as refused:
             raise serializers.ValidationError({"file": [str(refused)]}) from None
-        payload = job_body(job)
+        payload = shown_to(request, job_body(job))
         return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["status_url"]})
 
 
 class ImportRejectsView(APIView):
-    """Staff only: the rejects CSV of an import job (line, column, value, reason)."""
+    """The rejects CSV of an import job (line, column, value, reason), for its starter or holders of “Can view job”."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsAuthenticated, JobVisible]
 
     @extend_schema(
-        summary="An import's rejected rows as CSV (staff only)",
+        summary="An import's rejected rows as CSV",
         responses={
             (200, "text/csv"): OpenApiResponse(description="line, column, value, reason"),
             401: ERRORS[401],
-            403: OpenApiResponse(s.ErrorSerializer, description="Only staff may see imports."),
+            403: OpenApiResponse(s.ErrorSerializer, description="Neither the job's starter nor allowed to view jobs."),
             404: OpenApiResponse(s.ErrorSerializer, description="No such job, or it rejected nothing."),
         },
     )
@@ -581,6 +604,7 @@ class ImportRejectsView(APIView):
         job = job_get(job_id)
         if job is None or not job.kind.startswith("import_"):
             raise Http404("No such import job.")
+        self.check_object_permissions(request, job)
         path = import_rejects_path(job)
         if import_rejects_expired(job):
             raise Http404(
@@ -595,17 +619,17 @@ class ImportRejectsView(APIView):
 
 
 class JobView(APIView):
-    """Staff only: the status of a background job."""
+    """The status of a background job, for its starter or holders of “Can view job”."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsAuthenticated, JobVisible]
     renderer_classes = [ExactJSONRenderer]
 
     @extend_schema(
-        summary="A background job's status (staff only)",
+        summary="A background job's status",
         responses={
             200: s.JobSerializer,
             401: ERRORS[401],
-            403: OpenApiResponse(s.ErrorSerializer, description="Only staff may see jobs."),
+            403: OpenApiResponse(s.ErrorSerializer, description="Neither the job's starter nor allowed to view jobs."),
             404: OpenApiResponse(s.ErrorSerializer, description="No such job."),
         },
     )
@@ -614,4 +638,5 @@ class JobView(APIView):
         job = job_get(job_id)
         if job is None:
             raise Http404("No such job.")
-        return Response(job_body(job))
+        self.check_object_permissions(request, job)
+        return Response(shown_to(request, job_body(job)))

@@ -11,6 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
+from analytics.client_address import client_address
+
 logger = logging.getLogger("folio.api.requests")
 
 API_PREFIX = "/api/"
@@ -79,6 +81,7 @@ def api_request_line(
         "ms": round(elapsed_ms, 2),
         "cache": cache if cache in CACHE_STATUSES else None,
         "user": user.pk if user is not None and user.is_authenticated else None,
+        "client": client_address(request),
         "format": request.GET.get("format") or "json",
     }
     return json.dumps(record, separators=(",", ":")) + "\n"

@@ -11,6 +11,8 @@ from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
 
+from analytics.client_address import address_throttle_key, client_address
+
 if TYPE_CHECKING:  # rest_framework.views imports the throttle classes from settings
     from rest_framework.views import APIView
 
@@ -53,6 +55,11 @@ class PerUserThrottle(UserRateThrottle):
         except (ConnectionInterrupted, RedisError) as error:
             logger.warning("throttle skipped: cache unavailable (%s)", error)
             return True
+
+    def get_ident(self, request: Request) -> str:
+        """An anonymous caller's address, from the socket unless trusted proxies vouch for
+        X-Forwarded-For (DRF's own would believe any header a client sends)."""
+        return address_throttle_key(client_address(request))
 
     def wait(self) -> float:
         """Seconds until the next window opens (DRF turns it into Retry-After)."""

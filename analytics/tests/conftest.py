@@ -1,4 +1,4 @@
-"""Fixtures for the pipeline: a lake directory and a warehouse on each real backend."""
+"""Fixtures for the pipeline (a lake directory and a warehouse on each real backend) and each cache."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import override_settings
 from psycopg import sql
 
@@ -47,3 +48,16 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[st
         _postgres_warehouse_empty(url)
     with override_settings(WAREHOUSE_URL=url, LAKE_URL=(tmp_path / "lake").as_uri()):
         yield url
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def each_cache(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each cache Folio runs with, empty: the per-process local-memory cache and a real Redis."""
+    if request.param == "locmem":
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "each-cache"}
+    else:
+        backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": request.getfixturevalue("redis_url")}
+    with override_settings(CACHES={"default": backend}):
+        cache.clear()
+        yield request.param
+        cache.clear()

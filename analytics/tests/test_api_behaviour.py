@@ -296,7 +296,7 @@ def test_freshness_reports_the_generation_and_a_failed_last_load(client: APIClie
 
 
 def test_generating_test_data_is_for_staff_and_reports_through_its_status_url(shop: None, analyst: User) -> None:
-    staff = User.objects.create_user("boss", password="boss-password", is_staff=True)
+    staff = User.objects.create_user("boss", password="boss-password", is_staff=True, is_superuser=True)
     boss = APIClient()
     boss.force_login(staff)
     analyst_client = APIClient()
@@ -309,7 +309,7 @@ def test_generating_test_data_is_for_staff_and_reports_through_its_status_url(sh
     status = boss.get(accepted["Location"]).json()
 
     assert refused.status_code == 403
-    assert refused.json() == {"detail": "You do not have permission to perform this action."}
+    assert refused.json() == {"detail": "You need the permission “Can generate test sales data” to generate data."}
     assert (accepted.status_code, accepted.json()["status"]) == (202, "queued")
     assert accepted["Location"] == f"/api/analytics/jobs/{accepted.json()['id']}"
     assert (status["status"], status["result"]["sales"], status["result"]["seed"]) == ("succeeded", 50, 9)
@@ -318,7 +318,7 @@ def test_generating_test_data_is_for_staff_and_reports_through_its_status_url(sh
 
 
 def test_a_bad_generation_request_is_refused_and_records_nothing(shop: None) -> None:
-    staff = User.objects.create_user("boss", password="boss-password", is_staff=True)
+    staff = User.objects.create_user("boss", password="boss-password", is_staff=True, is_superuser=True)
     boss = APIClient()
     boss.force_login(staff)
 
@@ -445,7 +445,7 @@ def test_the_schema_and_the_interactive_docs_are_served(client: APIClient) -> No
 
 
 def test_staff_start_a_sync_and_read_its_outcome(client: APIClient, shop: None) -> None:
-    staff = User.objects.create_user("boss", password="boss-password", is_staff=True)
+    staff = User.objects.create_user("boss", password="boss-password", is_staff=True, is_superuser=True)
     boss = APIClient()
     boss.force_login(staff)
     sale = new_sale(quantity=3, unit_price="7.00")

@@ -32,7 +32,7 @@ BAD_PRICE = CATALOGUE.replace("9.50", "nine")
 @pytest.fixture
 def boss() -> APIClient:
     client = APIClient()
-    client.force_login(User.objects.create_user("boss", password="boss-password", is_staff=True))
+    client.force_login(User.objects.create_user("boss", password="boss-password", is_staff=True, is_superuser=True))
     return client
 
 

@@ -1,5 +1,9 @@
 """The pages Django serves (the dashboard's index, health, admin) and the demo account."""
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +13,17 @@ from django.core.management.base import CommandError
 from django.test import Client, override_settings
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+# A web process whose database does not answer (nothing listens on port 1), asked by an
+# anonymous load balancer: what /healthz answers, and what it logs.
+HEALTH_WITH_THE_DATABASE_DOWN = """
+import json, django
+django.setup()
+from django.test import Client
+response = Client().get("/healthz", HTTP_HOST="localhost")
+print(json.dumps({"status": response.status_code, "body": response.json()}))
+"""
 
 
 @pytest.mark.parametrize("path", ["/", "/books?region=US&preset=90d", "/statement", "/settings"])
@@ -40,11 +55,37 @@ def test_an_unknown_api_path_is_a_json_404_not_the_dashboard(client: Client) -> 
     assert response.json() == {"detail": "No such API endpoint: /api/analytics/nothing-here"}
 
 
-def test_health_reports_the_database(client: Client) -> None:
-    response = client.get("/healthz")
+def test_health_tells_anyone_ok_and_staff_which_database(client: Client) -> None:
+    staff = Client()
+    staff.force_login(get_user_model().objects.create_user("ops", password="ops-password", is_staff=True))
 
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "sqlite"}
+    anonymous = client.get("/healthz")
+    detailed = staff.get("/healthz")
+
+    assert (anonymous.status_code, anonymous.json()) == (200, {"status": "ok"})
+    assert (detailed.status_code, detailed.json()) == (200, {"status": "ok", "database": "sqlite"})
+
+
+def test_with_the_database_down_health_fails_without_naming_the_host() -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": "postgresql://folio@db-host.invalid:1/folio",
+        "DJANGO_DEBUG": "false",
+    }
+
+    seen = subprocess.run(
+        [sys.executable, "-c", HEALTH_WITH_THE_DATABASE_DOWN],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert json.loads(seen.stdout) == {"status": 503, "body": {"status": "fail"}}
+    assert "health check failed" in seen.stderr and "db-host.invalid" in seen.stderr  # the log says why
 
 
 def test_the_admin_asks_for_a_login(client: Client) -> None:

@@ -87,6 +87,7 @@ def test_api_request_gets_a_timing_header_and_one_json_line(api_log: Path, froze
         "ms": 250.0,
         "cache": "HIT",
         "user": 42,
+        "client": "127.0.0.1",
         "format": "csv",
     }
 

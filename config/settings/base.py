@@ -4,6 +4,7 @@ Every integration is switched on by a variable; when a variable is unset Folio f
 to the embedded default of DESIGN.md, so a laptop needs no server at all.
 """
 
+import ipaddress
 from datetime import date
 from pathlib import Path
 
@@ -213,6 +214,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+# Which proxies' X-Forwarded-For entries name the client (analytics/client_address.py):
+# by default none, and the socket's peer is the client. Behind an AWS load balancer,
+# NUM_PROXIES=1; or list the proxies' networks in TRUSTED_PROXIES (CIDRs).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _network in TRUSTED_PROXIES:
+    ipaddress.ip_network(_network, strict=False)  # a typo stops the start, naming the value
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Failed logins (the API and the admin) lock an account, and an address, out for the window.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 # Personal API tokens: lifetime when the owner does not choose one, and the longest allowed.
 API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, django
@@ -19,6 +21,7 @@ out = {
     "lake": settings.LAKE_URL,
     "warehouse": settings.WAREHOUSE_URL,
     "broker": settings.CELERY_BROKER_URL,
+    "hsts": [settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD],
 }
 if "redis" in out["cache"]:
     cache.set("folio-settings-probe", "41 + 1", 30)
@@ -34,7 +37,14 @@ FOLIO_VARIABLES = (
     "WAREHOUSE_URL",
     "CELERY_BROKER_URL",
     "DJANGO_SECRET_KEY",
+    "DJANGO_SECURE_HSTS_SECONDS",
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "DJANGO_SECURE_HSTS_PRELOAD",
+    "TRUSTED_PROXIES",
+    "NUM_PROXIES",
 )
+# 64 characters of token_urlsafe: what `secrets.token_urlsafe(50)` (as the error message advises) looks like.
+STRONG_KEY = "q7Vd0-Jx3Lr_pW9sKe2TnYb8Uf4Hc6Ga1Zm5Oi0Rv7Xw3Ek9Sn2Dl8Pj4Bt6Qy1Cu"
 
 
 def settings_seen(module: str, **variables: str) -> subprocess.CompletedProcess:
@@ -75,3 +85,42 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
     assert seen.returncode != 0
     assert "Set the DJANGO_SECRET_KEY environment variable" in seen.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["", "x", "a" * 64, "abcd" * 16, "django-insecure-" + STRONG_KEY, STRONG_KEY[:49]],
+    ids=["empty", "one-character", "one-letter-repeated", "four-letters", "django-insecure", "49-characters"],
+)
+def test_production_refuses_to_start_with_a_weak_secret_key(key: str) -> None:
+    seen = settings_seen("config.settings.production", DJANGO_SECRET_KEY=key)
+
+    assert seen.returncode != 0
+    assert "DJANGO_SECRET_KEY is too weak" in seen.stderr
+    assert "at least 50 random characters with at least 5 different ones" in seen.stderr
+    assert len(key) < 8 or key not in seen.stderr  # never echoed (a short one is in any traceback)
+
+
+def test_production_starts_with_a_strong_key_and_a_year_of_hsts() -> None:
+    seen = settings_seen("config.settings.production", DJANGO_SECRET_KEY=STRONG_KEY)
+
+    assert seen.returncode == 0, seen.stderr
+    assert json.loads(seen.stdout)["hsts"] == [31_536_000, False, False]
+
+
+def test_hsts_subdomains_and_preload_are_opt_in() -> None:
+    seen = settings_seen(
+        "config.settings.production",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
+        DJANGO_SECURE_HSTS_PRELOAD="true",
+    )
+
+    assert json.loads(seen.stdout)["hsts"] == [31_536_000, True, True]
+
+
+def test_a_trusted_proxy_that_is_not_a_network_stops_the_start() -> None:
+    seen = settings_seen("config.settings.local", TRUSTED_PROXIES="10.0.0.0/8,10.0.0.0/33")
+
+    assert seen.returncode != 0
+    assert "'10.0.0.0/33' does not appear to be an IPv4 or IPv6 network" in seen.stderr
