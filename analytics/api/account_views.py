@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from analytics.api.serializers import ErrorSerializer
 from analytics.client_address import client_address
 from analytics.models import ApiToken
+from analytics.permissions import GENERATE_DATA, IMPORTS, RUN_SYNC, action_allowed, import_kinds_allowed
 from analytics.selectors import api_token_is_active, api_tokens_of
 from analytics.services.logins import LoginLocked, login_failure_record, login_lock_check, login_success_record
 from analytics.services.tokens import ApiTokenLifetimeInvalid, ApiTokenParentEnded, api_token_create, api_token_revoke
@@ -34,9 +35,20 @@ class LoginSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
 
+class AllowedActionsSerializer(serializers.Serializer):
+    run_sync = serializers.BooleanField(help_text="Holds “Can start a warehouse sync”.")
+    generate_data = serializers.BooleanField(help_text="Holds “Can generate test sales data”.")
+    imports = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(IMPORTS)), help_text="The kinds of file the user may import."
+    )
+
+
 class CurrentUserSerializer(serializers.Serializer):
     username = serializers.CharField()
     is_staff = serializers.BooleanField()
+    can = AllowedActionsSerializer(
+        source="*", help_text="What the user may start: the dashboard shows only those actions."
+    )
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -88,7 +100,13 @@ CSRF_FAILED = _error("CSRF check failed: session callers send the X-CSRFToken he
 
 
 def _current_user(request: Request) -> dict:
-    return CurrentUserSerializer(request.user).data
+    user = request.user
+    allowed = {
+        "run_sync": action_allowed(user, RUN_SYNC),
+        "generate_data": action_allowed(user, GENERATE_DATA),
+        "imports": import_kinds_allowed(user),
+    }
+    return CurrentUserSerializer({"username": user.username, "is_staff": user.is_staff, **allowed}).data
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")

@@ -21,6 +21,12 @@ PASSWORD = "correct-horse-battery"
 TOKEN_REJECTED = {"detail": "Invalid, expired or revoked API token."}
 NOT_LOGGED_IN = {"detail": "Authentication credentials were not provided."}
 
+ADA_ME = {
+    "username": "ada",
+    "is_staff": False,
+    "can": {"run_sync": False, "generate_data": False, "imports": []},
+}
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -73,7 +79,7 @@ def test_a_token_authenticates_as_its_owner(ada_token: tuple[ApiToken, str], key
     response = client.get(reverse("auth-me"))
 
     assert response.status_code == 200
-    assert response.json() == {"username": "ada", "is_staff": False}
+    assert response.json() == ADA_ME
 
 
 def test_a_token_is_stored_only_as_its_digest(ada_token: tuple[ApiToken, str]) -> None:
@@ -232,7 +238,7 @@ def test_creating_a_token_shows_the_plaintext_once_and_it_works(ada: AbstractBas
     }
     assert token.digest == hashlib.sha256(body["token"].encode()).hexdigest()
     assert token.expires_at - token.created_at == pytest.approx(timedelta(days=7), abs=timedelta(seconds=1))
-    assert bearer(body["token"]).get(reverse("auth-me")).json() == {"username": "ada", "is_staff": False}
+    assert bearer(body["token"]).get(reverse("auth-me")).json() == ADA_ME
     assert set(client.get(reverse("token-list")).json()[0]) == set(body) - {"token"}
 
 
@@ -290,7 +296,7 @@ def test_revoking_someone_elses_token_is_a_404_and_leaves_it_working(
 
     assert response.status_code == 404
     assert response.json() == {"detail": "No such token."}
-    assert bearer(raw).get(reverse("auth-me")).json() == {"username": "ada", "is_staff": False}
+    assert bearer(raw).get(reverse("auth-me")).json() == ADA_ME
 
 
 def test_revoking_an_unknown_token_is_a_404(ada: AbstractBaseUser) -> None:
@@ -319,8 +325,8 @@ def test_login_starts_a_session_that_authenticates(ada: AbstractBaseUser) -> Non
     response = client.post(reverse("auth-login"), {"username": "ada", "password": PASSWORD}, format="json")
 
     assert response.status_code == 200
-    assert response.json() == {"username": "ada", "is_staff": False}
-    assert client.get(reverse("auth-me")).json() == {"username": "ada", "is_staff": False}
+    assert response.json() == ADA_ME
+    assert client.get(reverse("auth-me")).json() == ADA_ME
 
 
 def test_login_needs_the_csrf_token(ada: AbstractBaseUser) -> None:

@@ -174,3 +174,21 @@ def test_revoking_tokens_in_the_admin_needs_the_change_permission() -> None:
     assert "Revoke the selected tokens" not in listing
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None
     assert api_token_authenticate(raw=raw) is not None
+
+
+def test_the_current_user_lists_exactly_the_actions_they_may_start() -> None:
+    # given a user who is not staff but holds the sync permission and one import's
+    user = User.objects.create_user("clerk", password="clerk-password")
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="analytics", codename__in=["run_sync", "import_sales"])
+    )
+
+    # when the dashboard asks who is signed in
+    body = api_as(user).get("/api/auth/me/").json()
+
+    # then it hears which actions to offer, and being staff is not one of the reasons
+    assert body == {
+        "username": "clerk",
+        "is_staff": False,
+        "can": {"run_sync": True, "generate_data": False, "imports": ["sales"]},
+    }

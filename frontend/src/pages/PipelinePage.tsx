@@ -83,6 +83,8 @@ const buttonClass =
 export function PipelinePage() {
   const freshness = useFreshness();
   const me = useMe();
+  // Only the actions the user holds the permission for (`can` in /api/auth/me/).
+  const can = me.data?.can;
   const queryClient = useQueryClient();
   const start = useStartJob();
   const [statusUrl, setStatusUrl] = useState<string | null>(null);
@@ -181,70 +183,74 @@ export function PipelinePage() {
         ) : null}
       </section>
 
-      {me.data?.is_staff ? (
+      {can?.run_sync || can?.generate_data ? (
         <section aria-labelledby="actions-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
           <h2 id="actions-title" className="text-base font-semibold">
-            Staff actions
+            Actions
           </h2>
           <div className="mt-3 flex flex-wrap items-end gap-6">
-            <div className="flex items-center gap-3">
-              <button
-                type="button"
-                data-testid="sync-now"
-                className={buttonClass}
-                disabled={start.isPending}
-                onClick={() => run("sync")}
-              >
-                Sync now
-              </button>
-              <label className="flex items-center gap-1.5 text-sm text-slate-800">
-                <input
-                  type="checkbox"
-                  data-testid="sync-full"
-                  checked={full}
-                  onChange={(event) => setFull(event.target.checked)}
-                  className="h-4 w-4 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
-                />
-                Full rebuild
-              </label>
-            </div>
-            <form className="flex flex-wrap items-end gap-3" onSubmit={onGenerate}>
-              <div>
-                <label htmlFor="generate-books" className="block text-xs font-medium text-slate-700">
-                  Books
+            {can.run_sync ? (
+              <div className="flex items-center gap-3">
+                <button
+                  type="button"
+                  data-testid="sync-now"
+                  className={buttonClass}
+                  disabled={start.isPending}
+                  onClick={() => run("sync")}
+                >
+                  Sync now
+                </button>
+                <label className="flex items-center gap-1.5 text-sm text-slate-800">
+                  <input
+                    type="checkbox"
+                    data-testid="sync-full"
+                    checked={full}
+                    onChange={(event) => setFull(event.target.checked)}
+                    className="h-4 w-4 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
+                  />
+                  Full rebuild
                 </label>
-                <input
-                  id="generate-books"
-                  data-testid="generate-books"
-                  type="number"
-                  min={1}
-                  max={500000}
-                  required
-                  className={inputClass}
-                  value={books}
-                  onChange={(event) => setBooks(event.target.value)}
-                />
               </div>
-              <div>
-                <label htmlFor="generate-sales" className="block text-xs font-medium text-slate-700">
-                  Sales
-                </label>
-                <input
-                  id="generate-sales"
-                  data-testid="generate-sales"
-                  type="number"
-                  min={0}
-                  max={10000000}
-                  required
-                  className={inputClass}
-                  value={sales}
-                  onChange={(event) => setSales(event.target.value)}
-                />
-              </div>
-              <button type="submit" data-testid="generate-data" className={buttonClass} disabled={start.isPending}>
-                Generate test data
-              </button>
-            </form>
+            ) : null}
+            {can.generate_data ? (
+              <form className="flex flex-wrap items-end gap-3" onSubmit={onGenerate}>
+                <div>
+                  <label htmlFor="generate-books" className="block text-xs font-medium text-slate-700">
+                    Books
+                  </label>
+                  <input
+                    id="generate-books"
+                    data-testid="generate-books"
+                    type="number"
+                    min={1}
+                    max={500000}
+                    required
+                    className={inputClass}
+                    value={books}
+                    onChange={(event) => setBooks(event.target.value)}
+                  />
+                </div>
+                <div>
+                  <label htmlFor="generate-sales" className="block text-xs font-medium text-slate-700">
+                    Sales
+                  </label>
+                  <input
+                    id="generate-sales"
+                    data-testid="generate-sales"
+                    type="number"
+                    min={0}
+                    max={10000000}
+                    required
+                    className={inputClass}
+                    value={sales}
+                    onChange={(event) => setSales(event.target.value)}
+                  />
+                </div>
+                <button type="submit" data-testid="generate-data" className={buttonClass} disabled={start.isPending}>
+                  Generate test data
+                </button>
+              </form>
+            ) : null}
           </div>
           {current || startError ? (
             <p
