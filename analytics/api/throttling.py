@@ -6,10 +6,10 @@ import time
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
+
+from analytics.cache_guard import CACHE_ERRORS, breaker
 
 if TYPE_CHECKING:  # rest_framework.views imports the throttle classes from settings
     from rest_framework.views import APIView
@@ -27,7 +27,8 @@ class PerUserThrottle(UserRateThrottle):
     as rate limiters usually do) costs one cache operation. A burst across a window
     boundary can reach twice the rate for a moment; that is the usual price of the form.
     With the cache down the request is let through and a warning logged: a throttle must
-    not make the API unavailable."""
+    not make the API unavailable. The cache breaker is the one the runner and the token
+    lookup share, so a hung Redis costs one timeout per pause, not one per request."""
 
     def allow_request(self, request: Request, view: "APIView") -> bool:
         """Whether the caller is under its rate in the current window."""
@@ -40,6 +41,8 @@ class PerUserThrottle(UserRateThrottle):
         window = int(now // self.duration)
         self.retry_after = (window + 1) * self.duration - now
         key = f"{ident}:w{window}"
+        if not breaker.available():
+            return True
         try:
             try:
                 count = cache.incr(key)  # one cache operation for all but a window's first request
@@ -50,8 +53,9 @@ class PerUserThrottle(UserRateThrottle):
             return count <= self.num_requests
         except ValueError:  # the counter expired between add and incr
             return True
-        except (ConnectionInterrupted, RedisError) as error:
+        except CACHE_ERRORS as error:
             logger.warning("throttle skipped: cache unavailable (%s)", error)
+            breaker.failed(error)
             return True
 
     def wait(self) -> float:

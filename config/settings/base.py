@@ -222,6 +222,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=512 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # larger uploads stream to a temporary file
 # How long a cached answer lives; a new generation makes it unreachable sooner.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=24 * 3600)
+# One warehouse read is cancelled after this long (DuckDB interrupt, statement_timeout on
+# PostgreSQL and Redshift) and answered 503, so a stuck question cannot hold a web worker.
+API_QUERY_TIMEOUT_SECONDS = env.float("API_QUERY_TIMEOUT_SECONDS", default=15.0)
 
 LOGGING = {
     "version": 1,
