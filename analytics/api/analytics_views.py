@@ -124,7 +124,13 @@ class AnswerView(APIView):
         )
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
-        """An unknown ?format= is a 400 naming the formats, not a bare 404."""
+        """An unknown ?format= is a 400 naming the formats, not a bare 404; a blank or
+        repeated one too (checked here: a remembered answer skips the serializer)."""
+        given = [] if force else request.query_params.getlist("format")  # force: rendering an error
+        if given == [""]:
+            raise serializers.ValidationError({"format": ["Give a value or leave the parameter out."]})
+        if len(given) > 1:
+            raise serializers.ValidationError({"format": [p.GIVEN_TWICE.format(count=len(given))]})
         try:
             return super().perform_content_negotiation(request, force)
         except Http404:
@@ -134,7 +140,7 @@ class AnswerView(APIView):
     def finalize_response(self, request: Request, response: Response, *args: object, **kwargs: object) -> Response:
         """Errors are always JSON, even when a spreadsheet was asked for."""
         renderer = getattr(request, "accepted_renderer", None)
-        if response.status_code >= 400 and renderer is not None and renderer.format != "json":
+        if response.status_code >= 400 and (renderer is None or renderer.format != "json"):
             request.accepted_renderer = ExactJSONRenderer()
             request.accepted_media_type = ExactJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)

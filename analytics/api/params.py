@@ -29,6 +29,7 @@ FIRST_DATE = date(1000, 1, 1)
 LAST_DATE = date(9000, 1, 1)
 MAX_RANGE_DAYS = 366 * 100
 ONE_DAY = timedelta(days=1)
+GIVEN_TWICE = "Given {count} times; give it once (only list filters take several values)."
 
 
 class AsciiIntegerField(serializers.IntegerField):
@@ -132,11 +133,9 @@ class StrictQuerySerializer(serializers.Serializer):
             elif isinstance(self.fields.get(name), CodeListField):
                 values[name] = ",".join(found)  # region=US&region=GB means region=US,GB
             else:
-                errors[name] = [
-                    f"Given {len(found)} times; give it once (only list filters take several values)."
-                ]
-        for name, field in self.fields.items():
-            if values.get(name) == "" and not getattr(field, "allow_blank", False):
+                errors[name] = [GIVEN_TWICE.format(count=len(found))]
+        for name in [*self.fields, *self.allowed_extra]:
+            if values.get(name) == "" and not getattr(self.fields.get(name), "allow_blank", False):
                 errors[name] = ["Give a value or leave the parameter out."]
         try:
             value = super().to_internal_value(

@@ -203,6 +203,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Routes answer with and without a trailing slash; the schema documents the declared one.
+    "PREPROCESSING_HOOKS": ["analytics.api.routes.schema_one_spelling"],
     # The schema and docs describe the API, not its data: readable without logging in
     # (the dashboard's build generates its TypeScript types from it).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
