@@ -224,6 +224,21 @@ def _failure_raise(key: str) -> None:
         raise QueryFailed(failure)
 
 
+def rendered(
+    *, endpoint: str, params: dict, scope: str, generation: int, fmt: str, render: Callable[[], bytes]
+) -> tuple[bytes, bool]:
+    """An answer rendered as a file (CSV, XLSX), from the cache when it was rendered before
+    for the same generation, parameters and scope: (bytes, hit). Rendering 36.5K rows as
+    XLSX costs seconds; a repeat costs one cache read."""
+    key = answer_key(f"{endpoint}#{fmt}", params, scope, generation)
+    content = cache_guarded(lambda: cache.get(key), None)
+    if content is not None:
+        return content, True
+    content = render()
+    cache_guarded(lambda: cache.set(key, content, settings.API_CACHE_SECONDS), None)
+    return content, False
+
+
 def request_answer_get(
     *, endpoint: str, query: list[tuple[str, str]], scope: str, generation: Generation
 ) -> tuple[Answer, dict] | None:

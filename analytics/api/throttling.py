@@ -5,16 +5,25 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
 
+from analytics.api.renderers import EXPORT_FORMATS
 from analytics.cache_guard import CACHE_ERRORS, breaker
 
 if TYPE_CHECKING:  # rest_framework.views imports the throttle classes from settings
     from rest_framework.views import APIView
 
 logger = logging.getLogger(__name__)
+
+
+def request_cost(request: Request) -> int:
+    """What a request counts for: a CSV or XLSX export costs API_EXPORT_THROTTLE_COST
+    (rendering one took seconds where a JSON answer takes milliseconds), the rest 1."""
+    renderer = getattr(request, "accepted_renderer", None)  # negotiated before throttles run
+    return settings.API_EXPORT_THROTTLE_COST if getattr(renderer, "format", None) in EXPORT_FORMATS else 1
 
 
 class PerUserThrottle(UserRateThrottle):
@@ -43,13 +52,14 @@ class PerUserThrottle(UserRateThrottle):
         key = f"{ident}:w{window}"
         if not breaker.available():
             return True
+        cost = request_cost(request)
         try:
             try:
-                count = cache.incr(key)  # one cache operation for all but a window's first request
+                count = cache.incr(key, cost)  # one cache operation for all but a window's first request
             except ValueError:  # no counter yet: this window's first request
-                if cache.add(key, 1, self.duration + 1):
-                    return True
-                count = cache.incr(key)  # another request created it meanwhile
+                if cache.add(key, cost, self.duration + 1):
+                    return cost <= self.num_requests
+                count = cache.incr(key, cost)  # another request created it meanwhile
             return count <= self.num_requests
         except ValueError:  # the counter expired between add and incr
             return True

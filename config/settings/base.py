@@ -227,6 +227,10 @@ API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=24 * 3600)
 # One warehouse read is cancelled after this long (DuckDB interrupt, statement_timeout on
 # PostgreSQL and Redshift) and answered 503, so a stuck question cannot hold a web worker.
 API_QUERY_TIMEOUT_SECONDS = env.float("API_QUERY_TIMEOUT_SECONDS", default=15.0)
+# A CSV or XLSX export holds at most this many rows (a 36.5K-row XLSX took 3.7 s to render).
+API_EXPORT_MAX_ROWS = env.int("API_EXPORT_MAX_ROWS", default=100_000)
+# What one CSV or XLSX export counts for in the request throttle (a JSON answer counts 1).
+API_EXPORT_THROTTLE_COST = env.int("API_EXPORT_THROTTLE_COST", default=10)
 
 LOGGING = {
     "version": 1,
