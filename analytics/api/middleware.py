@@ -1,4 +1,6 @@
-"""Times every /api/ request: an `API-Process-Time` header and one JSON line in API_LOG_PATH."""
+"""Times every /api/ request (an `API-Process-Time` header and one JSON line in
+API_LOG_PATH), throttles anonymous /api/ requests per address before anything else, and
+keeps logged paths short."""
 
 import json
 import logging
@@ -9,12 +11,39 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
+
+from analytics.api.throttling import PerUserThrottle
+from analytics.log_filters import text_trimmed
 
 logger = logging.getLogger("folio.api.requests")
 
 API_PREFIX = "/api/"
 CACHE_STATUSES = frozenset({"HIT", "MISS"})
+class AnonymousApiThrottleMiddleware:
+    """Anonymous /api/ requests are counted per address before the URL is resolved or
+    permissions checked: DRF throttles only inside a view and after its permission check,
+    so unknown paths (404) and refused ones (401) were never counted."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        """Keep the next handler."""
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        """Refuse with 429 past the rate; otherwise mark the request counted and pass it on."""
+        anonymous = not request.user.is_authenticated and "HTTP_AUTHORIZATION" not in request.META
+        if not request.path.startswith(API_PREFIX) or not anonymous:
+            return self.get_response(request)
+        throttle = PerUserThrottle()
+        if not throttle.allow_request(request, None):
+            wait = round(throttle.wait())
+            return JsonResponse(
+                {"detail": f"Request was throttled. Expected available in {wait} seconds."},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
+        request.throttle_counted = True  # PerUserThrottle does not count it a second time
+        return self.get_response(request)
 
 
 class ApiRequestLogMiddleware:
@@ -73,8 +102,8 @@ def api_request_line(
     record = {
         "ts": started_at.isoformat(timespec="milliseconds"),
         "method": request.method,
-        "path": request.path,
-        "endpoint": match.route if match is not None and match.route else request.path,
+        "path": text_trimmed(request.path),
+        "endpoint": match.route if match is not None and match.route else text_trimmed(request.path),
         "status": response.status_code,
         "ms": round(elapsed_ms, 2),
         "cache": cache if cache in CACHE_STATUSES else None,

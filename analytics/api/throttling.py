@@ -41,8 +41,8 @@ class PerUserThrottle(UserRateThrottle):
 
     def allow_request(self, request: Request, view: "APIView") -> bool:
         """Whether the caller is under its rate in the current window."""
-        if self.rate is None:
-            return True
+        if self.rate is None or getattr(getattr(request, "_request", request), "throttle_counted", False):
+            return True  # no rate, or AnonymousApiThrottleMiddleware counted it already
         ident = self.get_cache_key(request, view)
         if ident is None:
             return True

@@ -1,6 +1,8 @@
 """The seed's documented paths, with a trailing slash, answer exactly as Folio's own
 spelling does, for every route and method; the schema documents one spelling."""
 
+import json
+import logging
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,7 +15,9 @@ from django.urls import URLPattern
 from rest_framework.test import APIClient
 
 from analytics.api import account_urls, analytics_urls
+from analytics.api.throttling import PerUserThrottle
 from analytics.cache_guard import breaker
+from analytics.log_filters import LongArgumentsTrimmed
 from analytics.services.jobs import sync_start
 from analytics.services.tokens import api_token_create
 from analytics.sync import warehouse_sync
@@ -136,3 +140,54 @@ def test_the_schema_documents_each_route_once() -> None:
 
     assert {"/api/analytics/summary", "/api/analytics/statement/profit", "/api/tokens/", "/api/auth/login/"} <= paths
     assert not {other_spelling(path) for path in paths} & paths
+
+
+# Unknown paths: short log lines, and anonymous callers throttled per address ----------------------
+
+LONG_PATH = "/api/analytics/" + "x" * 8192
+
+
+def test_an_anonymous_404_for_an_8kb_path_is_answered_and_logged_short(tmp_path: Path) -> None:
+    django_lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: django_lines.append(record.getMessage())
+    handler.addFilter(LongArgumentsTrimmed())
+    logging.getLogger("django.request").addHandler(handler)
+    log = tmp_path / "api.jsonl"
+    try:
+        with override_settings(API_LOG_PATH=log):
+            response = APIClient().get(LONG_PATH)
+    finally:
+        logging.getLogger("django.request").removeHandler(handler)
+
+    logged = json.loads(log.read_text().splitlines()[-1])
+    assert response.status_code == 404
+    assert response.json()["detail"] == f"No such API endpoint: {LONG_PATH[:200]}…(+{len(LONG_PATH) - 200} chars)"
+    assert logged["path"] == logged["endpoint"] == f"{LONG_PATH[:300]}…(+{len(LONG_PATH) - 300} chars)"
+    assert django_lines == [f"Not Found: {LONG_PATH[:300]}…(+{len(LONG_PATH) - 300} chars)"]
+
+
+def test_anonymous_requests_are_throttled_per_address_404s_and_401s_included(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(PerUserThrottle, "THROTTLE_RATES", {"user": "3/min"})
+    prober, neighbour = APIClient(REMOTE_ADDR="203.0.113.7"), APIClient(REMOTE_ADDR="203.0.113.8")
+
+    statuses = [prober.get(path).status_code for path in ("/api/nope", "/api/analytics/nope", "/api/analytics/summary")]
+    refused = prober.get("/api/nope")
+    other = neighbour.get("/api/nope")
+
+    assert statuses == [404, 404, 401]
+    assert refused.status_code == 429
+    assert refused.json()["detail"].startswith("Request was throttled. Expected available in ")
+    assert int(refused["Retry-After"]) > 0
+    assert other.status_code == 404
+
+
+def test_an_anonymous_request_to_a_public_view_counts_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PerUserThrottle, "THROTTLE_RATES", {"user": "3/min"})
+    visitor = APIClient(REMOTE_ADDR="203.0.113.9")
+
+    statuses = [visitor.get("/api/auth/csrf/").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]

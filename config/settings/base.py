@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it times the view alone and sees the user the API authenticated.
     "analytics.api.middleware.ApiRequestLogMiddleware",
+    "analytics.api.middleware.AnonymousApiThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -235,6 +236,8 @@ API_EXPORT_THROTTLE_COST = env.int("API_EXPORT_THROTTLE_COST", default=10)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Long paths in log lines are cut (an anonymous 404 for an 8 KB URL logged it whole).
+    "filters": {"long_arguments_trimmed": {"()": "analytics.log_filters.LongArgumentsTrimmed"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["long_arguments_trimmed"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
