@@ -185,7 +185,8 @@ def answer(
                 try:
                     value = computed()
                 except QueryFailed as failure:
-                    cache_guarded(lambda: cache.set(f"{key}:failed", str(failure), FAILURE_SECONDS), None)
+                    message = str(failure)
+                    cache_guarded(lambda: cache.set(f"{key}:failed", message, FAILURE_SECONDS), None)
                     raise
                 finally:
                     cache_guarded(lambda: cache.delete(f"{key}:lock"), None)

@@ -40,7 +40,10 @@ ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="A parameter is wrong; `errors` has a message per field."),
     401: OpenApiResponse(s.ErrorSerializer, description="Not logged in and no valid API token."),
     429: OpenApiResponse(s.ErrorSerializer, description="Too many requests; retry after the time in Retry-After."),
-    503: OpenApiResponse(s.ErrorSerializer, description="Nothing has been loaded into the warehouse yet."),
+    503: OpenApiResponse(
+        s.ErrorSerializer,
+        description="Nothing has been loaded into the warehouse yet, or it failed or timed out on this question.",
+    ),
 }
 
 

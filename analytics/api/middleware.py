@@ -20,6 +20,8 @@ logger = logging.getLogger("folio.api.requests")
 
 API_PREFIX = "/api/"
 CACHE_STATUSES = frozenset({"HIT", "MISS"})
+
+
 class AnonymousApiThrottleMiddleware:
     """Anonymous /api/ requests are counted per address before the URL is resolved or
     permissions checked: DRF throttles only inside a view and after its permission check,

@@ -80,7 +80,8 @@ class CSVRenderer(BaseRenderer):
             writer.writerow([cell_text(row.get(column)) for column in columns])
         response = renderer_context.get("response")
         if response is not None:
-            response["Content-Disposition"] = f'attachment; filename="{export_filename(data, renderer_context, "csv")}"'
+            filename = export_filename(data, renderer_context, "csv")
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return buffer.getvalue().encode("utf-8")
 
 
@@ -116,7 +117,8 @@ class XLSXRenderer(BaseRenderer):
         workbook.save(buffer)
         response = renderer_context.get("response")
         if response is not None:
-            response["Content-Disposition"] = f'attachment; filename="{export_filename(data, renderer_context, "xlsx")}"'
+            filename = export_filename(data, renderer_context, "xlsx")
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return buffer.getvalue()
 
     @staticmethod

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from analytics.models import ApiToken
 from analytics.cache_guard import CACHE_ERRORS, breaker, cache_guarded
+from analytics.models import ApiToken
 from analytics.selectors import api_token_is_active
 
 TOKEN_PREFIX = "folio_"  # lets secret scanners and people recognise a Folio token

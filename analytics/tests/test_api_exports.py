@@ -17,8 +17,8 @@ from analytics.api.renderers import XLSXRenderer
 from analytics.api.throttling import PerUserThrottle
 from analytics.cache_guard import breaker
 from analytics.sync import warehouse_sync
-from books.services.generation import SalesDataSpec, sales_data_generate
 from books.models import Sale
+from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_delete
 
 pytestmark = pytest.mark.django_db

@@ -17,6 +17,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from analytics import runner
+from analytics.api.warm import dashboard_warm
 from analytics.cache_guard import breaker
 from analytics.queries import summary
 from analytics.queries.base import Source
@@ -108,8 +109,10 @@ def test_a_failing_question_releases_its_lock_and_the_next_identical_one_fails_a
 
     assert seconds < 1.0
     assert cache.get(f"{key}:lock") is None
-    assert str(first.value) == str(second.value) == (
-        "The warehouse could not answer broken (IOException); retry in a few seconds."
+    assert (
+        str(first.value)
+        == str(second.value)
+        == ("The warehouse could not answer broken (IOException); retry in a few seconds.")
     )
 
 
@@ -285,3 +288,14 @@ def test_a_hung_redis_costs_one_timeout_per_breaker_window_not_one_per_cache_use
     windows = int(elapsed // 1.0) + 1  # each window may pay one 0.2 s socket timeout
     assert statuses == [200] * 30
     assert elapsed <= normal / 5 * 30 + windows * 0.2 + 0.3
+
+
+def test_one_failing_question_leaves_the_others_warmed(
+    any_cache: str, shop: None, client: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(summary, "run", lambda source, params: broken(source))
+
+    computed = dashboard_warm()
+
+    assert computed == 15
+    assert client.get("/api/analytics/finance/fund-table")["X-Cache"] == "HIT"
