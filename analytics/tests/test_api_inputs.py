@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 import duckdb
 import psycopg
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from analytics.api import analytics_urls
