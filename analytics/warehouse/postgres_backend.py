@@ -23,7 +23,7 @@ from psycopg_pool import ConnectionPool
 from analytics.lake import Lake, scratch_directory
 from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
 from analytics.warehouse.duckdb_backend import table_ddl
-from analytics.warehouse.limits import QueryTimeout, query_timeout_ms
+from analytics.warehouse.limits import QueryTimeout, query_timeout_ms, query_timeout_seconds
 from analytics.warehouse.schema import (
     FULL_REFRESH_DROPS,
     ROLLUPS,
@@ -138,7 +138,8 @@ class PostgresWarehouse:
     def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
         """Run a read-only query on a pooled connection (a new connection costs ~5 ms, more
         than a cached answer should take)."""
-        with self._readers().connection() as connection:
+        # Waiting for a free connection counts against the same limit as the query itself.
+        with self._readers().connection(timeout=query_timeout_seconds()) as connection:
             try:
                 return connection.execute(sql, params or []).fetchall()
             except psycopg.errors.QueryCanceled as error:
