@@ -15,11 +15,26 @@ from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
 from analytics.api.throttling import PerUserThrottle
 from analytics.log_filters import text_trimmed
+from analytics.services.tokens import api_token_authenticate
 
 logger = logging.getLogger("folio.api.requests")
 
 API_PREFIX = "/api/"
 CACHE_STATUSES = frozenset({"HIT", "MISS"})
+
+
+TOKEN_KEYWORDS = ("bearer", "token")
+
+
+def caller_anonymous(request: HttpRequest) -> bool:
+    """Whether the request has neither a session user nor a valid API token: a made-up
+    Authorization header is anonymous too, or it would skip the per-address count."""
+    if request.user.is_authenticated:
+        return False
+    parts = request.META.get("HTTP_AUTHORIZATION", "").split()
+    if len(parts) != 2 or parts[0].lower() not in TOKEN_KEYWORDS:
+        return True
+    return api_token_authenticate(raw=parts[1]) is None  # a cached lookup, repeated by the view
 
 
 class AnonymousApiThrottleMiddleware:
@@ -33,8 +48,7 @@ class AnonymousApiThrottleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         """Refuse with 429 past the rate; otherwise mark the request counted and pass it on."""
-        anonymous = not request.user.is_authenticated and "HTTP_AUTHORIZATION" not in request.META
-        if not request.path.startswith(API_PREFIX) or not anonymous:
+        if not request.path.startswith(API_PREFIX) or not caller_anonymous(request):
             return self.get_response(request)
         throttle = PerUserThrottle()
         if not throttle.allow_request(request, None):

@@ -190,6 +190,22 @@ def test_anonymous_requests_are_throttled_per_address_404s_and_401s_included(
     assert other.status_code == 404
 
 
+def test_a_made_up_token_is_counted_as_anonymous_and_a_real_one_is_not(
+    monkeypatch: pytest.MonkeyPatch, boss: User
+) -> None:
+    monkeypatch.setattr(PerUserThrottle, "THROTTLE_RATES", {"user": "3/min"})
+    _, raw = api_token_create(user=boss, name="script")
+    forger, script = APIClient(REMOTE_ADDR="203.0.113.10"), APIClient(REMOTE_ADDR="203.0.113.11")
+    forger.credentials(HTTP_AUTHORIZATION="Bearer folio_made-up")
+    script.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    forged = [forger.get("/api/nope").status_code for _ in range(4)]
+    real = [script.get("/api/auth/me/").status_code for _ in range(4)]
+
+    assert forged == [404, 404, 404, 429]
+    assert real == [200, 200, 200, 429]  # counted once per request, per user, by the view
+
+
 def test_an_anonymous_request_to_a_public_view_counts_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PerUserThrottle, "THROTTLE_RATES", {"user": "3/min"})
     visitor = APIClient(REMOTE_ADDR="203.0.113.9")
