@@ -319,3 +319,22 @@ def test_generated_values_of_every_parameter_never_get_a_500(client: APIClient, 
         assert response.status_code in {200, 400}, (query, response.content[:300])
 
     never_500()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/tokens/", {"name": "script", "days": "٣"}, "days"),
+        ("/api/tokens/", {"name": "script", "days": "²"}, "days"),
+        ("/api/analytics/generate-test-data", {"books": "٣"}, "books"),
+        ("/api/analytics/generate-test-data", {"sales": 5.0}, "sales"),
+    ],
+)
+def test_numbers_in_request_bodies_are_ascii_digits_too(path: str, body: dict, field: str) -> None:
+    staff = APIClient()
+    staff.force_login(User.objects.create_user("boss", password="boss-password", is_staff=True, is_superuser=True))
+
+    response = staff.post(path, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: ["A valid integer is required."]}
