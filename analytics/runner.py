@@ -3,9 +3,12 @@
 The cache key holds the endpoint, the normalized parameters, the caller's data scope and
 the warehouse generation, so publishing a generation makes every older answer
 unreachable at once. Concurrent identical misses compute once: the first takes a short
-lock in the cache, the others wait for its answer. A cache that fails or is slow (Redis
-down) costs at most one short timeout: the answer is computed uncached, a warning is
-logged, and the cache is left alone for a few seconds before it is tried again.
+lock in the cache, the others wait for its answer. A computation that fails releases the
+lock and leaves a short-lived failure marker, so the callers waiting for it, and the
+identical requests of the next few seconds, answer 503 at once instead of waiting or
+running the failing query again. A cache that fails or is slow (Redis down) costs at most
+one short timeout: the answer is computed uncached and the shared breaker
+(analytics.cache_guard) keeps the cache alone for a few seconds.
 """
 
 import hashlib
@@ -19,27 +22,33 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import RedisError
 
+from analytics.cache_guard import CACHE_ERRORS, breaker, cache_guarded
 from analytics.models import Generation
 from analytics.queries.base import Source
 from analytics.selectors import current_generation
 from analytics.warehouse.backends import current_warehouse
+from analytics.warehouse.limits import QueryTimeout, query_timeout_seconds
 
 logger = logging.getLogger(__name__)
 
 KEY_VERSION = 1
-LOCK_SECONDS = 60  # a computation that dies leaves its lock for at most this long
-WAIT_SECONDS = 30  # how long a second caller waits for the first one's answer
 POLL_SECONDS = 0.01
-CACHE_PAUSE_SECONDS = 5.0  # after a cache failure, skip the cache this long
-CACHE_ERRORS = (ConnectionInterrupted, RedisError, ConnectionError, TimeoutError)
+FAILURE_SECONDS = 5  # identical requests answer 503 at once for this long after a failure
 MISSING = object()
 
 
 class NoGeneration(Exception):
     """Nothing has been published to the warehouse yet."""
+
+
+class QueryFailed(Exception):
+    """The warehouse could not answer a question (an error, a timeout, or a wait that ran
+    out); the API answers 503 with this message and Retry-After."""
+
+    def __init__(self, message: str, retry_after: int = FAILURE_SECONDS) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -53,26 +62,19 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class CacheBreaker:
-    """Remembers a cache failure for a few seconds so that every request does not pay a timeout."""
-
-    def __init__(self) -> None:
-        self._down_until = 0.0
-
-    def available(self) -> bool:
-        """Whether the cache should be tried."""
-        return time.monotonic() >= self._down_until
-
-    def failed(self, error: Exception) -> None:
-        """Record a failure and log it once per pause."""
-        if self.available():
-            logger.warning("analytics cache unavailable, answering uncached for %ss: %s", CACHE_PAUSE_SECONDS, error)
-        self._down_until = time.monotonic() + CACHE_PAUSE_SECONDS
-
-
-breaker = CacheBreaker()
 _local_locks: dict[str, threading.Lock] = {}
 _local_locks_guard = threading.Lock()
+
+
+def wait_seconds() -> float:
+    """How long a caller waits for another one computing the same answer: the query's own
+    time limit and a little more, never the old fixed 30 s."""
+    return query_timeout_seconds() + 1.0
+
+
+def lock_seconds() -> int:
+    """How long a computation's lock lives if its process dies without releasing it."""
+    return int(query_timeout_seconds()) + 5
 
 
 SERVED_KEY = "generation:served"
@@ -84,9 +86,8 @@ SERVED_SECONDS = 2
 def served_generation() -> Generation | None:
     """The generation the API answers from: the newest published one, read from the cache
     (one lookup instead of a query on every request) and from the database when absent."""
-    try:
-        generation = cache.get(SERVED_KEY)
-    except CACHE_ERRORS:
+    generation = cache_guarded(lambda: cache.get(SERVED_KEY), MISSING)
+    if generation is MISSING:  # the cache is down: the database answers
         return current_generation()
     if generation is None:
         generation = current_generation()
@@ -141,7 +142,9 @@ def answer(
     compute: Callable[[Source], object],
     generation: Generation | None = None,
 ) -> Answer:
-    """The answer to one question for the current generation, from the cache when it can be."""
+    """The answer to one question for the current generation, from the cache when it can be.
+    Raises QueryFailed (503) when the warehouse fails or times out, or when an identical
+    computation failed a moment ago."""
     generation = generation or served_generation()
     if generation is None:
         raise NoGeneration("The warehouse has no published generation yet; the first sync publishes one.")
@@ -153,29 +156,88 @@ def answer(
     def result(value: object, hit: bool) -> Answer:
         return Answer(value=value, generation=generation.number, as_of=as_of, hit=hit, timings=timings)
 
+    def computed() -> object:
+        return _timed(timings, "query", lambda: _compute(endpoint, compute, source))
+
     value: object = MISSING
     if breaker.available():
         try:
             cached = _timed(timings, "cache", lambda: cache.get(key))
             if cached is not None:
                 return result(cached, hit=True)
-            with _local_lock(key):
-                # Another thread of this process may have filled it while this one waited.
+            _failure_raise(key)
+            local = _local_lock(key)
+            # Threads of this process queue here rather than each polling the cache; bounded,
+            # so that a stuck computation cannot hold every worker thread behind it.
+            if not local.acquire(timeout=wait_seconds()):
+                raise QueryFailed(_STILL_COMPUTING)
+            try:
+                # Another thread of this process may have answered (or failed) while this one waited.
                 cached = cache.get(key)
                 if cached is not None:
                     return result(cached, hit=True)
-                if not cache.add(f"{key}:lock", 1, LOCK_SECONDS):
+                _failure_raise(key)
+                if not cache.add(f"{key}:lock", 1, lock_seconds()):
                     cached = _wait_for(key, timings)
                     if cached is not None:
                         return result(cached, hit=True)
-                value = _timed(timings, "query", lambda: compute(source))
+                    # The lock vanished with neither answer nor failure: its holder died.
+                try:
+                    value = computed()
+                except QueryFailed as failure:
+                    message = str(failure)
+                    cache_guarded(lambda: cache.set(f"{key}:failed", message, FAILURE_SECONDS), None)
+                    raise
+                finally:
+                    cache_guarded(lambda: cache.delete(f"{key}:lock"), None)
                 cache.set(key, value, settings.API_CACHE_SECONDS)
-                cache.delete(f"{key}:lock")
+            finally:
+                local.release()
         except CACHE_ERRORS as error:
             breaker.failed(error)
     if value is MISSING:
-        value = _timed(timings, "query", lambda: compute(source))
+        value = computed()
     return result(value, hit=False)
+
+
+_STILL_COMPUTING = "The same question is still being computed for another request; retry in a few seconds."
+
+
+def _compute(endpoint: str, compute: Callable[[Source], object], source: Source) -> object:
+    """Run the computation; any failure of it becomes a QueryFailed with a message fit for
+    the client (the full error goes to the log, never to the response: it may name files)."""
+    try:
+        return compute(source)
+    except QueryTimeout as error:
+        logger.warning("analytics question %s timed out: %s", endpoint, error)
+        raise QueryFailed(f"{error} Retry later, or ask for a shorter period or fewer rows.") from error
+    except Exception as error:  # whatever broke, the client gets a 503 with a message, not a 500 page
+        logger.exception("analytics question %s failed", endpoint)
+        raise QueryFailed(
+            f"The warehouse could not answer {endpoint} ({type(error).__name__}); retry in a few seconds."
+        ) from error
+
+
+def _failure_raise(key: str) -> None:
+    """Raise the failure an identical computation recorded a moment ago, if any."""
+    failure = cache.get(f"{key}:failed")
+    if failure is not None:
+        raise QueryFailed(failure)
+
+
+def rendered(
+    *, endpoint: str, params: dict, scope: str, generation: int, fmt: str, render: Callable[[], bytes]
+) -> tuple[bytes, bool]:
+    """An answer rendered as a file (CSV, XLSX), from the cache when it was rendered before
+    for the same generation, parameters and scope: (bytes, hit). Rendering 36.5K rows as
+    XLSX costs seconds; a repeat costs one cache read."""
+    key = answer_key(f"{endpoint}#{fmt}", params, scope, generation)
+    content = cache_guarded(lambda: cache.get(key), None)
+    if content is not None:
+        return content, True
+    content = render()
+    cache_guarded(lambda: cache.set(key, content, settings.API_CACHE_SECONDS), None)
+    return content, False
 
 
 def request_answer_get(
@@ -216,18 +278,24 @@ def request_answer_set(
 
 
 def _wait_for(key: str, timings: dict[str, float]) -> object | None:
-    """Wait for the caller holding the lock to store its answer; None if it gave up."""
+    """Wait for the caller holding the lock to store its answer. Returns it; None when the
+    lock vanished without an answer (its holder died); raises QueryFailed at once when the
+    holder recorded a failure, and when the wait outlasts the query time limit."""
     started = time.perf_counter()
-    deadline = time.monotonic() + WAIT_SECONDS
+    deadline = time.monotonic() + wait_seconds()
     try:
         while time.monotonic() < deadline:
             cached = cache.get(key)
             if cached is not None:
                 return cached
+            _failure_raise(key)
             if cache.get(f"{key}:lock") is None:
-                return cache.get(key)
+                cached = cache.get(key)
+                if cached is None:
+                    _failure_raise(key)
+                return cached
             time.sleep(POLL_SECONDS)
-        return None
+        raise QueryFailed(_STILL_COMPUTING)
     finally:
         timings["wait"] = round((time.perf_counter() - started) * 1000, 2)
 

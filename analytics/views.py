@@ -11,6 +11,8 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
 
+from analytics.log_filters import text_trimmed
+
 logger = logging.getLogger(__name__)
 
 
@@ -55,7 +57,7 @@ def _is_staff(request: HttpRequest) -> bool:
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404: JSON under /api/ (API clients parse it), Django's page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": f"No such API endpoint: {request.path}"}, status=404)
+        return JsonResponse({"detail": f"No such API endpoint: {text_trimmed(request.path, 200)}"}, status=404)
     return page_not_found(request, exception)
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from analytics.api import account_views
+from analytics.api.routes import both_spellings
 
 urlpatterns = [
     path("auth/csrf/", account_views.CsrfView.as_view(), name="auth-csrf"),
@@ -12,3 +13,4 @@ urlpatterns = [
     path("tokens/", account_views.ApiTokenListView.as_view(), name="token-list"),
     path("tokens/<int:token_id>/", account_views.ApiTokenDetailView.as_view(), name="token-detail"),
 ]
+urlpatterns = both_spellings(urlpatterns)

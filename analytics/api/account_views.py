@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analytics.api.params import AsciiIntegerField
 from analytics.api.serializers import ErrorSerializer
 from analytics.client_address import client_address
 from analytics.models import ApiToken
@@ -68,7 +69,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 class ApiTokenCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, help_text="What the token is for.")
-    days = serializers.IntegerField(
+    days = AsciiIntegerField(
         required=False,
         min_value=1,
         max_value=settings.API_TOKEN_MAX_DAYS,

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from analytics.api import analytics_views as views
+from analytics.api.routes import both_spellings
 
 urlpatterns = [
     path("summary", views.SummaryView.as_view(), name="analytics-summary"),
@@ -40,3 +41,4 @@ urlpatterns = [
         name="analytics-statement-financial-income",
     ),
 ]
+urlpatterns = both_spellings(urlpatterns)

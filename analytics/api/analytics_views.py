@@ -4,7 +4,7 @@ and return the answer with its generation, as-of time and timing headers."""
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -20,7 +20,7 @@ from analytics.api import params as p
 from analytics.api import serializers as s
 from analytics.api.locations import locations_hidden
 from analytics.api.permissions import ActionAllowed, JobVisible
-from analytics.api.renderers import CSVRenderer, ExactJSONRenderer, XLSXRenderer
+from analytics.api.renderers import EXPORT_FORMATS, CSVRenderer, ExactJSONRenderer, XLSXRenderer, export_filename
 from analytics.permissions import GENERATE_DATA, IMPORTS, RUN_SYNC, Action
 from analytics.queries import (
     breakdown,
@@ -50,8 +50,18 @@ ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="A parameter is wrong; `errors` has a message per field."),
     401: OpenApiResponse(s.ErrorSerializer, description="Not logged in and no valid API token."),
     429: OpenApiResponse(s.ErrorSerializer, description="Too many requests; retry after the time in Retry-After."),
-    503: OpenApiResponse(s.ErrorSerializer, description="Nothing has been loaded into the warehouse yet."),
+    503: OpenApiResponse(
+        s.ErrorSerializer,
+        description="Nothing has been loaded into the warehouse yet, or it failed or timed out on this question.",
+    ),
 }
+
+
+class ExportTooLarge(APIException):
+    """An export with more rows than API_EXPORT_MAX_ROWS."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "export_too_large"
 
 
 def data_scope(request: Request | None) -> str:
@@ -127,16 +137,49 @@ class AnswerView(APIView):
             "params": normalized,
             ("results" if self.many else "result"): found.value,
         }
-        return Response(
-            body,
-            headers={
-                "X-Cache": "HIT" if found.hit else "MISS",
-                "Server-Timing": ", ".join(f"{name};dur={ms}" for name, ms in timings.items()),
-            },
+        headers = {
+            "X-Cache": "HIT" if found.hit else "MISS",
+            "Server-Timing": ", ".join(f"{name};dur={ms}" for name, ms in timings.items()),
+        }
+        if request.accepted_renderer.format in EXPORT_FORMATS:
+            return self.export(request, body, normalized, headers)
+        return Response(body, headers=headers)
+
+    def export(self, request: Request, body: dict, normalized: dict, headers: dict[str, str]) -> HttpResponse:
+        """The answer as a file: at most API_EXPORT_MAX_ROWS rows, rendered once per
+        generation, parameters and format (the runner keeps the file)."""
+        rows = len(body.get("results") or [])
+        if rows > settings.API_EXPORT_MAX_ROWS:
+            raise ExportTooLarge(
+                f"This export would have {rows:,} rows; exports are limited to {settings.API_EXPORT_MAX_ROWS:,} rows"
+                " (API_EXPORT_MAX_ROWS). Ask for a shorter period, a coarser granularity or fewer rows."
+            )
+        renderer = request.accepted_renderer
+        context = {"view": self, "request": request}
+        content, hit = runner.rendered(
+            endpoint=self.endpoint,
+            params=normalized,
+            scope=data_scope(request),
+            generation=body["generation"],
+            fmt=renderer.format,
+            render=lambda: renderer.render(body, renderer.media_type, context),
         )
+        charset = f"; charset={renderer.charset}" if renderer.charset else ""
+        response = HttpResponse(content, content_type=f"{renderer.media_type}{charset}")
+        filename = export_filename(body, context, renderer.format)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["X-Cache"] = headers["X-Cache"] if hit else "MISS"
+        response["Server-Timing"] = headers["Server-Timing"]
+        return response
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
-        """An unknown ?format= is a 400 naming the formats, not a bare 404."""
+        """An unknown ?format= is a 400 naming the formats, not a bare 404; a blank or
+        repeated one too (checked here: a remembered answer skips the serializer)."""
+        given = [] if force else request.query_params.getlist("format")  # force: rendering an error
+        if given == [""]:
+            raise serializers.ValidationError({"format": ["Give a value or leave the parameter out."]})
+        if len(given) > 1:
+            raise serializers.ValidationError({"format": [p.GIVEN_TWICE.format(count=len(given))]})
         try:
             return super().perform_content_negotiation(request, force)
         except Http404:
@@ -146,7 +189,7 @@ class AnswerView(APIView):
     def finalize_response(self, request: Request, response: Response, *args: object, **kwargs: object) -> Response:
         """Errors are always JSON, even when a spreadsheet was asked for."""
         renderer = getattr(request, "accepted_renderer", None)
-        if response.status_code >= 400 and renderer is not None and renderer.format != "json":
+        if response.status_code >= 400 and (renderer is None or renderer.format != "json"):
             request.accepted_renderer = ExactJSONRenderer()
             request.accepted_media_type = ExactJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)

@@ -1,12 +1,13 @@
 """One place that turns errors into API responses: `{"detail": …}`, plus `errors` per
-field for bad parameters; a warehouse with nothing published is 503, not 500."""
+field for bad parameters; a warehouse with nothing published, or a question the warehouse
+failed or timed out on, is 503, not 500."""
 
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from analytics.runner import NoGeneration
+from analytics.runner import NoGeneration, QueryFailed
 
 
 def api_exception_handler(error: Exception, context: dict) -> Response | None:
@@ -14,6 +15,12 @@ def api_exception_handler(error: Exception, context: dict) -> Response | None:
     if isinstance(error, NoGeneration):
         return Response(
             {"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "60"}
+        )
+    if isinstance(error, QueryFailed):
+        return Response(
+            {"detail": str(error)},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(error.retry_after)},
         )
     response = exception_handler(error, context)
     if response is None:

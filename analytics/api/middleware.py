@@ -1,4 +1,6 @@
-"""Times every /api/ request: an `API-Process-Time` header and one JSON line in API_LOG_PATH."""
+"""Times every /api/ request (an `API-Process-Time` header and one JSON line in
+API_LOG_PATH), throttles anonymous /api/ requests per address before anything else, and
+keeps logged paths short."""
 
 import json
 import logging
@@ -9,7 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
+
+from analytics.api.throttling import PerUserThrottle
+from analytics.log_filters import text_trimmed
+from analytics.services.tokens import api_token_authenticate
 
 from analytics.client_address import client_address
 
@@ -17,6 +23,45 @@ logger = logging.getLogger("folio.api.requests")
 
 API_PREFIX = "/api/"
 CACHE_STATUSES = frozenset({"HIT", "MISS"})
+
+
+TOKEN_KEYWORDS = ("bearer", "token")
+
+
+def caller_anonymous(request: HttpRequest) -> bool:
+    """Whether the request has neither a session user nor a valid API token: a made-up
+    Authorization header is anonymous too, or it would skip the per-address count."""
+    if request.user.is_authenticated:
+        return False
+    parts = request.META.get("HTTP_AUTHORIZATION", "").split()
+    if len(parts) != 2 or parts[0].lower() not in TOKEN_KEYWORDS:
+        return True
+    return api_token_authenticate(raw=parts[1]) is None  # a cached lookup, repeated by the view
+
+
+class AnonymousApiThrottleMiddleware:
+    """Anonymous /api/ requests are counted per address before the URL is resolved or
+    permissions checked: DRF throttles only inside a view and after its permission check,
+    so unknown paths (404) and refused ones (401) were never counted."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        """Keep the next handler."""
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        """Refuse with 429 past the rate; otherwise mark the request counted and pass it on."""
+        if not request.path.startswith(API_PREFIX) or not caller_anonymous(request):
+            return self.get_response(request)
+        throttle = PerUserThrottle()
+        if not throttle.allow_request(request, None):
+            wait = round(throttle.wait())
+            return JsonResponse(
+                {"detail": f"Request was throttled. Expected available in {wait} seconds."},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
+        request.throttle_counted = True  # PerUserThrottle does not count it a second time
+        return self.get_response(request)
 
 
 class ApiRequestLogMiddleware:
@@ -75,8 +120,8 @@ def api_request_line(
     record = {
         "ts": started_at.isoformat(timespec="milliseconds"),
         "method": request.method,
-        "path": request.path,
-        "endpoint": match.route if match is not None and match.route else request.path,
+        "path": text_trimmed(request.path),
+        "endpoint": match.route if match is not None and match.route else text_trimmed(request.path),
         "status": response.status_code,
         "ms": round(elapsed_ms, 2),
         "cache": cache if cache in CACHE_STATUSES else None,

@@ -1,6 +1,14 @@
 """Query-parameter serializers: every parameter described (for the schema), validated,
-normalized (for the cache key), and refused with a message per field when wrong."""
+normalized (for the cache key), and refused with a message per field when wrong.
 
+Numbers and dates are ASCII digits only (`int()` would read `٣` as 3 and fail on `²`);
+a parameter given twice means both values where it takes a list (`region=US&region=GB`
+is `region=US,GB`) and is refused everywhere else; dates stay in a window where no
+period, previous period or bucket can overflow, and the default range derived from the
+data is clamped around today, so no stored record can make a default question fail.
+"""
+
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -12,6 +20,57 @@ from analytics.queries.sales_filters import SalesFilters
 from analytics.queries.top_books import ORDERINGS
 
 MAX_LIST = 50  # values in one comma-separated filter
+ASCII_INTEGER = re.compile(r"-?[0-9]+")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Dates a parameter may name. Wide enough for any plausible record, narrow enough that a
+# range of MAX_RANGE_DAYS before FIRST_DATE (the previous period) or a bucket after
+# LAST_DATE never leaves Python's years 1..9999.
+FIRST_DATE = date(1000, 1, 1)
+LAST_DATE = date(9000, 1, 1)
+MAX_RANGE_DAYS = 366 * 100
+ONE_DAY = timedelta(days=1)
+GIVEN_TWICE = "Given {count} times; give it once (only list filters take several values)."
+
+
+class AsciiIntegerField(serializers.IntegerField):
+    """An integer written in ASCII digits (DRF's own field takes `٣` and `5.0`)."""
+
+    def to_internal_value(self, data: object) -> int:
+        """The integer, or the usual "A valid integer is required." for anything else."""
+        if not isinstance(data, int) and not (isinstance(data, str) and ASCII_INTEGER.fullmatch(data)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class AsciiDateField(serializers.DateField):
+    """An ISO date, YYYY-MM-DD in ASCII digits, between FIRST_DATE and LAST_DATE."""
+
+    def to_internal_value(self, value: object) -> date:
+        """The date; wrong format and out-of-window dates are refused with their own message."""
+        if isinstance(value, date):
+            parsed = value
+        elif isinstance(value, str) and ISO_DATE.fullmatch(value):
+            try:
+                parsed = date.fromisoformat(value)
+            except ValueError:
+                self.fail("invalid", format="YYYY-MM-DD")
+        else:
+            self.fail("invalid", format="YYYY-MM-DD")
+        if not FIRST_DATE <= parsed <= LAST_DATE:
+            raise serializers.ValidationError(f"Give a date from {FIRST_DATE} to {LAST_DATE}.")
+        return parsed
+
+
+# A default range (no start or end given) never reaches further than this around today: a
+# stray record dated 0001-01-01 or 9999-12-31 must not stretch "all data" past what a
+# question may span, nor hide the real data behind it. Explicit dates reach the rest.
+DEFAULT_YEARS_BACK = 98
+DEFAULT_YEARS_AHEAD = 1
+
+
+def default_window(today: date) -> tuple[date, date]:
+    """The half-open window that data-derived default dates are clamped into (100 years)."""
+    return date(today.year - DEFAULT_YEARS_BACK, 1, 1), date(today.year + DEFAULT_YEARS_AHEAD + 1, 1, 1)
 
 
 class CodeListField(serializers.CharField):
@@ -32,9 +91,11 @@ class CodeListField(serializers.CharField):
         if len(values) > MAX_LIST:
             raise serializers.ValidationError(f"At most {MAX_LIST} values.")
         if self.integers:
-            wrong = [value for value in values if not value.isdigit() or len(value) > 9]
+            wrong = [value for value in values if not re.fullmatch(r"[0-9]{1,9}", value)]
             if wrong:
-                raise serializers.ValidationError(f"Not a whole number: {', '.join(wrong[:5])}.")
+                raise serializers.ValidationError(
+                    f"Not a whole number of at most 9 digits 0-9: {', '.join(value[:20] for value in wrong[:5])}."
+                )
             parsed = tuple(sorted({int(value) for value in values}))
         else:
             parsed = tuple(sorted(set(values)))
@@ -54,17 +115,32 @@ class StrictQuerySerializer(serializers.Serializer):
     allowed_extra = ("format",)
 
     def to_internal_value(self, data: object) -> dict:
-        """Every problem at once, one message per field: unknown parameter names, blank
-        values (DRF would quietly take `?start=` as absent), then each field's own check."""
-        errors: dict[str, list[str]] = {
-            name: [f"Unknown parameter. Known: {', '.join(sorted(self.fields))}."]
-            for name in sorted(set(data) - set(self.fields) - set(self.allowed_extra))
+        """Every problem at once, one message per field: unknown parameter names, repeated
+        ones, blank values (DRF would quietly take `?start=` as absent), then each field's
+        own check."""
+        given = {
+            name: [str(value) for value in (data.getlist(name) if hasattr(data, "getlist") else [data[name]])]
+            for name in data
         }
-        for name, field in self.fields.items():
-            if data.get(name) == "" and not getattr(field, "allow_blank", False):
+        errors: dict[str, list[str]] = {
+            name[:100]: [f"Unknown parameter. Known: {', '.join(sorted(self.fields))}."]
+            for name in sorted(set(given) - set(self.fields) - set(self.allowed_extra))
+        }
+        values: dict[str, str] = {}
+        for name, found in given.items():
+            if len(found) == 1 or name[:100] in errors:
+                values[name] = found[0]
+            elif isinstance(self.fields.get(name), CodeListField):
+                values[name] = ",".join(found)  # region=US&region=GB means region=US,GB
+            else:
+                errors[name] = [GIVEN_TWICE.format(count=len(found))]
+        for name in [*self.fields, *self.allowed_extra]:
+            if values.get(name) == "" and not getattr(self.fields.get(name), "allow_blank", False):
                 errors[name] = ["Give a value or leave the parameter out."]
         try:
-            value = super().to_internal_value({name: data[name] for name in data if name not in errors})
+            value = super().to_internal_value(
+                {name: values[name] for name in values if name not in errors and name in self.fields}
+            )
         except serializers.ValidationError as invalid:
             errors.update(invalid.detail)
         if errors:
@@ -75,32 +151,42 @@ class StrictQuerySerializer(serializers.Serializer):
 class PeriodQuerySerializer(StrictQuerySerializer):
     """`start` and `end`: a half-open range of ISO dates; defaults to all the data."""
 
-    start = serializers.DateField(
-        required=False, help_text="First day included (ISO date). Default: first day with data."
-    )
-    end = serializers.DateField(
+    start = AsciiDateField(required=False, help_text="First day included (ISO date). Default: first day with data.")
+    end = AsciiDateField(
         required=False,
         help_text="First day excluded (ISO date, half-open range). Default: the day after the last day with data.",
     )
     bounds = ("sales_first_date", "sales_last_date")
 
     def validate(self, attrs: dict) -> dict:
-        """Fill the default range and check that it is not empty or reversed."""
+        """Fill the default range and check that it is not empty, reversed or too long.
+
+        A default comes from the data's first and last days, clamped into default_window and
+        to at most MAX_RANGE_DAYS next to the date given: a record dated 0001-01-01 or
+        9999-12-31 cannot make a default fail."""
         attrs = super().validate(attrs)
         options = self.context["options"]
         first, last = options[self.bounds[0]], options[self.bounds[1]]
         today = date.today()
-        start = attrs.get("start") or first or today
-        end = attrs.get("end") or ((last + timedelta(days=1)) if last else start + timedelta(days=1))
-        if "end" not in attrs and end <= start:
-            end = start + timedelta(days=1)
-        if "start" not in attrs and start >= end:
-            start = end - timedelta(days=1)
+        low, high = default_window(today)
+        data_start = min(max(first or today, low), high - ONE_DAY)
+        data_end = min(max(last or data_start, data_start), high - ONE_DAY) + ONE_DAY
+        limit = timedelta(days=MAX_RANGE_DAYS)
+        start, end = attrs.get("start"), attrs.get("end")
+        if start is None and end is None:
+            start, end = data_start, max(data_end, data_start + ONE_DAY)
+            start = max(start, end - limit)
+        elif start is None:
+            start = max(data_start, end - limit)
+            start = min(start, end - ONE_DAY)
+        elif end is None:
+            end = min(data_end, start + limit)
+            end = max(end, start + ONE_DAY)
         if end <= start:
             raise serializers.ValidationError(
                 {"end": [f"end ({end}) must be after start ({start}); the range is half-open."]}
             )
-        if (end - start).days > 366 * 100:
+        if (end - start).days > MAX_RANGE_DAYS:
             raise serializers.ValidationError({"start": ["The range may span at most 100 years."]})
         attrs["period"] = Period(start, end)
         return attrs
@@ -138,7 +224,7 @@ class GranularityMixin(serializers.Serializer):
 class LimitMixin(serializers.Serializer):
     """How many rows."""
 
-    limit = serializers.IntegerField(default=10, min_value=1, max_value=100, help_text="Rows to return (1-100).")
+    limit = AsciiIntegerField(default=10, min_value=1, max_value=100, help_text="Rows to return (1-100).")
 
 
 class TimeseriesQuerySerializer(GranularityMixin, SalesQuerySerializer):
@@ -149,7 +235,7 @@ class TopBooksQuerySerializer(LimitMixin, SalesQuerySerializer):
     """Sales filters, ranking and paging."""
 
     order = serializers.ChoiceField(choices=sorted(ORDERINGS), default="revenue", help_text="Rank by this measure.")
-    offset = serializers.IntegerField(default=0, min_value=0, max_value=100_000, help_text="Rows to skip (paging).")
+    offset = AsciiIntegerField(default=0, min_value=0, max_value=100_000, help_text="Rows to skip (paging).")
     search = serializers.CharField(
         required=False,
         default="",
@@ -209,10 +295,10 @@ class NoQuerySerializer(StrictQuerySerializer):
 class GenerateTestDataSerializer(serializers.Serializer):
     """What `generate-test-data` creates (the same options as `manage.py generate_sales_data`)."""
 
-    books = serializers.IntegerField(default=500, min_value=1, max_value=500_000)
-    sales = serializers.IntegerField(default=10_000, min_value=0, max_value=10_000_000)
-    seed = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
-    years = serializers.IntegerField(default=3, min_value=1, max_value=20)
+    books = AsciiIntegerField(default=500, min_value=1, max_value=500_000)
+    sales = AsciiIntegerField(default=10_000, min_value=0, max_value=10_000_000)
+    seed = AsciiIntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    years = AsciiIntegerField(default=3, min_value=1, max_value=20)
 
 
 class SyncRequestSerializer(serializers.Serializer):

@@ -53,7 +53,8 @@ def _table(data: object, renderer_context: dict) -> tuple[list[str], list[dict]]
     return columns, rows
 
 
-def _filename(data: object, renderer_context: dict, extension: str) -> str:
+def export_filename(data: object, renderer_context: dict, extension: str) -> str:
+    """The download's name: endpoint and generation, e.g. folio-top-books-g3.xlsx."""
     view = renderer_context.get("view")
     endpoint = getattr(view, "endpoint", "export").replace("/", "-")
     generation = data.get("generation") if isinstance(data, dict) else None
@@ -80,7 +81,8 @@ class CSVRenderer(BaseRenderer):
             writer.writerow([cell_text(row.get(column)) for column in columns])
         response = renderer_context.get("response")
         if response is not None:
-            response["Content-Disposition"] = f'attachment; filename="{_filename(data, renderer_context, "csv")}"'
+            filename = export_filename(data, renderer_context, "csv")
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return buffer.getvalue().encode("utf-8")
 
 
@@ -116,7 +118,8 @@ class XLSXRenderer(BaseRenderer):
         workbook.save(buffer)
         response = renderer_context.get("response")
         if response is not None:
-            response["Content-Disposition"] = f'attachment; filename="{_filename(data, renderer_context, "xlsx")}"'
+            filename = export_filename(data, renderer_context, "xlsx")
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return buffer.getvalue()
 
     @staticmethod
@@ -131,3 +134,8 @@ class XLSXRenderer(BaseRenderer):
         elif isinstance(value, date):
             cell.number_format = "yyyy-mm-dd"
         return cell
+
+
+# The formats that are files to download: rendered once per generation, capped in rows, and
+# charged more than one request by the throttle.
+EXPORT_FORMATS = frozenset({CSVRenderer.format, XLSXRenderer.format})

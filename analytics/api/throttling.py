@@ -5,18 +5,26 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.cache import cache
-from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
 
+from analytics.api.renderers import EXPORT_FORMATS
+from analytics.cache_guard import CACHE_ERRORS, breaker
 from analytics.client_address import address_throttle_key, client_address
 
 if TYPE_CHECKING:  # rest_framework.views imports the throttle classes from settings
     from rest_framework.views import APIView
 
 logger = logging.getLogger(__name__)
+
+
+def request_cost(request: Request) -> int:
+    """What a request counts for: a CSV or XLSX export costs API_EXPORT_THROTTLE_COST
+    (rendering one took seconds where a JSON answer takes milliseconds), the rest 1."""
+    renderer = getattr(request, "accepted_renderer", None)  # negotiated before throttles run
+    return settings.API_EXPORT_THROTTLE_COST if getattr(renderer, "format", None) in EXPORT_FORMATS else 1
 
 
 class PerUserThrottle(UserRateThrottle):
@@ -29,12 +37,13 @@ class PerUserThrottle(UserRateThrottle):
     as rate limiters usually do) costs one cache operation. A burst across a window
     boundary can reach twice the rate for a moment; that is the usual price of the form.
     With the cache down the request is let through and a warning logged: a throttle must
-    not make the API unavailable."""
+    not make the API unavailable. The cache breaker is the one the runner and the token
+    lookup share, so a hung Redis costs one timeout per pause, not one per request."""
 
     def allow_request(self, request: Request, view: "APIView") -> bool:
         """Whether the caller is under its rate in the current window."""
-        if self.rate is None:
-            return True
+        if self.rate is None or getattr(getattr(request, "_request", request), "throttle_counted", False):
+            return True  # no rate, or AnonymousApiThrottleMiddleware counted it already
         ident = self.get_cache_key(request, view)
         if ident is None:
             return True
@@ -42,18 +51,22 @@ class PerUserThrottle(UserRateThrottle):
         window = int(now // self.duration)
         self.retry_after = (window + 1) * self.duration - now
         key = f"{ident}:w{window}"
+        if not breaker.available():
+            return True
+        cost = request_cost(request)
         try:
             try:
-                count = cache.incr(key)  # one cache operation for all but a window's first request
+                count = cache.incr(key, cost)  # one cache operation for all but a window's first request
             except ValueError:  # no counter yet: this window's first request
-                if cache.add(key, 1, self.duration + 1):
-                    return True
-                count = cache.incr(key)  # another request created it meanwhile
+                if cache.add(key, cost, self.duration + 1):
+                    return cost <= self.num_requests
+                count = cache.incr(key, cost)  # another request created it meanwhile
             return count <= self.num_requests
         except ValueError:  # the counter expired between add and incr
             return True
-        except (ConnectionInterrupted, RedisError) as error:
+        except CACHE_ERRORS as error:
             logger.warning("throttle skipped: cache unavailable (%s)", error)
+            breaker.failed(error)
             return True
 
     def get_ident(self, request: Request) -> str:

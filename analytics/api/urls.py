@@ -3,9 +3,15 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from analytics.api.routes import both_spellings
+
 urlpatterns = [
     path("analytics/", include("analytics.api.analytics_urls")),
     path("", include("analytics.api.account_urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    *both_spellings(
+        [
+            path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+            path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+        ]
+    ),
 ]

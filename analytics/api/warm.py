@@ -3,7 +3,7 @@
 import logging
 
 from analytics.api import analytics_views as views
-from analytics.runner import NoGeneration
+from analytics.runner import NoGeneration, QueryFailed
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,11 @@ def dashboard_warm() -> int:
     computed = 0
     try:
         for view, query in DASHBOARD_DEFAULTS:
-            found, _, _ = view.answer_for(query, views.data_scope(None))
+            try:
+                found, _, _ = view.answer_for(query, views.data_scope(None))
+            except QueryFailed as failed:  # one failing question must not leave the others cold
+                logger.warning("not warmed: %s: %s", view.endpoint, failed)
+                continue
             computed += not found.hit
     except NoGeneration:
         return 0

@@ -20,7 +20,14 @@ SQL = (
     " FROM ranked r JOIN dim_book b ON b.book_id = r.book_id LEFT JOIN dim_genre g ON g.genre_id = b.genre_id"
     " ORDER BY r.{order} DESC, r.book_id"
 )
-SEARCH = " AND a.book_id IN (SELECT book_id FROM dim_book WHERE LOWER(title) LIKE %s OR LOWER(authors) LIKE %s)"
+# `!` escapes, not a backslash: Redshift treats backslashes in string literals specially and
+# PostgreSQL and DuckDB do not, while `!` means the same on all three. The searched text is
+# a bound value, so a backslash in it is plain text.
+LIKE_ESCAPE = "!"
+SEARCH = (
+    " AND a.book_id IN (SELECT book_id FROM dim_book"
+    f" WHERE LOWER(title) LIKE %s ESCAPE '{LIKE_ESCAPE}' OR LOWER(authors) LIKE %s ESCAPE '{LIKE_ESCAPE}')"
+)
 
 
 @dataclass(frozen=True)
@@ -34,12 +41,19 @@ class TopBooksParams:
     search: str = ""
 
 
+def like_literal(text: str) -> str:
+    """`text` as a LIKE pattern that matches it literally: `%`, `_` and the escape escaped."""
+    for special in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(special, LIKE_ESCAPE + special)
+    return text
+
+
 def run(source: Source, params: TopBooksParams) -> list[dict]:
     """One row per book, best first; ties broken by book id so pages never overlap."""
     where, values = params.filters.where()
     search = ""
     if params.search:
-        pattern = "%" + params.search.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+        pattern = "%" + like_literal(params.search.lower()) + "%"
         search, values = SEARCH, [*values, pattern, pattern]
     sql = SQL.format(where=where, search=search, order=ORDERINGS[params.order])
     return [

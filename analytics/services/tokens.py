@@ -20,8 +20,8 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from analytics.cache_guard import CACHE_ERRORS, breaker, cache_guarded
 from analytics.models import ApiToken
-from analytics.runner import CACHE_ERRORS
 from analytics.selectors import api_token_is_active
 
 TOKEN_PREFIX = "folio_"  # lets secret scanners and people recognise a Folio token
@@ -183,22 +183,18 @@ def _token_alive(token: ApiToken) -> bool:
 
 
 def _token_cached(digest: str) -> ApiToken | None:
-    try:
-        return cache.get(_token_cache_key(digest))
-    except CACHE_ERRORS:
-        return None  # the runner logs cache outages; here the database answers instead
+    # The shared breaker: with Redis hung, one timeout per pause for the whole process.
+    return cache_guarded(lambda: cache.get(_token_cache_key(digest)), None)
 
 
 def _token_remember(digest: str, token: ApiToken) -> None:
-    try:
-        cache.set(_token_cache_key(digest), token, TOKEN_CACHE_SECONDS)
-    except CACHE_ERRORS:
-        pass
+    cache_guarded(lambda: cache.set(_token_cache_key(digest), token, TOKEN_CACHE_SECONDS), None)
 
 
 def api_token_forget(digest: str) -> None:
-    """Drop a token's remembered lookup (after revoking or deleting it, or changing its owner)."""
+    """Drop a token's remembered lookup (after revoking or deleting it, or changing its
+    owner). Tried even while the breaker is open: a forget skipped would let the token live on."""
     try:
         cache.delete(_token_cache_key(digest))
-    except CACHE_ERRORS:
-        pass
+    except CACHE_ERRORS as error:
+        breaker.failed(error)

@@ -22,6 +22,7 @@ import duckdb
 
 from analytics.lake import Lake, scratch_directory
 from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
+from analytics.warehouse.limits import QueryTimeout, query_timeout_seconds
 from analytics.warehouse.schema import (
     ROLLUPS,
     TABLES,
@@ -143,10 +144,18 @@ class DuckDBWarehouse:
                     self._readers.pop(stale).close()
                 self._readers[location] = connection
             cursor = connection.cursor()
+        # DuckDB has no statement timeout: a timer interrupts this cursor's query instead.
+        limit = query_timeout_seconds()
+        timer = threading.Timer(limit, cursor.interrupt)
+        timer.daemon = True
+        timer.start()
         try:
             # Queries are written with %s placeholders for all three backends; DuckDB binds `?`.
             return cursor.execute(sql.replace("%s", "?"), params or []).fetchall()
+        except duckdb.InterruptException as error:
+            raise QueryTimeout(f"The warehouse query was cancelled after {limit:g} s.") from error
         finally:
+            timer.cancel()
             cursor.close()
 
     def files_prune(self, keep: set[str], older_than_seconds: float) -> list[Path]:

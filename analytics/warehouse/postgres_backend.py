@@ -23,6 +23,7 @@ from psycopg_pool import ConnectionPool
 from analytics.lake import Lake, scratch_directory
 from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
 from analytics.warehouse.duckdb_backend import table_ddl
+from analytics.warehouse.limits import QueryTimeout, query_timeout_ms, query_timeout_seconds
 from analytics.warehouse.schema import (
     FULL_REFRESH_DROPS,
     ROLLUPS,
@@ -137,8 +138,12 @@ class PostgresWarehouse:
     def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
         """Run a read-only query on a pooled connection (a new connection costs ~5 ms, more
         than a cached answer should take)."""
-        with self._readers().connection() as connection:
-            return connection.execute(sql, params or []).fetchall()
+        # Waiting for a free connection counts against the same limit as the query itself.
+        with self._readers().connection(timeout=query_timeout_seconds()) as connection:
+            try:
+                return connection.execute(sql, params or []).fetchall()
+            except psycopg.errors.QueryCanceled as error:
+                raise QueryTimeout(f"The warehouse query was cancelled after {query_timeout_ms()} ms.") from error
 
     def _readers(self) -> ConnectionPool:
         with self._pool_lock:
@@ -147,7 +152,10 @@ class PostgresWarehouse:
                     self.url,
                     min_size=1,
                     max_size=READER_POOL_SIZE,
-                    kwargs={"autocommit": True, "options": "-c default_transaction_read_only=on"},
+                    kwargs={
+                        "autocommit": True,
+                        "options": f"-c default_transaction_read_only=on -c statement_timeout={query_timeout_ms()}",
+                    },
                     open=True,
                 )
             return self._pool

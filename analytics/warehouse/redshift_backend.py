@@ -24,6 +24,7 @@ from django.conf import settings
 
 from analytics.lake import Lake, LakeError
 from analytics.warehouse.base import LoadError, LoadResult, PendingLoad
+from analytics.warehouse.limits import QueryTimeout, query_timeout_ms
 from analytics.warehouse.schema import (
     FULL_REFRESH_DROPS,
     ROLLUP,
@@ -38,6 +39,7 @@ from analytics.warehouse.schema import (
     touched_days_sql,
 )
 
+QUERY_CANCELED = "57014"  # SQLSTATE of a statement cancelled by statement_timeout
 GENERATION_TABLE_DDL = "CREATE TABLE IF NOT EXISTS folio_generation (number BIGINT PRIMARY KEY, batch VARCHAR(40), published_at TIMESTAMPTZ)"
 
 
@@ -246,7 +248,14 @@ class RedshiftWarehouse:
         connection = redshift_connector.connect(**self.connect_args)
         try:
             cursor = connection.cursor()
-            cursor.execute(sql, tuple(params or ()))
+            # An integer from settings, not a value from the request: SET takes no bound parameter.
+            cursor.execute(f"SET statement_timeout TO {query_timeout_ms()}")
+            try:
+                cursor.execute(sql, tuple(params or ()))
+            except redshift_connector.ProgrammingError as error:
+                if QUERY_CANCELED not in str(error):
+                    raise
+                raise QueryTimeout(f"The warehouse query was cancelled after {query_timeout_ms()} ms.") from error
             return [tuple(row) for row in cursor.fetchall()]
         finally:
             connection.close()

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it times the view alone and sees the user the API authenticated.
     "analytics.api.middleware.ApiRequestLogMiddleware",
+    "analytics.api.middleware.AnonymousApiThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -206,6 +207,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Routes answer with and without a trailing slash; the schema documents the declared one.
+    "PREPROCESSING_HOOKS": ["analytics.api.routes.schema_one_spelling"],
     # The schema and docs describe the API, not its data: readable without logging in
     # (the dashboard's build generates its TypeScript types from it).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -250,10 +253,19 @@ except ValueError:
 FOLIO_LATEST_DAYS_AHEAD = env.int("FOLIO_LATEST_DAYS_AHEAD", default=366)
 # How long a cached answer lives; a new generation makes it unreachable sooner.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=24 * 3600)
+# One warehouse read is cancelled after this long (DuckDB interrupt, statement_timeout on
+# PostgreSQL and Redshift) and answered 503, so a stuck question cannot hold a web worker.
+API_QUERY_TIMEOUT_SECONDS = env.float("API_QUERY_TIMEOUT_SECONDS", default=15.0)
+# A CSV or XLSX export holds at most this many rows (a 36.5K-row XLSX took 3.7 s to render).
+API_EXPORT_MAX_ROWS = env.int("API_EXPORT_MAX_ROWS", default=100_000)
+# What one CSV or XLSX export counts for in the request throttle (a JSON answer counts 1).
+API_EXPORT_THROTTLE_COST = env.int("API_EXPORT_THROTTLE_COST", default=10)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Long paths in log lines are cut (an anonymous 404 for an 8 KB URL logged it whole).
+    "filters": {"long_arguments_trimmed": {"()": "analytics.log_filters.LongArgumentsTrimmed"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["long_arguments_trimmed"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
