@@ -19,11 +19,13 @@ from django.test import override_settings
 from moto.server import ThreadedMotoServer
 from rest_framework.test import APIClient
 
+from analytics import export
 from analytics.lake import Lake
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
+from analytics.warehouse.base import LoadError
 from analytics.warehouse.redshift_backend import (
     ROLLUP_MIX_DESIGN,
     RedshiftWarehouse,
@@ -211,3 +213,45 @@ def test_the_analytics_questions_run_through_the_redshift_driver(
 
 def test_the_small_rollup_is_copied_to_every_node_and_sorted_by_day() -> None:
     assert physical_design(ROLLUP_MIX_DESIGN) == " DISTSTYLE ALL SORTKEY (sale_date)"
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+@pytest.mark.django_db
+def test_a_damaged_s3_file_is_refused_before_any_copy_and_the_published_generation_keeps_serving(
+    redshift: StandInRedshift, s3_endpoint: str, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
+    published = warehouse_sync()
+    served = redshift.fetch(published.location, "SELECT sale_id, sold_at, amount FROM fact_sales ORDER BY sale_id")
+    for sale in Sale.objects.order_by("pk")[:20]:
+        sale_update(sale=sale, quantity=sale.quantity + 1)
+    s3 = boto3.client("s3", endpoint_url=s3_endpoint)
+    original = export.export_batch_write
+    damaged: list[str] = []
+
+    def export_then_damage(**kwargs: object) -> dict:
+        manifest = original(**kwargs)
+        key = f"lake/{manifest['tables']['fact_sales']['files'][0]['key']}"
+        data = bytearray(s3.get_object(Bucket="folio-redshift-lake", Key=key)["Body"].read())
+        middle = len(data) // 2
+        if damage == "flip":
+            data[middle : middle + 4] = bytes(255 - byte for byte in data[middle : middle + 4])
+        else:
+            data = data[: len(data) // 2]
+        s3.put_object(Bucket="folio-redshift-lake", Key=key, Body=bytes(data))
+        damaged.append(f"s3://folio-redshift-lake/{key}")
+        redshift.copies.clear()
+        return manifest
+
+    monkeypatch.setattr("analytics.sync.export_batch_write", export_then_damage)
+
+    with pytest.raises(LoadError) as refused:
+        warehouse_sync()
+
+    assert str(refused.value).startswith(f"lake file {damaged[0]} ")
+    assert ("its SHA-256 is" if damage == "flip" else "bytes, the manifest says") in str(refused.value)
+    assert redshift.copies == []  # refused before the first COPY
+    assert current_generation().pk == published.pk
+    assert redshift.fetch(published.location, "SELECT sale_id, sold_at, amount FROM fact_sales ORDER BY sale_id") == (
+        served
+    )

@@ -11,8 +11,15 @@ from typing import Protocol
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from analytics.lake import Lake, LakeError
+from analytics.lake import Lake, LakeError, file_sha256
 from analytics.warehouse.schema import TABLES_BY_NAME
+
+# Batches exported before manifests recorded checksums cannot be verified, so they are not
+# loaded: a full export writes a new batch that can (and a rebuild from the lake starts there).
+UNCHECKED_BATCH = (
+    "lake file {uri} has no SHA-256 in its batch manifest (exported before Folio recorded checksums),"
+    " so it cannot be verified; run `manage.py sync_warehouse --full` once to export a full batch that can"
+)
 
 
 class LoadError(RuntimeError):
@@ -66,12 +73,48 @@ def manifest_read(lake: Lake, batch: str) -> dict:
         raise LoadError(f"lake file {lake.uri(key)} is not valid JSON: {error}") from None
 
 
+def lake_file_size_check(lake: Lake, described: dict) -> int:
+    """The size of a lake file, which must be the manifest's, or LoadError naming the file."""
+    key = described["key"]
+    if "sha256" not in described:
+        raise LoadError(UNCHECKED_BATCH.format(uri=lake.uri(key)))
+    try:
+        size = lake.size(key)
+    except LakeError as error:
+        raise LoadError(str(error)) from None
+    if size != described["bytes"]:
+        raise LoadError(f"lake file {lake.uri(key)} has {size} bytes, the manifest says {described['bytes']}")
+    return size
+
+
+def lake_file_checksum_check(lake: Lake, described: dict, found: str) -> None:
+    """A file's SHA-256 (`found`) must be the manifest's, or LoadError naming the file."""
+    if found != described["sha256"]:
+        raise LoadError(
+            f"lake file {lake.uri(described['key'])} is damaged or was replaced: its SHA-256 is {found},"
+            f" the manifest says {described['sha256']}"
+        )
+
+
+def lake_object_verify(lake: Lake, described: dict) -> int:
+    """Check a lake file in place (size, then SHA-256 of its content) without loading it:
+    for Redshift, whose COPY reads the S3 objects itself. Returns its size."""
+    size = lake_file_size_check(lake, described)
+    try:
+        found = lake.sha256(described["key"])
+    except LakeError as error:
+        raise LoadError(str(error)) from None
+    lake_file_checksum_check(lake, described, found)
+    return size
+
+
 def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, tuple[Path, Path]]:
     """Check every file of the batch against the manifest before anything is loaded.
 
     Returns, per table, local paths of its rows file and tombstones file. Raises LoadError
-    naming the file when one is missing, has another size, cannot be read as Parquet, or
-    holds other row counts or money totals than the manifest says.
+    naming the file when one is missing, has another size or SHA-256, fails a Parquet page
+    checksum, or holds other row counts or money totals than the manifest says. The local
+    copy is what was hashed, so the loader reads exactly the verified bytes from S3.
     """
     local: dict[str, tuple[Path, Path]] = {}
     for name, entry in manifest["tables"].items():
@@ -79,14 +122,11 @@ def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, t
         paths = []
         for described, kind in ((entry["files"][0], "rows"), (entry["tombstone_files"][0], "tombstones")):
             key = described["key"]
+            lake_file_size_check(lake, described)
             try:
-                size = lake.size(key)
-                if size != described["bytes"]:
-                    raise LoadError(
-                        f"lake file {lake.uri(key)} has {size} bytes, the manifest says {described['bytes']}"
-                    )
                 path = lake.local_copy(key, scratch)
-                data = pq.read_table(path)
+                lake_file_checksum_check(lake, described, file_sha256(path))
+                data = pq.read_table(path, page_checksum_verification=True)
             except LakeError as error:
                 raise LoadError(str(error)) from None
             except (OSError, ValueError) as error:  # pyarrow raises ArrowInvalid (a ValueError) on corrupt files

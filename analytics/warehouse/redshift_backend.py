@@ -2,7 +2,8 @@
 MERGE, in one transaction that commits only when the generation is published.
 
 Redshift facts that shape this code (AWS documentation):
-- Parquet COPY has no MAXERROR, so the batch is checked before (sizes) and after staging
+- Parquet COPY has no MAXERROR and checks no content checksum, so every file of the batch
+  is verified before the first COPY (size and SHA-256 of the S3 object) and after staging
   (row counts and money totals against the export manifest).
 - A Parquet manifest entry needs `meta.content_length`; `"mandatory": true` makes a
   missing file fail the COPY instead of loading less.
@@ -22,8 +23,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import redshift_connector
 from django.conf import settings
 
-from analytics.lake import Lake, LakeError
-from analytics.warehouse.base import LoadError, LoadResult, PendingLoad
+from analytics.lake import Lake
+from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, lake_object_verify
 from analytics.warehouse.schema import (
     FULL_REFRESH_DROPS,
     ROLLUP,
@@ -138,21 +139,15 @@ class RedshiftWarehouse:
             connection.close()
 
     def _copy_manifests_write(self, lake: Lake, manifest: dict) -> dict[str, tuple[str, str]]:
-        """One COPY manifest per file list, with every file checked to exist at its size."""
+        """One COPY manifest per file list, with every file checked to exist at its size and
+        SHA-256 first: COPY reads the S3 objects itself and verifies no checksum."""
         manifests = {}
         for name, entry in manifest["tables"].items():
             uris = []
             for kind in ("files", "tombstone_files"):
                 entries = []
                 for described in entry[kind]:
-                    try:
-                        size = lake.size(described["key"])
-                    except LakeError as error:
-                        raise LoadError(str(error)) from None
-                    if size != described["bytes"]:
-                        raise LoadError(
-                            f"lake file {lake.uri(described['key'])} has {size} bytes, the manifest says {described['bytes']}"
-                        )
+                    size = lake_object_verify(lake, described)
                     entries.append(
                         {"url": lake.uri(described["key"]), "mandatory": True, "meta": {"content_length": size}}
                     )
