@@ -23,6 +23,7 @@ from analytics.models import Generation, GenerationStatus
 from analytics.runner import generation_announce
 from analytics.selectors import current_generation
 from analytics.warehouse.backends import current_warehouse
+from analytics.warehouse.base import WarehouseUnavailable
 from analytics.warehouse.schema import SCHEMA_VERSION, TABLES_BY_NAME
 
 SYNC_LOCK_KEY = 7_463_002  # pg_advisory_lock key of the sync
@@ -105,8 +106,10 @@ def warehouse_sync(
             or not warehouse.owns(previous.location)
             or previous.schema_version != SCHEMA_VERSION
         )
+        note = "" if full else _unavailable_note(warehouse, previous)
+        full = full or bool(note)
         attempt = Generation.objects.using(using).create(
-            backend=warehouse.vendor, full_refresh=full, schema_version=SCHEMA_VERSION
+            backend=warehouse.vendor, full_refresh=full, schema_version=SCHEMA_VERSION, note=note
         )
         started = time.perf_counter()
         try:
@@ -159,6 +162,17 @@ def warehouse_sync(
         if using == "default":
             generation_announce(attempt)  # the API answers from it from now on (see runner)
         return attempt
+
+
+def _unavailable_note(warehouse: object, previous: Generation) -> str:
+    """Why the previous generation's data cannot be built on (its file or tables are gone or
+    damaged), or "": an incremental load on top of it would fail or publish a partial warehouse,
+    so the sync heals with a full rebuild instead."""
+    try:
+        warehouse.check(previous.location)
+    except WarehouseUnavailable as error:
+        return f"Full rebuild: The warehouse is unavailable: {error.reason}."
+    return ""
 
 
 def _publish(

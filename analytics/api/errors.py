@@ -1,5 +1,6 @@
 """One place that turns errors into API responses: `{"detail": …}`, plus `errors` per
-field for bad parameters; a warehouse with nothing published is 503, not 500."""
+field for bad parameters; a warehouse with nothing published, or whose published data is
+unavailable, is 503, not 500."""
 
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -7,11 +8,17 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from analytics.runner import NoGeneration
+from analytics.warehouse.base import WarehouseUnavailable
 
 
 def api_exception_handler(error: Exception, context: dict) -> Response | None:
     """DRF's handler, with Folio's error shape and its domain errors mapped."""
     if isinstance(error, NoGeneration):
+        return Response(
+            {"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "60"}
+        )
+    if isinstance(error, WarehouseUnavailable):
+        # The published generation's data is gone or damaged; the next sync rebuilds it.
         return Response(
             {"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "60"}
         )

@@ -180,6 +180,14 @@ class FreshnessSerializer(serializers.Serializer):
     generation = serializers.IntegerField(
         allow_null=True, help_text="The generation the API serves; null before the first load."
     )
+    warehouse_status = serializers.ChoiceField(
+        choices=["available", "unavailable"],
+        allow_null=True,
+        help_text="Whether the served generation's data can be read; null before the first load.",
+    )
+    warehouse_message = serializers.CharField(
+        allow_null=True, help_text="Why the warehouse is unavailable (the next sync rebuilds it); null when available."
+    )
     as_of = serializers.DateTimeField(allow_null=True, help_text="The data is complete up to this time.")
     published_at = serializers.DateTimeField(allow_null=True)
     backend = serializers.CharField(allow_null=True)

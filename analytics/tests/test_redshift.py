@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import boto3
+import psycopg
 import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
@@ -25,7 +26,7 @@ from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
-from analytics.warehouse.base import LoadError
+from analytics.warehouse.base import LoadError, WarehouseUnavailable
 from analytics.warehouse.redshift_backend import (
     ROLLUP_MIX_DESIGN,
     RedshiftWarehouse,
@@ -255,3 +256,24 @@ def test_a_damaged_s3_file_is_refused_before_any_copy_and_the_published_generati
     assert redshift.fetch(published.location, "SELECT sale_id, sold_at, amount FROM fact_sales ORDER BY sale_id") == (
         served
     )
+
+
+@pytest.mark.django_db
+def test_dropped_redshift_tables_are_unavailable_and_the_next_sync_rebuilds_them(
+    redshift: StandInRedshift, postgres_warehouse_url: str
+) -> None:
+    sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
+    published = warehouse_sync()
+    with psycopg.connect(postgres_warehouse_url, autocommit=True) as connection:
+        connection.execute("DROP TABLE agg_sales_mix_daily")
+
+    with pytest.raises(WarehouseUnavailable) as unavailable:
+        redshift.fetch(published.location, "SELECT SUM(revenue) FROM agg_sales_mix_daily")
+    healed = warehouse_sync()
+
+    assert unavailable.value.reason == "generation 1 lacks the warehouse table(s) agg_sales_mix_daily"
+    assert (healed.number, healed.full_refresh) == (2, True)
+    assert healed.note == f"Full rebuild: The warehouse is unavailable: {unavailable.value.reason}."
+    assert redshift.fetch(healed.location, "SELECT SUM(revenue) FROM agg_sales_mix_daily") == [
+        (sum(Sale.objects.values_list("amount", flat=True)),)
+    ]

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analytics.lake import Lake, LakeError, file_sha256
-from analytics.warehouse.schema import TABLES_BY_NAME
+from analytics.warehouse.schema import ROLLUPS, TABLES, TABLES_BY_NAME
 
 # Batches exported before manifests recorded checksums cannot be verified, so they are not
 # loaded: a full export writes a new batch that can (and a rebuild from the lake starts there).
@@ -24,6 +24,28 @@ UNCHECKED_BATCH = (
 
 class LoadError(RuntimeError):
     """A load cannot publish: a file is missing or corrupt, or it disagrees with its manifest."""
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The published generation's data cannot be read: its file or tables are gone or damaged."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The warehouse is unavailable: {reason}. The next sync rebuilds it in full.")
+        self.reason = reason
+
+
+# Every table a generation must hold to answer questions (facts, dimensions, rollups).
+GENERATION_TABLES: tuple[str, ...] = (*(table.name for table in TABLES), *(name for name, _ in ROLLUPS))
+# The tables of the schema queries run in; the same text on DuckDB, PostgreSQL and Redshift.
+TABLES_PRESENT_SQL = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+
+
+def generation_tables_check(present: list[tuple], number: int) -> None:
+    """Raise WarehouseUnavailable naming the generation tables missing from `present`."""
+    names = {row[0] for row in present}
+    missing = [name for name in GENERATION_TABLES if name not in names]
+    if missing:
+        raise WarehouseUnavailable(f"generation {number} lacks the warehouse table(s) {', '.join(missing)}")
 
 
 @dataclass
@@ -59,7 +81,11 @@ class Warehouse(Protocol):
         """Whether a generation's location belongs to this warehouse (else the next sync is full)."""
 
     def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
-        """Run a read-only query against a published generation."""
+        """Run a read-only query against a published generation; WarehouseUnavailable when
+        its data is gone or damaged."""
+
+    def check(self, location: str) -> None:
+        """Raise WarehouseUnavailable unless the generation's data is all there and readable."""
 
 
 def manifest_read(lake: Lake, batch: str) -> dict:

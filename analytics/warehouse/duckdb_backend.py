@@ -9,6 +9,7 @@ files are removed after a grace period.
 """
 
 import os
+import re
 import shutil
 import threading
 import time
@@ -21,7 +22,15 @@ from urllib.parse import urlsplit
 import duckdb
 
 from analytics.lake import Lake, scratch_directory
-from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
+from analytics.warehouse.base import (
+    TABLES_PRESENT_SQL,
+    LoadError,
+    LoadResult,
+    PendingLoad,
+    WarehouseUnavailable,
+    batch_files_verify,
+    generation_tables_check,
+)
 from analytics.warehouse.schema import (
     ROLLUPS,
     TABLES,
@@ -45,7 +54,7 @@ class DuckDBWarehouse:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._readers: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._readers: dict[str, tuple[duckdb.DuckDBPyConnection, tuple]] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -134,20 +143,62 @@ class DuckDBWarehouse:
         return Path(location).parent == self.directory
 
     def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
-        """Query a published generation through a read-only connection kept per file."""
+        """Query a published generation through a read-only connection kept per file.
+
+        A missing or unreadable file is WarehouseUnavailable; so is a missing table, which a
+        check tells apart from a query naming a table that no generation has."""
+        try:
+            return self._rows(location, sql, params)
+        except duckdb.CatalogException:
+            self.check(location)
+            raise
+
+    def check(self, location: str) -> None:
+        """The generation's file exists, opens as a database, and holds every warehouse table."""
+        generation_tables_check(self._rows(location, TABLES_PRESENT_SQL), _generation_number(location))
+
+    def _rows(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
+        number = _generation_number(location)
+        # A published file never changes. An open reader would keep answering from a file
+        # deleted or overwritten under it, so the file is checked on every query (one stat)
+        # and every process says the same thing: unavailable, until the next sync rebuilds it.
+        try:
+            found = os.stat(location)
+        except FileNotFoundError:
+            self._reader_drop(location)
+            raise WarehouseUnavailable(f"the DuckDB file of generation {number} is missing") from None
+        signature = (found.st_ino, found.st_size, found.st_mtime_ns)
         with self._lock:
-            connection = self._readers.get(location)
+            connection, opened = self._readers.get(location, (None, None))
+            if connection is not None and opened != signature:
+                self._readers.pop(location)
+                connection.close()
+                connection = None
             if connection is None:
-                connection = duckdb.connect(location, read_only=True)
+                try:
+                    connection = duckdb.connect(location, read_only=True)
+                except duckdb.IOException as error:
+                    raise WarehouseUnavailable(
+                        f"the DuckDB file of generation {number} is not a readable database"
+                    ) from error
                 for stale in list(self._readers):
-                    self._readers.pop(stale).close()
-                self._readers[location] = connection
+                    self._readers.pop(stale)[0].close()
+                self._readers[location] = (connection, signature)
             cursor = connection.cursor()
         try:
             # Queries are written with %s placeholders for all three backends; DuckDB binds `?`.
             return cursor.execute(sql.replace("%s", "?"), params or []).fetchall()
+        except duckdb.IOException as error:
+            self._reader_drop(location)
+            raise WarehouseUnavailable(f"the DuckDB file of generation {number} is damaged") from error
         finally:
             cursor.close()
+
+    def _reader_drop(self, location: str) -> None:
+        with self._lock:
+            reader = self._readers.pop(location, None)
+        if reader is not None:
+            reader[0].close()
 
     def files_prune(self, keep: set[str], older_than_seconds: float) -> list[Path]:
         """Remove generation files not in `keep` whose age passed the grace period."""
@@ -158,6 +209,12 @@ class DuckDBWarehouse:
                 path.unlink(missing_ok=True)
                 removed.append(path)
         return removed
+
+
+def _generation_number(location: str) -> int:
+    """The generation number in a file name such as generation-00000042.duckdb (0 if none)."""
+    found = re.search(r"generation-(\d+)", Path(location).name)
+    return int(found.group(1)) if found else 0
 
 
 def warehouse_counts(connection: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], dict[str, dict[str, str]]]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import psycopg
 import pyarrow.csv as pa_csv
@@ -21,7 +21,15 @@ import pyarrow.parquet as pq
 from psycopg_pool import ConnectionPool
 
 from analytics.lake import Lake, scratch_directory
-from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
+from analytics.warehouse.base import (
+    TABLES_PRESENT_SQL,
+    LoadError,
+    LoadResult,
+    PendingLoad,
+    WarehouseUnavailable,
+    batch_files_verify,
+    generation_tables_check,
+)
 from analytics.warehouse.duckdb_backend import table_ddl
 from analytics.warehouse.schema import (
     FULL_REFRESH_DROPS,
@@ -136,7 +144,27 @@ class PostgresWarehouse:
 
     def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
         """Run a read-only query on a pooled connection (a new connection costs ~5 ms, more
-        than a cached answer should take)."""
+        than a cached answer should take); a missing table is WarehouseUnavailable when the
+        generation's tables are gone."""
+        try:
+            return self._rows(sql, params)
+        except psycopg.errors.UndefinedTable:
+            self.check(location)
+            raise
+
+    def check(self, location: str) -> None:
+        """The database still records the generation (not dropped, not an older restore) and
+        holds every warehouse table."""
+        number = generation_number(location)
+        try:
+            held = self._rows("SELECT COUNT(*) FROM folio_generation WHERE number = %s", [number])[0][0]
+        except psycopg.errors.UndefinedTable:
+            held = 0
+        if not held:
+            raise WarehouseUnavailable(f"the warehouse database does not hold generation {number}")
+        generation_tables_check(self._rows(TABLES_PRESENT_SQL), number)
+
+    def _rows(self, sql: str, params: list | None = None) -> list[tuple]:
         with self._readers().connection() as connection:
             return connection.execute(sql, params or []).fetchall()
 
@@ -158,6 +186,11 @@ class PostgresWarehouse:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
+
+
+def generation_number(location: str) -> int:
+    """The generation a PostgreSQL or Redshift location names (…?generation=42)."""
+    return int(parse_qs(urlsplit(location).query).get("generation", ["0"])[0])
 
 
 def _copy_parquet(cursor: psycopg.Cursor, table: str, columns: list[str], path: Path) -> None:

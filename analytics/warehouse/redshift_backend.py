@@ -24,7 +24,16 @@ import redshift_connector
 from django.conf import settings
 
 from analytics.lake import Lake
-from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, lake_object_verify
+from analytics.warehouse.base import (
+    TABLES_PRESENT_SQL,
+    LoadError,
+    LoadResult,
+    PendingLoad,
+    WarehouseUnavailable,
+    generation_tables_check,
+    lake_object_verify,
+)
+from analytics.warehouse.postgres_backend import generation_number
 from analytics.warehouse.schema import (
     FULL_REFRESH_DROPS,
     ROLLUP,
@@ -237,7 +246,29 @@ class RedshiftWarehouse:
         return location.split("?", 1)[0] == self.location(0).split("?", 1)[0]
 
     def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
-        """Run a read-only query (a new connection each time; pooling comes with the API)."""
+        """Run a read-only query (a new connection each time; pooling comes with the API); a
+        missing table is WarehouseUnavailable when the generation's tables are gone."""
+        try:
+            return self._rows(sql, params)
+        except redshift_connector.ProgrammingError as error:
+            if _sqlstate(error) == UNDEFINED_TABLE:
+                self.check(location)
+            raise
+
+    def check(self, location: str) -> None:
+        """The database still records the generation and holds every warehouse table."""
+        number = generation_number(location)
+        try:
+            held = self._rows("SELECT COUNT(*) FROM folio_generation WHERE number = %s", [number])[0][0]
+        except redshift_connector.ProgrammingError as error:
+            if _sqlstate(error) != UNDEFINED_TABLE:
+                raise
+            held = 0
+        if not held:
+            raise WarehouseUnavailable(f"the warehouse database does not hold generation {number}")
+        generation_tables_check(self._rows(TABLES_PRESENT_SQL), number)
+
+    def _rows(self, sql: str, params: list | None = None) -> list[tuple]:
         connection = redshift_connector.connect(**self.connect_args)
         try:
             cursor = connection.cursor()
@@ -245,3 +276,12 @@ class RedshiftWarehouse:
             return [tuple(row) for row in cursor.fetchall()]
         finally:
             connection.close()
+
+
+UNDEFINED_TABLE = "42P01"
+
+
+def _sqlstate(error: Exception) -> str | None:
+    """The SQLSTATE redshift-connector reports (its error's first argument is the server's fields)."""
+    fields = error.args[0] if error.args else None
+    return fields.get("C") if isinstance(fields, dict) else None
