@@ -264,15 +264,21 @@ def export_batch_write(
     high: datetime,
     tables: list[str] | None = None,
     full: bool = False,
+    after: str | None = None,
     using: str = "default",
 ) -> dict:
-    """Write one batch (Parquet per table + manifest.json) and return the manifest."""
+    """Write one batch (Parquet per table + manifest.json) and return the manifest.
+
+    `after` names the batch of the generation this one is exported on top of (None for a
+    full batch): a rebuild from the lake follows these links back to the last full batch.
+    """
     lookback = timedelta(seconds=settings.EXPORT_LOOKBACK_SECONDS)
     started = time.perf_counter()
     manifest: dict = {
         "batch": batch,
         "schema_version": SCHEMA_VERSION,
         "full": full,
+        "after": None if full else after,
         "created_at": datetime.now(tz=UTC).isoformat(),
         "high": high.isoformat(),
         "tables": {},

@@ -102,9 +102,8 @@ def test_a_damaged_fact_sales_file_is_refused_and_the_published_generation_keeps
         entry = manifest["tables"]["fact_sales"]["files"][0]
         path = lake.root / entry["key"]
         damage(path, entry)
-        damaged.update(
-            uri=lake.uri(entry["key"]), found=hashlib.sha256(path.read_bytes()).hexdigest(), expected=entry.get("sha256", "")
-        )
+        found = hashlib.sha256(path.read_bytes()).hexdigest()
+        damaged.update(uri=lake.uri(entry["key"]), found=found, expected=entry.get("sha256", ""))
         return manifest
 
     monkeypatch.setattr("analytics.sync.export_batch_write", export_then_damage)

@@ -72,10 +72,11 @@ class Warehouse(Protocol):
     vendor: str
 
     def load(
-        self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int
+        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
     ) -> AbstractContextManager[PendingLoad]:
-        """Apply one export batch on top of the previous generation, all or nothing; the
-        load becomes visible only if the block publishing it completes."""
+        """Apply export batches, in order, on top of the previous generation (or from nothing
+        when the first is full), all or nothing, every file verified before the first is
+        applied; the load becomes visible only if the block publishing it completes."""
 
     def owns(self, location: str) -> bool:
         """Whether a generation's location belongs to this warehouse (else the next sync is full)."""

@@ -35,7 +35,8 @@ from analytics.warehouse.schema import (
     ROLLUPS,
     TABLES,
     TABLES_BY_NAME,
-    rollup_statements,
+    rollup_statements_after,
+    touched_days_needed,
     touched_days_sql,
 )
 
@@ -63,8 +64,10 @@ class DuckDBWarehouse:
         return cls(Path("/" + urlsplit(url).path.lstrip("/")))
 
     @contextmanager
-    def load(self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int) -> Iterator[PendingLoad]:
-        """Build generation `number` in a new file from the previous one plus the batch.
+    def load(
+        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+    ) -> Iterator[PendingLoad]:
+        """Build generation `number` in a new file from the previous one plus the batches, in order.
 
         The file is complete, checkpointed and synced before `commit()` renames it into
         place; the sync calls it inside the transaction that publishes the generation.
@@ -76,14 +79,15 @@ class DuckDBWarehouse:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         with scratch_directory() as scratch:
-            files = batch_files_verify(lake, manifest, Path(scratch))
+            # Every file of every batch is verified before the first is applied.
+            files = [batch_files_verify(lake, manifest, Path(scratch)) for manifest in manifests]
             timings["verify"] = round(time.perf_counter() - started, 3)
             step = time.perf_counter()
-            if previous_location and not manifest["full"]:
+            if previous_location and not manifests[0]["full"]:
                 shutil.copyfile(previous_location, building)
             timings["copy"] = round(time.perf_counter() - step, 3)
             try:
-                result = self._apply(building, manifest, files, timings)
+                result = self._apply(building, manifests, files, timings)
             except duckdb.Error as error:
                 building.unlink(missing_ok=True)
                 raise LoadError(f"DuckDB refused the batch: {error}") from error
@@ -95,7 +99,7 @@ class DuckDBWarehouse:
         finally:
             building.unlink(missing_ok=True)
 
-    def _apply(self, path: Path, manifest: dict, files: dict, timings: dict) -> LoadResult:
+    def _apply(self, path: Path, manifests: list[dict], batch_files: list[dict], timings: dict) -> LoadResult:
         step = time.perf_counter()
         connection = duckdb.connect(str(path))
         try:
@@ -104,31 +108,34 @@ class DuckDBWarehouse:
                 connection.execute(table_ddl(table.name, table.columns, table.key))
             for name, columns in ROLLUPS:
                 connection.execute(table_ddl(name, columns, None))
-            if manifest["full"]:
+            if manifests[0]["full"]:
                 for table in TABLES:
                     connection.execute(f"DELETE FROM {table.name}")
-            for name in manifest["tables"]:
-                table = TABLES_BY_NAME[name]
-                rows_path, tombstones_path = files[name]
-                columns = ", ".join(table.column_names)
-                # Latest updated_at wins among duplicates of a key inside the batch.
-                connection.execute(
-                    f"CREATE OR REPLACE TEMP TABLE stage AS SELECT {columns} FROM read_parquet(?)"
-                    f" QUALIFY row_number() OVER (PARTITION BY {table.key} ORDER BY updated_at DESC) = 1",
-                    [str(rows_path)],
-                )
-                connection.execute(
-                    f"CREATE OR REPLACE TEMP TABLE gone AS SELECT {table.key} FROM read_parquet(?)",
-                    [str(tombstones_path)],
-                )
-                if name == "fact_sales":
-                    connection.execute(touched_days_sql("stage", "gone"))
-                connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM stage)")
-                connection.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM stage")
-                connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM gone)")
+            for manifest, files in zip(manifests, batch_files, strict=True):
+                for name in manifest["tables"]:
+                    table = TABLES_BY_NAME[name]
+                    rows_path, tombstones_path = files[name]
+                    columns = ", ".join(table.column_names)
+                    # Latest updated_at wins among duplicates of a key inside the batch.
+                    connection.execute(
+                        f"CREATE OR REPLACE TEMP TABLE stage AS SELECT {columns} FROM read_parquet(?)"
+                        f" QUALIFY row_number() OVER (PARTITION BY {table.key} ORDER BY updated_at DESC) = 1",
+                        [str(rows_path)],
+                    )
+                    connection.execute(
+                        f"CREATE OR REPLACE TEMP TABLE gone AS SELECT {table.key} FROM read_parquet(?)",
+                        [str(tombstones_path)],
+                    )
+                    if touched_days_needed(manifests, name):
+                        connection.execute(touched_days_sql("stage", "gone"))
+                    connection.execute(
+                        f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM stage)"
+                    )
+                    connection.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM stage")
+                    connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM gone)")
             timings["merge"] = round(time.perf_counter() - step, 3)
             step = time.perf_counter()
-            for statement in rollup_statements(manifest):
+            for statement in rollup_statements_after(manifests):
                 connection.execute(statement)
             timings["rollups"] = round(time.perf_counter() - step, 3)
             rows, totals = warehouse_counts(connection)

@@ -36,7 +36,8 @@ from analytics.warehouse.schema import (
     ROLLUPS,
     TABLES,
     TABLES_BY_NAME,
-    rollup_statements,
+    rollup_statements_after,
+    touched_days_needed,
     touched_days_sql,
 )
 
@@ -56,17 +57,20 @@ class PostgresWarehouse:
         self._pool_lock = threading.Lock()
 
     @contextmanager
-    def load(self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int) -> Iterator[PendingLoad]:
-        """Apply the batch in one open transaction; it commits only through `commit()`,
-        which the sync calls inside the transaction that publishes the generation."""
+    def load(
+        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+    ) -> Iterator[PendingLoad]:
+        """Apply the batches, in order, in one open transaction; it commits only through
+        `commit()`, which the sync calls inside the transaction that publishes the generation."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         with scratch_directory() as scratch:
-            files = batch_files_verify(lake, manifest, Path(scratch))
+            # Every file of every batch is verified before the first is applied.
+            files = [batch_files_verify(lake, manifest, Path(scratch)) for manifest in manifests]
             timings["verify"] = round(time.perf_counter() - started, 3)
             with psycopg.connect(self.url, autocommit=False) as connection:
                 try:
-                    rows, totals = self._apply(connection, manifest, files, number, timings)
+                    rows, totals = self._apply(connection, manifests, files, number, timings)
                     result = LoadResult(location=self.location(number), rows=rows, totals=totals, timings=timings)
                     yield PendingLoad(result=result, commit=connection.commit)
                 except psycopg.Error as error:
@@ -76,11 +80,13 @@ class PostgresWarehouse:
                     connection.rollback()
                     raise
 
-    def _apply(self, connection: psycopg.Connection, manifest: dict, files: dict, number: int, timings: dict) -> tuple:
+    def _apply(
+        self, connection: psycopg.Connection, manifests: list[dict], batch_files: list[dict], number: int, timings: dict
+    ) -> tuple:
         step = time.perf_counter()
         cursor = connection.cursor()
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
-        if manifest["full"]:
+        if manifests[0]["full"]:
             # Rebuilt from nothing, with today's column types; DROP, unlike TRUNCATE, stays
             # inside the load's transaction (on Redshift too).
             for name in FULL_REFRESH_DROPS:
@@ -90,26 +96,28 @@ class PostgresWarehouse:
         for name, columns in ROLLUPS:
             cursor.execute(table_ddl(name, columns, None))
         cursor.execute(GENERATION_TABLE_DDL)
-        for name in manifest["tables"]:
-            table = TABLES_BY_NAME[name]
-            rows_path, tombstones_path = files[name]
-            columns = ", ".join(table.column_names)
-            cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name}) ON COMMIT DROP")
-            _copy_parquet(cursor, f"stage_{name}", table.column_names, rows_path)
-            cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT) ON COMMIT DROP")
-            _copy_parquet(cursor, f"gone_{name}", [table.key], tombstones_path)
-            if name == "fact_sales":
-                cursor.execute(touched_days_sql(f"stage_{name}", f"gone_{name}"))
-            cursor.execute(f"DELETE FROM {name} USING stage_{name} s WHERE {name}.{table.key} = s.{table.key}")
-            cursor.execute(
-                f"INSERT INTO {name} ({columns}) SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER"
-                f" (PARTITION BY {table.key} ORDER BY updated_at DESC) AS newest FROM stage_{name}) AS ranked"
-                " WHERE newest = 1"
-            )
-            cursor.execute(f"DELETE FROM {name} USING gone_{name} g WHERE {name}.{table.key} = g.{table.key}")
+        for manifest, files in zip(manifests, batch_files, strict=True):
+            for name in manifest["tables"]:
+                table = TABLES_BY_NAME[name]
+                rows_path, tombstones_path = files[name]
+                columns = ", ".join(table.column_names)
+                cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name}) ON COMMIT DROP")
+                _copy_parquet(cursor, f"stage_{name}", table.column_names, rows_path)
+                cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT) ON COMMIT DROP")
+                _copy_parquet(cursor, f"gone_{name}", [table.key], tombstones_path)
+                if touched_days_needed(manifests, name):
+                    cursor.execute(touched_days_sql(f"stage_{name}", f"gone_{name}"))
+                cursor.execute(f"DELETE FROM {name} USING stage_{name} s WHERE {name}.{table.key} = s.{table.key}")
+                cursor.execute(
+                    f"INSERT INTO {name} ({columns}) SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER"
+                    f" (PARTITION BY {table.key} ORDER BY updated_at DESC) AS newest FROM stage_{name}) AS ranked"
+                    " WHERE newest = 1"
+                )
+                cursor.execute(f"DELETE FROM {name} USING gone_{name} g WHERE {name}.{table.key} = g.{table.key}")
+                cursor.execute(f"DROP TABLE stage_{name}, gone_{name}")  # the next batch stages its own
         timings["merge"] = round(time.perf_counter() - step, 3)
         step = time.perf_counter()
-        for statement in rollup_statements(manifest):
+        for statement in rollup_statements_after(manifests):
             cursor.execute(statement)
         timings["rollups"] = round(time.perf_counter() - step, 3)
         rows, totals = {}, {}
@@ -126,7 +134,7 @@ class PostgresWarehouse:
         cursor.execute("DELETE FROM folio_generation WHERE number >= %s", [number])
         cursor.execute(
             "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, now())",
-            [number, manifest["batch"]],
+            [number, manifests[-1]["batch"]],
         )
         return rows, totals
 

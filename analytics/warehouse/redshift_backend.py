@@ -44,7 +44,8 @@ from analytics.warehouse.schema import (
     TABLES_BY_NAME,
     TOUCHED_DAYS,
     Table,
-    rollup_statements,
+    rollup_statements_after,
+    touched_days_needed,
     touched_days_sql,
 )
 
@@ -126,16 +127,19 @@ class RedshiftWarehouse:
         return connection
 
     @contextmanager
-    def load(self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int) -> Iterator[PendingLoad]:
-        """Stage every table with COPY, reconcile with the manifest, merge, rebuild rollups."""
+    def load(
+        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+    ) -> Iterator[PendingLoad]:
+        """Per batch, in order: stage every table with COPY, reconcile with the manifest,
+        merge; then rebuild the rollups."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        copy_manifests = self._copy_manifests_write(lake, manifest)
+        copy_manifests = [self._copy_manifests_write(lake, manifest) for manifest in manifests]
         timings["verify"] = round(time.perf_counter() - started, 3)
         connection = self.connect()
         try:
             cursor = connection.cursor()
-            rows, totals = self._apply(cursor, lake, manifest, copy_manifests, number, timings)
+            rows, totals = self._apply(cursor, lake, manifests, copy_manifests, number, timings)
             result = LoadResult(location=self.location(number), rows=rows, totals=totals, timings=timings)
             yield PendingLoad(result=result, commit=connection.commit)
         except redshift_connector.Error as error:
@@ -173,9 +177,11 @@ class RedshiftWarehouse:
     def _physical(self, table: Table) -> str:
         return physical_design(table)
 
-    def _apply(self, cursor: object, lake: Lake, manifest: dict, copies: dict, number: int, timings: dict) -> tuple:
+    def _apply(
+        self, cursor: object, lake: Lake, manifests: list[dict], batch_copies: list[dict], number: int, timings: dict
+    ) -> tuple:
         step = time.perf_counter()
-        if manifest["full"]:
+        if manifests[0]["full"]:
             # Rebuilt from nothing, with today's column types; Redshift's DROP TABLE, unlike
             # TRUNCATE, does not commit the open transaction.
             for name in FULL_REFRESH_DROPS:
@@ -185,26 +191,31 @@ class RedshiftWarehouse:
         cursor.execute(create_table_sql(ROLLUP, ROLLUP_COLUMNS, None, self._physical(TABLES_BY_NAME["fact_sales"])))
         cursor.execute(create_table_sql(ROLLUP_MIX, ROLLUP_MIX_COLUMNS, None, self._physical(ROLLUP_MIX_DESIGN)))
         cursor.execute(GENERATION_TABLE_DDL)
-        for name, entry in manifest["tables"].items():
-            table = TABLES_BY_NAME[name]
-            rows_manifest, tombstones_manifest = copies[name]
-            cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name})")
-            self._stage(cursor, lake, f"stage_{name}", rows_manifest, entry["files"])
-            self._reconcile(cursor, lake, table, f"stage_{name}", entry)
-            cursor.execute(newest_sql(table, f"stage_{name}", f"newest_{name}"))
-            cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT)")
-            self._stage(cursor, lake, f"gone_{name}", tombstones_manifest, entry["tombstone_files"])
-            if name == "fact_sales":
-                cursor.execute(touched_days_sql(f"newest_{name}", f"gone_{name}"))
-            cursor.execute(merge_sql(table, f"newest_{name}"))
-            cursor.execute(f"DELETE FROM {name} USING gone_{name} WHERE {name}.{table.key} = gone_{name}.{table.key}")
-            for temp in (f"stage_{name}", f"newest_{name}", f"gone_{name}"):
-                cursor.execute(f"DROP TABLE {temp}")
+        touched = False
+        for manifest, copies in zip(manifests, batch_copies, strict=True):
+            for name, entry in manifest["tables"].items():
+                table = TABLES_BY_NAME[name]
+                rows_manifest, tombstones_manifest = copies[name]
+                cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name})")
+                self._stage(cursor, lake, f"stage_{name}", rows_manifest, entry["files"])
+                self._reconcile(cursor, lake, table, f"stage_{name}", entry)
+                cursor.execute(newest_sql(table, f"stage_{name}", f"newest_{name}"))
+                cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT)")
+                self._stage(cursor, lake, f"gone_{name}", tombstones_manifest, entry["tombstone_files"])
+                if touched_days_needed(manifests, name):
+                    cursor.execute(touched_days_sql(f"newest_{name}", f"gone_{name}"))
+                    touched = True
+                cursor.execute(merge_sql(table, f"newest_{name}"))
+                cursor.execute(
+                    f"DELETE FROM {name} USING gone_{name} WHERE {name}.{table.key} = gone_{name}.{table.key}"
+                )
+                for temp in (f"stage_{name}", f"newest_{name}", f"gone_{name}"):
+                    cursor.execute(f"DROP TABLE {temp}")
         timings["merge"] = round(time.perf_counter() - step, 3)
         step = time.perf_counter()
-        for statement in rollup_statements(manifest):
+        for statement in rollup_statements_after(manifests):
             cursor.execute(statement)
-        if "fact_sales" in manifest["tables"]:
+        if touched:
             cursor.execute(f"DROP TABLE {TOUCHED_DAYS}")
         timings["rollups"] = round(time.perf_counter() - step, 3)
         rows, totals = {}, {}
@@ -220,7 +231,7 @@ class RedshiftWarehouse:
         cursor.execute("DELETE FROM folio_generation WHERE number >= %s", (number,))
         cursor.execute(
             "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, %s)",
-            (number, manifest["batch"], datetime.now(tz=UTC)),
+            (number, manifests[-1]["batch"], datetime.now(tz=UTC)),
         )
         return rows, totals
 
