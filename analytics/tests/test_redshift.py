@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 from analytics import export
 from analytics.lake import Lake
 from analytics.selectors import current_generation
-from analytics.sync import warehouse_sync
+from analytics.sync import warehouse_rebuild_from_lake, warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.base import LoadError, WarehouseUnavailable
@@ -277,3 +277,41 @@ def test_dropped_redshift_tables_are_unavailable_and_the_next_sync_rebuilds_them
     assert redshift.fetch(healed.location, "SELECT SUM(revenue) FROM agg_sales_mix_daily") == [
         (sum(Sale.objects.values_list("amount", flat=True)),)
     ]
+
+
+@pytest.mark.django_db
+def test_a_rebuild_from_the_s3_lake_through_the_redshift_driver_equals_the_source(
+    redshift: StandInRedshift, postgres_warehouse_url: str, s3_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
+    warehouse_sync()
+    sale_update(sale=Sale.objects.order_by("pk").first(), quantity=6)
+    sale_delete(sale=Sale.objects.order_by("pk").last())
+    last = warehouse_sync()
+    _postgres_warehouse_empty(postgres_warehouse_url)
+    monkeypatch.setattr("analytics.export._read_rows", None)  # the rebuild never reads the source
+
+    rebuilt = warehouse_rebuild_from_lake()
+
+    rows = redshift.fetch(rebuilt.location, "SELECT sale_id, quantity, amount FROM fact_sales ORDER BY sale_id")
+    assert rows == list(Sale.objects.order_by("pk").values_list("pk", "quantity", "amount"))
+    assert (rebuilt.number, rebuilt.backend, rebuilt.totals) == (3, "redshift", last.totals)
+    assert redshift.fetch(rebuilt.location, "SELECT SUM(revenue) FROM agg_sales_mix_daily") == [
+        (sum(Sale.objects.values_list("amount", flat=True)),)
+    ]
+
+
+@pytest.mark.django_db
+def test_an_s3_object_outside_its_batch_manifest_fails_a_rebuild_naming_it(
+    redshift: StandInRedshift, s3_endpoint: str
+) -> None:
+    sales_data_generate(spec=SalesDataSpec(books=5, sales=60, seed=9, years=1, end_date=date(2025, 12, 31)))
+    published = warehouse_sync()
+    key = f"lake/{published.lake_prefix}/fact_sales/part-0001.parquet"
+    boto3.client("s3", endpoint_url=s3_endpoint).put_object(Bucket="folio-redshift-lake", Key=key, Body=b"stray")
+
+    with pytest.raises(LoadError) as refused:
+        warehouse_rebuild_from_lake()
+
+    assert str(refused.value).startswith(f"lake file s3://folio-redshift-lake/{key} is not named by its batch manifest")
+    assert current_generation().pk == published.pk
