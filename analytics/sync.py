@@ -241,6 +241,8 @@ def _unavailable_note(warehouse: object, previous: Generation) -> str:
         warehouse.check(previous.location)
     except WarehouseUnavailable as error:
         return f"Full rebuild: The warehouse is unavailable: {error.reason}."
+    except warehouse.unreachable_errors:
+        return ""  # not lost, only out of reach: the load fails and is recorded as a failed attempt
     return ""
 
 

@@ -420,6 +420,7 @@ def freshness_body() -> dict:
                 "rows": load.rows,
                 "timings": load.timings,
                 "error": load.error,
+                "note": load.note,
             }
             for load in loads
         ],

@@ -174,6 +174,9 @@ class LoadSerializer(serializers.Serializer):
     rows = serializers.DictField()
     timings = serializers.DictField()
     error = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(
+        allow_blank=True, help_text="Why the load was built as it was: a self-healing full rebuild, from the lake."
+    )
 
 
 class FreshnessSerializer(serializers.Serializer):

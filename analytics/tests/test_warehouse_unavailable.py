@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from analytics import runner
@@ -172,3 +173,21 @@ def test_a_postgresql_warehouse_restored_without_the_generation_is_unavailable(p
     with pytest.raises(WarehouseUnavailable, match="does not hold generation 99"):
         warehouse.check(warehouse.location(99))
     warehouse.close()
+
+
+def test_freshness_answers_when_the_postgresql_warehouse_cannot_be_reached(client: APIClient) -> None:
+    unreachable = "postgresql://postgres@127.0.0.1:9/folio_nowhere"
+    Generation.objects.create(
+        number=1,
+        status="published",
+        backend="postgresql",
+        location=PostgresWarehouse(unreachable).location(1),
+        watermark={"fact_sales": "2025-12-31T00:00:00+00:00"},
+    )
+
+    with override_settings(WAREHOUSE_URL=unreachable):
+        body = client.get("/api/analytics/freshness").json()
+        current_warehouse().close()  # its pool would go on trying to connect
+
+    assert (body["generation"], body["warehouse_status"]) == (1, "unavailable")
+    assert body["warehouse_message"] == "The warehouse cannot be reached: PoolTimeout."

@@ -37,4 +37,6 @@ def warehouse_problem(location: str) -> str | None:
         warehouse.check(location)
     except WarehouseUnavailable as error:
         return str(error)
+    except warehouse.unreachable_errors as error:
+        return f"The warehouse cannot be reached: {type(error).__name__}."
     return None

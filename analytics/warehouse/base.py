@@ -70,6 +70,7 @@ class Warehouse(Protocol):
     """A warehouse backend: DuckDB files, PostgreSQL, or Redshift."""
 
     vendor: str
+    unreachable_errors: tuple[type[Exception], ...]  # what the driver raises when the server cannot be reached
 
     def load(
         self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int

@@ -52,6 +52,7 @@ class DuckDBWarehouse:
     """Warehouse files under a directory: generation-00000042.duckdb."""
 
     vendor = "duckdb"
+    unreachable_errors: tuple[type[Exception], ...] = ()  # a local file: missing or damaged, never unreachable
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory

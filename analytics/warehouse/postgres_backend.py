@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 import psycopg
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from analytics.lake import Lake, scratch_directory
 from analytics.warehouse.base import (
@@ -43,6 +43,8 @@ from analytics.warehouse.schema import (
 
 GENERATION_TABLE_DDL = "CREATE TABLE IF NOT EXISTS folio_generation (number BIGINT PRIMARY KEY, batch VARCHAR(40), published_at TIMESTAMPTZ)"
 READER_POOL_SIZE = 8  # API queries at once per process; more wait for a free connection
+# A check (freshness, before a sync) waits this long for a pooled connection, not the pool's 30 s.
+CHECK_TIMEOUT_SECONDS = 2.0
 LOAD_LOCK = 7_463_001  # pg_advisory_xact_lock key: one load at a time per warehouse
 
 
@@ -50,6 +52,8 @@ class PostgresWarehouse:
     """Warehouse tables in the database WAREHOUSE_URL names."""
 
     vendor = "postgresql"
+    # What a database that cannot be reached raises (freshness reports it, the API too).
+    unreachable_errors = (psycopg.OperationalError, PoolTimeout)
 
     def __init__(self, url: str) -> None:
         self.url = url.replace("postgres://", "postgresql://", 1)
@@ -165,15 +169,17 @@ class PostgresWarehouse:
         holds every warehouse table."""
         number = generation_number(location)
         try:
-            held = self._rows("SELECT COUNT(*) FROM folio_generation WHERE number = %s", [number])[0][0]
+            held = self._rows(
+                "SELECT COUNT(*) FROM folio_generation WHERE number = %s", [number], timeout=CHECK_TIMEOUT_SECONDS
+            )[0][0]
         except psycopg.errors.UndefinedTable:
             held = 0
         if not held:
             raise WarehouseUnavailable(f"the warehouse database does not hold generation {number}")
-        generation_tables_check(self._rows(TABLES_PRESENT_SQL), number)
+        generation_tables_check(self._rows(TABLES_PRESENT_SQL, timeout=CHECK_TIMEOUT_SECONDS), number)
 
-    def _rows(self, sql: str, params: list | None = None) -> list[tuple]:
-        with self._readers().connection() as connection:
+    def _rows(self, sql: str, params: list | None = None, timeout: float | None = None) -> list[tuple]:
+        with self._readers().connection(timeout=timeout) as connection:
             return connection.execute(sql, params or []).fetchall()
 
     def _readers(self) -> ConnectionPool:

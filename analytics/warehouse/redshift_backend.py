@@ -106,6 +106,8 @@ class RedshiftWarehouse:
     """Warehouse tables in an Amazon Redshift database (redshift-connector)."""
 
     vendor = "redshift"
+    # What a database that cannot be reached raises (freshness reports it).
+    unreachable_errors = (redshift_connector.InterfaceError, redshift_connector.OperationalError)
 
     def __init__(self, url: str, iam_role: str | None = None) -> None:
         parts = urlsplit(url)
