@@ -4,6 +4,7 @@ import logging
 
 from analytics.api import analytics_views as views
 from analytics.runner import NoGeneration
+from analytics.warehouse.base import WarehouseUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def dashboard_warm() -> int:
         for view, query in DASHBOARD_DEFAULTS:
             found, _, _ = view.answer_for(query, views.data_scope(None))
             computed += not found.hit
-    except NoGeneration:
-        return 0
+    except (NoGeneration, WarehouseUnavailable):
+        return 0  # nothing to warm; the next sync publishes (or rebuilds) a generation
     logger.info("warmed %s dashboard answers", computed)
     return computed
