@@ -18,8 +18,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from analytics.export import export_batch_write, export_high_watermark
-from analytics.lake_batches import batch_loaded_mark, batch_name, lake_chain_read
 from analytics.lake import lake_from_url
+from analytics.lake_batches import batch_loaded_mark, batch_name, lake_chain_read
 from analytics.models import Generation, GenerationStatus
 from analytics.runner import generation_announce
 from analytics.selectors import current_generation

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import psycopg
 import pytest
 from django.contrib.auth.models import User
@@ -191,3 +192,22 @@ def test_freshness_answers_when_the_postgresql_warehouse_cannot_be_reached(clien
 
     assert (body["generation"], body["warehouse_status"]) == (1, "unavailable")
     assert body["warehouse_message"] == "The warehouse cannot be reached: PoolTimeout."
+
+
+@pytest.mark.parametrize("warehouse_url", ["duckdb"], indirect=True)
+def test_a_table_dropped_from_a_duckdb_generation_is_unavailable_not_a_500(
+    published: Generation, client: APIClient
+) -> None:
+    connection = duckdb.connect(published.location)
+    connection.execute("DROP TABLE agg_sales_mix_daily")
+    connection.close()
+
+    response = client.get("/api/analytics/summary")
+
+    assert (response.status_code, response.json()) == (
+        503,
+        {
+            "detail": f"{UNAVAILABLE}generation 1 lacks the warehouse table(s) agg_sales_mix_daily."
+            " The next sync rebuilds it in full."
+        },
+    )
