@@ -89,9 +89,17 @@ def _manifest_verified(lake: Lake, batch: str, child: str | None) -> dict:
     manifest_key = f"batches/{batch}/manifest.json"
     because = f" (batch {child} was loaded on top of it)" if child else ""
     try:
-        marker = json.loads(lake.get_bytes(marker_key))
         data = lake.get_bytes(manifest_key)
     except LakeError as error:
+        raise LoadError(f"{error}{because}") from None
+    try:
+        marker = json.loads(lake.get_bytes(marker_key))
+    except LakeError as error:
+        if _exported_before_checksums(data):
+            raise LoadError(
+                f"lake file {lake.uri(manifest_key)} was exported before Folio recorded checksums and loaded"
+                f" batches{because}; {RUN_FULL}"
+            ) from None
         raise LoadError(f"{error}{because}") from None
     except json.JSONDecodeError as error:
         raise LoadError(f"lake file {lake.uri(marker_key)} is not valid JSON: {error}") from None
@@ -111,6 +119,20 @@ def _manifest_verified(lake: Lake, batch: str, child: str | None) -> dict:
             f" this Folio loads schema {SCHEMA_VERSION}; {RUN_FULL}"
         )
     return manifest
+
+
+def _exported_before_checksums(data: bytes) -> bool:
+    """Whether a manifest predates checksums (its files carry no SHA-256)."""
+    try:
+        manifest = json.loads(data)
+    except json.JSONDecodeError:
+        return False
+    files = [
+        described
+        for entry in manifest.get("tables", {}).values()
+        for described in (*entry.get("files", []), *entry.get("tombstone_files", []))
+    ]
+    return any("sha256" not in described for described in files)
 
 
 def _batch_folder_check(lake: Lake, manifest: dict) -> None:

@@ -214,25 +214,44 @@ def test_a_missing_extra_or_altered_lake_file_fails_naming_it_and_changes_nothin
     assert warehouse_sales() == served
 
 
+def legacy_made(generation: Generation) -> Path:
+    """Make a loaded batch look exported before this change: no checksums, no loaded marker."""
+    batch = generation.lake_prefix.removeprefix("batches/")
+    (lake_root() / LOADED_PREFIX / f"{batch}.json").unlink()
+    path = lake_root() / generation.lake_prefix / "manifest.json"
+    manifest = json.loads(path.read_bytes())
+    for entry in manifest["tables"].values():
+        for described in (*entry["files"], *entry["tombstone_files"]):
+            described.pop("sha256")
+    path.write_text(json.dumps(manifest))
+    return path
+
+
 def test_a_lake_of_batches_without_checksums_is_refused_until_a_full_sync(
     warehouse_url: str,
     records: None,  # noqa: F811
 ) -> None:
-    first = warehouse_sync()
-    # As a batch exported before manifests carried checksums (and before loads marked batches).
-    for marker in (lake_root() / LOADED_PREFIX).iterdir():
-        marker.unlink()
+    legacy = legacy_made(warehouse_sync())
 
-    with pytest.raises(CommandError) as refused:
+    with pytest.raises(CommandError) as nothing_loaded:
+        call_command("sync_warehouse", "--from-lake")
+    changes_made(0)
+    after_legacy = warehouse_sync()
+    with pytest.raises(CommandError) as on_top_of_legacy:
         call_command("sync_warehouse", "--from-lake")
     warehouse_sync(full=True)
     call_command("sync_warehouse", "--from-lake")
 
-    assert str(refused.value) == (
+    assert str(nothing_loaded.value) == (
         f"the lake at {lake_root().as_uri()} records no loaded batch;"
         " run `manage.py sync_warehouse --full` once to export a full batch a rebuild can start from"
     )
-    assert current_generation().number == first.number + 2
+    assert str(on_top_of_legacy.value) == (
+        f"lake file {legacy.as_uri()} was exported before Folio recorded checksums and loaded batches"
+        f" (batch {after_legacy.lake_prefix.removeprefix('batches/')} was loaded on top of it);"
+        " run `manage.py sync_warehouse --full` once to export a full batch a rebuild can start from"
+    )
+    assert current_generation().number == 4
     assert_warehouse_equals_source()
 
 
