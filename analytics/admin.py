@@ -69,7 +69,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class GenerationAdmin(ReadOnlyAdmin):
     list_display = ("id", "number", "status", "backend", "full_refresh", "started_at", "finished_at")
     list_filter = ("status", "backend", "full_refresh")
-    search_fields = ("error", "lake_prefix")
+    search_fields = ("error", "note", "lake_prefix")
     ordering = ("-id",)
 
 

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from django.conf import settings
 from django.db import connections
 
-from analytics.lake import Lake, scratch_directory
+from analytics.lake import Lake, file_sha256, scratch_directory
 from analytics.warehouse.schema import SCHEMA_VERSION, TABLES, Table
 
 ROWS_PER_READ = 200_000
@@ -264,15 +264,21 @@ def export_batch_write(
     high: datetime,
     tables: list[str] | None = None,
     full: bool = False,
+    after: str | None = None,
     using: str = "default",
 ) -> dict:
-    """Write one batch (Parquet per table + manifest.json) and return the manifest."""
+    """Write one batch (Parquet per table + manifest.json) and return the manifest.
+
+    `after` names the batch of the generation this one is exported on top of (None for a
+    full batch): a rebuild from the lake follows these links back to the last full batch.
+    """
     lookback = timedelta(seconds=settings.EXPORT_LOOKBACK_SECONDS)
     started = time.perf_counter()
     manifest: dict = {
         "batch": batch,
         "schema_version": SCHEMA_VERSION,
         "full": full,
+        "after": None if full else after,
         "created_at": datetime.now(tz=UTC).isoformat(),
         "high": high.isoformat(),
         "tables": {},
@@ -304,7 +310,9 @@ def _table_export(
     export = TableExport(table=table.name, window=[low.isoformat() if low else None, high.isoformat()])
     path = scratch / f"{table.name}.parquet"
     totals = {name: Decimal("0.00") for name in table.money}
-    with pq.ParquetWriter(path, table.arrow_schema, compression="zstd") as writer:
+    # Page checksums (CRC32 per page) let a reader catch damage even where a file's SHA-256
+    # cannot: bytes that changed before the file was hashed.
+    with pq.ParquetWriter(path, table.arrow_schema, compression="zstd", write_page_checksum=True) as writer:
         for batch_table in _read_rows(connection, source, table, low, high):
             writer.write_table(batch_table, row_group_size=1_000_000)
             export.rows += batch_table.num_rows
@@ -313,17 +321,27 @@ def _table_export(
                 totals[name] += column_sum or Decimal("0.00")
     export.money_totals = {name: str(total.quantize(Decimal("0.01"))) for name, total in totals.items()}
     key = f"batches/{batch}/{table.name}/part-0000.parquet"
-    export.files.append({"key": key, "bytes": lake.put_file(key, path), "rows": export.rows})
+    export.files.append(_file_entry(lake, key, path, export.rows))
 
     tombstones = _tombstones_read(connection, source, low, high)
     export.tombstones = len(tombstones)
     tombstone_path = scratch / f"{table.name}.tombstones.parquet"
-    pq.write_table(pa.table({table.key: pa.array(tombstones, pa.int64())}), tombstone_path, compression="zstd")
-    tombstone_key = f"batches/{batch}/{table.name}/tombstones.parquet"
-    export.tombstone_files.append(
-        {"key": tombstone_key, "bytes": lake.put_file(tombstone_key, tombstone_path), "rows": len(tombstones)}
+    pq.write_table(
+        pa.table({table.key: pa.array(tombstones, pa.int64())}),
+        tombstone_path,
+        compression="zstd",
+        write_page_checksum=True,
     )
+    tombstone_key = f"batches/{batch}/{table.name}/tombstones.parquet"
+    export.tombstone_files.append(_file_entry(lake, tombstone_key, tombstone_path, len(tombstones)))
     return export
+
+
+def _file_entry(lake: Lake, key: str, path: Path, rows: int) -> dict:
+    """Store a file in the lake and describe it for the manifest: size, rows and SHA-256,
+    hashed from the local file so that anything that changes it on the way is caught."""
+    sha256 = file_sha256(path)
+    return {"key": key, "bytes": lake.put_file(key, path), "rows": rows, "sha256": sha256}
 
 
 def _bounds(connection: object, low: datetime | None, high: datetime) -> list:

@@ -5,6 +5,7 @@
 multipart uploads and retries). Keys are always relative, '/'-separated paths.
 """
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -18,6 +19,16 @@ from django.conf import settings
 
 # 64 MB parts: a 10M-sale export is a few hundred MB of Parquet.
 TRANSFER = TransferConfig(multipart_threshold=64 * 2**20, multipart_chunksize=64 * 2**20, max_concurrency=4)
+HASH_CHUNK = 8 * 2**20
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a local file, hex, read in chunks (memory stays flat for any size)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class LakeError(RuntimeError):
@@ -41,6 +52,12 @@ class Lake(Protocol):
 
     def size(self, key: str) -> int:
         """The size in bytes of `key`, or LakeError naming it."""
+
+    def sha256(self, key: str) -> str:
+        """The SHA-256 of the content of `key`, hex, or LakeError naming it."""
+
+    def keys(self, prefix: str) -> list[str]:
+        """Every key under `prefix` (a folder, ending with '/'), sorted."""
 
     def uri(self, key: str) -> str:
         """The full URI of `key` (s3://bucket/prefix/key or file:///…)."""
@@ -93,6 +110,20 @@ class DirectoryLake:
         except FileNotFoundError:
             raise LakeError(f"lake file {self.uri(key)} is missing") from None
 
+    def sha256(self, key: str) -> str:
+        """Hash the file."""
+        try:
+            return file_sha256(self._path(key))
+        except FileNotFoundError:
+            raise LakeError(f"lake file {self.uri(key)} is missing") from None
+
+    def keys(self, prefix: str) -> list[str]:
+        """Walk the folder."""
+        folder = self._path(prefix)
+        if not folder.is_dir():
+            return []
+        return sorted(path.relative_to(self.root).as_posix() for path in folder.rglob("*") if path.is_file())
+
     def uri(self, key: str) -> str:
         """file:// URI."""
         return self._path(key).as_uri()
@@ -144,6 +175,25 @@ class S3Lake:
             return self.client.head_object(Bucket=self.bucket, Key=self._key(key))["ContentLength"]
         except self.client.exceptions.ClientError:
             raise LakeError(f"lake file {self.uri(key)} is missing") from None
+
+    def sha256(self, key: str) -> str:
+        """Stream the object through SHA-256 without storing it."""
+        digest = hashlib.sha256()
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
+            for chunk in body.iter_chunks(HASH_CHUNK):
+                digest.update(chunk)
+        except self.client.exceptions.NoSuchKey:
+            raise LakeError(f"lake file {self.uri(key)} is missing") from None
+        return digest.hexdigest()
+
+    def keys(self, prefix: str) -> list[str]:
+        """List the objects under the prefix, page by page."""
+        found = []
+        strip = len(self._key(""))
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+            found.extend(item["Key"][strip:] for item in page.get("Contents", []))
+        return sorted(found)
 
     def uri(self, key: str) -> str:
         """s3:// URI (what Redshift's COPY reads)."""

@@ -37,6 +37,9 @@ class Generation(models.Model):
     location = models.CharField(max_length=500, blank=True, help_text="Where this generation's data lives.")
     lake_prefix = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True, help_text="Why the load was built as it was: a self-healing full rebuild, a rebuild from the lake."
+    )
 
     class Meta:
         ordering = ["-id"]

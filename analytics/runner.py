@@ -28,6 +28,7 @@ from analytics.models import Generation
 from analytics.queries.base import Source
 from analytics.selectors import current_generation
 from analytics.warehouse.backends import current_warehouse
+from analytics.warehouse.base import WarehouseUnavailable
 from analytics.warehouse.limits import QueryTimeout, query_timeout_seconds
 
 logger = logging.getLogger(__name__)
@@ -208,6 +209,8 @@ def _compute(endpoint: str, compute: Callable[[Source], object], source: Source)
     the client (the full error goes to the log, never to the response: it may name files)."""
     try:
         return compute(source)
+    except WarehouseUnavailable:
+        raise  # its own 503, saying what is gone (no server paths) and that the next sync rebuilds it
     except QueryTimeout as error:
         logger.warning("analytics question %s timed out: %s", endpoint, error)
         raise QueryFailed(f"{error} Retry later, or ask for a shorter period or fewer rows.") from error

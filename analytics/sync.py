@@ -19,10 +19,12 @@ from django.utils import timezone
 
 from analytics.export import export_batch_write, export_high_watermark
 from analytics.lake import lake_from_url
+from analytics.lake_batches import batch_loaded_mark, batch_name, lake_chain_read
 from analytics.models import Generation, GenerationStatus
 from analytics.runner import generation_announce
 from analytics.selectors import current_generation
 from analytics.warehouse.backends import current_warehouse
+from analytics.warehouse.base import WarehouseUnavailable
 from analytics.warehouse.schema import SCHEMA_VERSION, TABLES_BY_NAME
 
 SYNC_LOCK_KEY = 7_463_002  # pg_advisory_lock key of the sync
@@ -105,8 +107,10 @@ def warehouse_sync(
             or not warehouse.owns(previous.location)
             or previous.schema_version != SCHEMA_VERSION
         )
+        note = "" if full else _unavailable_note(warehouse, previous)
+        full = full or bool(note)
         attempt = Generation.objects.using(using).create(
-            backend=warehouse.vendor, full_refresh=full, schema_version=SCHEMA_VERSION
+            backend=warehouse.vendor, full_refresh=full, schema_version=SCHEMA_VERSION, note=note
         )
         started = time.perf_counter()
         try:
@@ -114,11 +118,12 @@ def warehouse_sync(
             high = export_high_watermark(using)
             manifest = export_batch_write(
                 lake=lake,
-                batch=f"{attempt.pk:08d}",
+                batch=batch_name(attempt),
                 watermarks={} if full else previous.watermark,
                 high=high,
                 tables=None if full else tables,
                 full=full,
+                after=None if full else previous.lake_prefix.removeprefix("batches/"),
                 using=using,
             )
             export_seconds = round(time.perf_counter() - started, 3)
@@ -138,7 +143,7 @@ def warehouse_sync(
                 return attempt
             number = (Generation.objects.using(using).aggregate(top=Max("number"))["top"] or 0) + 1
             with warehouse.load(
-                manifest=manifest, lake=lake, previous_location=None if full else previous.location, number=number
+                manifests=[manifest], lake=lake, previous_location=None if full else previous.location, number=number
             ) as pending:
                 if before_publish:
                     before_publish()
@@ -146,6 +151,7 @@ def warehouse_sync(
                 # and rolled back if the warehouse's commit fails.
                 with transaction.atomic(using=using):
                     _publish(attempt, previous, full, number, high, manifest, pending.result, export_seconds, started)
+                    batch_loaded_mark(lake, manifest, attempt)
                     pending.commit()
         except BaseException as error:
             attempt.status = GenerationStatus.FAILED
@@ -159,6 +165,85 @@ def warehouse_sync(
         if using == "default":
             generation_announce(attempt)  # the API answers from it from now on (see runner)
         return attempt
+
+
+def warehouse_rebuild_from_lake(*, using: str = "default") -> Generation:
+    """Build and publish a new generation from the lake alone, never reading the source tables:
+    the last full batch and the incremental batches loaded after it, in order, with their
+    tombstones. To recover a lost warehouse, or to fill another backend (WAREHOUSE_URL).
+
+    Every marker, manifest and file is checked first (lake_chain_read); a missing, extra or
+    altered file raises LoadError naming it, and then nothing is recorded or published.
+    `using` is where generations and the lock are recorded.
+    """
+    with sync_lock(using=using):
+        _abandoned_attempts_close(using)
+        started = time.perf_counter()
+        lake = lake_from_url()
+        warehouse = current_warehouse()
+        manifests = lake_chain_read(lake)
+        first, last = manifests[0]["batch"], manifests[-1]["batch"]
+        attempt = Generation.objects.using(using).create(
+            backend=warehouse.vendor,
+            full_refresh=True,
+            schema_version=SCHEMA_VERSION,
+            note=f"Rebuilt from the lake: {len(manifests)} batch(es), full batch {first} to batch {last}.",
+        )
+        checked = round(time.perf_counter() - started, 3)
+        try:
+            number = (Generation.objects.using(using).aggregate(top=Max("number"))["top"] or 0) + 1
+            with warehouse.load(manifests=manifests, lake=lake, previous_location=None, number=number) as pending:
+                with transaction.atomic(using=using):
+                    _rebuild_publish(attempt, number, manifests, pending.result, checked, started)
+                    pending.commit()
+        except BaseException as error:
+            attempt.status = GenerationStatus.FAILED
+            attempt.number = None
+            attempt.error = f"{type(error).__name__}: {error}"
+            attempt.finished_at = timezone.now()
+            attempt.timings = {"total": round(time.perf_counter() - started, 3)}
+            attempt.save(using=using)
+            raise
+        _old_files_prune(warehouse, attempt, using)
+        if using == "default":
+            generation_announce(attempt)
+        return attempt
+
+
+def _rebuild_publish(
+    attempt: Generation, number: int, manifests: list[dict], result: object, checked: float, started: float
+) -> None:
+    """Record a rebuilt generation as the batches' own syncs would have: each table's
+    watermark is the high of the newest batch that exported it."""
+    watermark: dict[str, str] = {}
+    read: dict[str, int] = {}
+    for manifest in manifests:
+        for name, entry in manifest["tables"].items():
+            watermark[name] = manifest["high"]
+            read[name] = read.get(name, 0) + entry["rows"]
+    attempt.number = number
+    attempt.status = GenerationStatus.PUBLISHED
+    attempt.finished_at = timezone.now()
+    attempt.watermark = watermark
+    attempt.location = result.location
+    attempt.lake_prefix = f"batches/{manifests[-1]['batch']}"
+    attempt.rows = {name: {"exported": read.get(name, 0), "loaded": count} for name, count in result.rows.items()}
+    attempt.totals = result.totals
+    attempt.timings = {"lake_check": checked, **result.timings, "total": round(time.perf_counter() - started, 3)}
+    attempt.save()
+
+
+def _unavailable_note(warehouse: object, previous: Generation) -> str:
+    """Why the previous generation's data cannot be built on (its file or tables are gone or
+    damaged), or "": an incremental load on top of it would fail or publish a partial warehouse,
+    so the sync heals with a full rebuild instead."""
+    try:
+        warehouse.check(previous.location)
+    except WarehouseUnavailable as error:
+        return f"Full rebuild: The warehouse is unavailable: {error.reason}."
+    except warehouse.unreachable_errors:
+        return ""  # not lost, only out of reach: the load fails and is recorded as a failed attempt
+    return ""
 
 
 def _publish(

@@ -4,7 +4,11 @@ Needs a database filled by `bench/generate_benchmark.py` (10M sales, 500K books)
 1. a full refresh into DuckDB (`sync_warehouse --full`), from scratch each run;
 2. an incremental sync after --changed sales are updated;
 3. how long a new sale takes to be visible in the warehouse with a Celery worker and beat
-   on the default schedule (filesystem broker, no server).
+   on the default schedule (filesystem broker, no server);
+4. a rebuild from the lake alone (`sync_warehouse --from-lake`) into a new, empty DuckDB
+   folder, and into a PostgreSQL warehouse when --rebuild-postgres-url names one (its
+   tables are dropped first). Run it after `full` (and `incremental`): it rebuilds from
+   the batches they left in the lake.
 
     .venv/bin/python bench/warehouse_benchmark.py --database-url postgresql://postgres@127.0.0.1:5432/folio_bench
 """
@@ -56,8 +60,10 @@ def main() -> None:
     parser.add_argument(
         "--parts",
         default="full,incremental,latency",
-        help="which measurements, comma-separated (incremental and latency need a published generation)",
+        help="which measurements, comma-separated: full, incremental, latency, from-lake"
+        " (the last three need a published generation)",
     )
+    parser.add_argument("--rebuild-postgres-url", default="", help="also rebuild from the lake into this warehouse")
     options = parser.parse_args()
     work = Path(options.work)
     env = {
@@ -75,6 +81,8 @@ def main() -> None:
         incremental(options, env)
     if "latency" in parts:
         latency(options, work, env)
+    if "from-lake" in parts:
+        from_lake(options, work, env)
 
 
 def full_refresh(options: argparse.Namespace, work: Path, env: dict[str, str]) -> None:
@@ -151,6 +159,29 @@ def latency(options: argparse.Namespace, work: Path, env: dict[str, str]) -> Non
         f"| new sale visible (default schedule) | {statistics.median(latencies):.1f} s | "
         f"{', '.join(f'{t:.1f}' for t in latencies)} |"
     )
+
+
+def from_lake(options: argparse.Namespace, work: Path, env: dict[str, str]) -> None:
+    """`sync_warehouse --from-lake` into an empty warehouse, --runs times per backend."""
+    targets = {"DuckDB": lambda run: f"duckdb:///{work / f'rebuilt-{run}'}"}
+    if options.rebuild_postgres_url:
+        targets["PostgreSQL"] = lambda run: options.rebuild_postgres_url
+    for name, url_of in targets.items():
+        times = []
+        for run in range(options.runs):
+            url = url_of(run)
+            if url.startswith("postgresql"):
+                with psycopg.connect(url, autocommit=True) as connection:
+                    connection.execute("DROP SCHEMA public CASCADE")
+                    connection.execute("CREATE SCHEMA public")
+            seconds, output = manage({**env, "WAREHOUSE_URL": url}, "sync_warehouse", "--from-lake")
+            times.append(seconds)
+            print(f"  from the lake into {name}: {seconds:.1f} s\n{output}", file=sys.stderr)
+            shutil.rmtree(work / f"rebuilt-{run}", ignore_errors=True)
+        print(
+            f"| rebuild from the lake into {name} | {statistics.median(times):.1f} s"
+            f" | {', '.join(f'{t:.1f}' for t in times)} |"
+        )
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ from analytics.services.import_jobs import (
 )
 from analytics.services.jobs import generate_test_data_start, sync_start
 from analytics.upload_limit import upload_limit_install, upload_refusal
+from analytics.warehouse.backends import warehouse_problem
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="A parameter is wrong; `errors` has a message per field."),
@@ -455,8 +456,11 @@ def freshness_body() -> dict:
     generation = current_generation()
     loads = recent_generations(10)
     last = loads[0] if loads else None
+    problem = warehouse_problem(generation.location) if generation else None
     return {
         "generation": generation.number if generation else None,
+        "warehouse_status": ("unavailable" if problem else "available") if generation else None,
+        "warehouse_message": problem,
         "as_of": runner.generation_as_of(generation) if generation else None,
         "published_at": generation.finished_at if generation else None,
         "backend": generation.backend if generation else None,
@@ -473,6 +477,7 @@ def freshness_body() -> dict:
                 "rows": load.rows,
                 "timings": load.timings,
                 "error": load.error,
+                "note": load.note,
             }
             for load in loads
         ],

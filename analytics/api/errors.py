@@ -1,6 +1,6 @@
 """One place that turns errors into API responses: `{"detail": …}`, plus `errors` per
-field for bad parameters; a warehouse with nothing published, or a question the warehouse
-failed or timed out on, is 503, not 500."""
+field for bad parameters; a warehouse with nothing published or whose published data is
+unavailable, or a question the warehouse failed or timed out on, is 503, not 500."""
 
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from analytics.runner import NoGeneration, QueryFailed
+from analytics.warehouse.base import WarehouseUnavailable
 
 
 def api_exception_handler(error: Exception, context: dict) -> Response | None:
@@ -21,6 +22,11 @@ def api_exception_handler(error: Exception, context: dict) -> Response | None:
             {"detail": str(error)},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(error.retry_after)},
+        )
+    if isinstance(error, WarehouseUnavailable):
+        # The published generation's data is gone or damaged; the next sync rebuilds it.
+        return Response(
+            {"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "60"}
         )
     response = exception_handler(error, context)
     if response is None:

@@ -174,11 +174,22 @@ class LoadSerializer(serializers.Serializer):
     rows = serializers.DictField()
     timings = serializers.DictField()
     error = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(
+        allow_blank=True, help_text="Why the load was built as it was: a self-healing full rebuild, from the lake."
+    )
 
 
 class FreshnessSerializer(serializers.Serializer):
     generation = serializers.IntegerField(
         allow_null=True, help_text="The generation the API serves; null before the first load."
+    )
+    warehouse_status = serializers.ChoiceField(
+        choices=["available", "unavailable"],
+        allow_null=True,
+        help_text="Whether the served generation's data can be read; null before the first load.",
+    )
+    warehouse_message = serializers.CharField(
+        allow_null=True, help_text="Why the warehouse is unavailable (the next sync rebuilds it); null when available."
     )
     as_of = serializers.DateTimeField(allow_null=True, help_text="The data is complete up to this time.")
     published_at = serializers.DateTimeField(allow_null=True)

@@ -4,6 +4,7 @@ import logging
 
 from analytics.api import analytics_views as views
 from analytics.runner import NoGeneration, QueryFailed
+from analytics.warehouse.base import WarehouseUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def dashboard_warm() -> int:
                 logger.warning("not warmed: %s: %s", view.endpoint, failed)
                 continue
             computed += not found.hit
-    except NoGeneration:
-        return 0
+    except (NoGeneration, WarehouseUnavailable):
+        return 0  # nothing to warm; the next sync publishes (or rebuilds) a generation
     logger.info("warmed %s dashboard answers", computed)
     return computed

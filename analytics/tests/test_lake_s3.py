@@ -76,7 +76,8 @@ def test_a_missing_s3_file_fails_the_load_naming_it(s3_lake: str, s3_endpoint: s
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("analytics.sync.lake_from_url", lambda: lake)
         with pytest.raises(
-            Exception, match=rf"lake file s3://{s3_lake}/exports/batches/\d+/fact_sales/part-0000.parquet is missing"
+            Exception,
+            match=rf"lake file s3://{s3_lake}/exports/batches/[0-9T]+-\d+/fact_sales/part-0000.parquet is missing",
         ):
             warehouse_sync()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import boto3
+import psycopg
 import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
@@ -19,11 +20,13 @@ from django.test import override_settings
 from moto.server import ThreadedMotoServer
 from rest_framework.test import APIClient
 
+from analytics import export
 from analytics.lake import Lake
 from analytics.selectors import current_generation
-from analytics.sync import warehouse_sync
+from analytics.sync import warehouse_rebuild_from_lake, warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
+from analytics.warehouse.base import LoadError, WarehouseUnavailable
 from analytics.warehouse.redshift_backend import (
     ROLLUP_MIX_DESIGN,
     RedshiftWarehouse,
@@ -211,3 +214,104 @@ def test_the_analytics_questions_run_through_the_redshift_driver(
 
 def test_the_small_rollup_is_copied_to_every_node_and_sorted_by_day() -> None:
     assert physical_design(ROLLUP_MIX_DESIGN) == " DISTSTYLE ALL SORTKEY (sale_date)"
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+@pytest.mark.django_db
+def test_a_damaged_s3_file_is_refused_before_any_copy_and_the_published_generation_keeps_serving(
+    redshift: StandInRedshift, s3_endpoint: str, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
+    published = warehouse_sync()
+    served = redshift.fetch(published.location, "SELECT sale_id, sold_at, amount FROM fact_sales ORDER BY sale_id")
+    for sale in Sale.objects.order_by("pk")[:20]:
+        sale_update(sale=sale, quantity=sale.quantity + 1)
+    s3 = boto3.client("s3", endpoint_url=s3_endpoint)
+    original = export.export_batch_write
+    damaged: list[str] = []
+
+    def export_then_damage(**kwargs: object) -> dict:
+        manifest = original(**kwargs)
+        key = f"lake/{manifest['tables']['fact_sales']['files'][0]['key']}"
+        data = bytearray(s3.get_object(Bucket="folio-redshift-lake", Key=key)["Body"].read())
+        middle = len(data) // 2
+        if damage == "flip":
+            data[middle : middle + 4] = bytes(255 - byte for byte in data[middle : middle + 4])
+        else:
+            data = data[: len(data) // 2]
+        s3.put_object(Bucket="folio-redshift-lake", Key=key, Body=bytes(data))
+        damaged.append(f"s3://folio-redshift-lake/{key}")
+        redshift.copies.clear()
+        return manifest
+
+    monkeypatch.setattr("analytics.sync.export_batch_write", export_then_damage)
+
+    with pytest.raises(LoadError) as refused:
+        warehouse_sync()
+
+    assert str(refused.value).startswith(f"lake file {damaged[0]} ")
+    assert ("its SHA-256 is" if damage == "flip" else "bytes, the manifest says") in str(refused.value)
+    assert redshift.copies == []  # refused before the first COPY
+    assert current_generation().pk == published.pk
+    assert redshift.fetch(published.location, "SELECT sale_id, sold_at, amount FROM fact_sales ORDER BY sale_id") == (
+        served
+    )
+
+
+@pytest.mark.django_db
+def test_dropped_redshift_tables_are_unavailable_and_the_next_sync_rebuilds_them(
+    redshift: StandInRedshift, postgres_warehouse_url: str
+) -> None:
+    sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
+    published = warehouse_sync()
+    with psycopg.connect(postgres_warehouse_url, autocommit=True) as connection:
+        connection.execute("DROP TABLE agg_sales_mix_daily")
+
+    with pytest.raises(WarehouseUnavailable) as unavailable:
+        redshift.fetch(published.location, "SELECT SUM(revenue) FROM agg_sales_mix_daily")
+    healed = warehouse_sync()
+
+    assert unavailable.value.reason == "generation 1 lacks the warehouse table(s) agg_sales_mix_daily"
+    assert (healed.number, healed.full_refresh) == (2, True)
+    assert healed.note == f"Full rebuild: The warehouse is unavailable: {unavailable.value.reason}."
+    assert redshift.fetch(healed.location, "SELECT SUM(revenue) FROM agg_sales_mix_daily") == [
+        (sum(Sale.objects.values_list("amount", flat=True)),)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_rebuild_from_the_s3_lake_through_the_redshift_driver_equals_the_source(
+    redshift: StandInRedshift, postgres_warehouse_url: str, s3_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
+    warehouse_sync()
+    sale_update(sale=Sale.objects.order_by("pk").first(), quantity=6)
+    sale_delete(sale=Sale.objects.order_by("pk").last())
+    last = warehouse_sync()
+    _postgres_warehouse_empty(postgres_warehouse_url)
+    monkeypatch.setattr("analytics.export._read_rows", None)  # the rebuild never reads the source
+
+    rebuilt = warehouse_rebuild_from_lake()
+
+    rows = redshift.fetch(rebuilt.location, "SELECT sale_id, quantity, amount FROM fact_sales ORDER BY sale_id")
+    assert rows == list(Sale.objects.order_by("pk").values_list("pk", "quantity", "amount"))
+    assert (rebuilt.number, rebuilt.backend, rebuilt.totals) == (3, "redshift", last.totals)
+    assert redshift.fetch(rebuilt.location, "SELECT SUM(revenue) FROM agg_sales_mix_daily") == [
+        (sum(Sale.objects.values_list("amount", flat=True)),)
+    ]
+
+
+@pytest.mark.django_db
+def test_an_s3_object_outside_its_batch_manifest_fails_a_rebuild_naming_it(
+    redshift: StandInRedshift, s3_endpoint: str
+) -> None:
+    sales_data_generate(spec=SalesDataSpec(books=5, sales=60, seed=9, years=1, end_date=date(2025, 12, 31)))
+    published = warehouse_sync()
+    key = f"lake/{published.lake_prefix}/fact_sales/part-0001.parquet"
+    boto3.client("s3", endpoint_url=s3_endpoint).put_object(Bucket="folio-redshift-lake", Key=key, Body=b"stray")
+
+    with pytest.raises(LoadError) as refused:
+        warehouse_rebuild_from_lake()
+
+    assert str(refused.value).startswith(f"lake file s3://folio-redshift-lake/{key} is not named by its batch manifest")
+    assert current_generation().pk == published.pk

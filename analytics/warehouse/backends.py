@@ -4,7 +4,7 @@ from functools import cache
 
 from django.conf import settings
 
-from analytics.warehouse.base import Warehouse
+from analytics.warehouse.base import Warehouse, WarehouseUnavailable
 from analytics.warehouse.duckdb_backend import DuckDBWarehouse
 from analytics.warehouse.postgres_backend import PostgresWarehouse
 from analytics.warehouse.redshift_backend import RedshiftWarehouse
@@ -26,3 +26,17 @@ def warehouse_for(url: str) -> Warehouse:
 def current_warehouse() -> Warehouse:
     """The backend configured in settings."""
     return warehouse_for(settings.WAREHOUSE_URL)
+
+
+def warehouse_problem(location: str) -> str | None:
+    """Why the configured warehouse cannot serve the generation at `location`, or None."""
+    warehouse = current_warehouse()
+    if not warehouse.owns(location):
+        return str(WarehouseUnavailable("the served generation was loaded into another warehouse than WAREHOUSE_URL"))
+    try:
+        warehouse.check(location)
+    except WarehouseUnavailable as error:
+        return str(error)
+    except warehouse.unreachable_errors as error:
+        return f"The warehouse cannot be reached: {type(error).__name__}."
+    return None

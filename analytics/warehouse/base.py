@@ -11,12 +11,41 @@ from typing import Protocol
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from analytics.lake import Lake, LakeError
-from analytics.warehouse.schema import TABLES_BY_NAME
+from analytics.lake import Lake, LakeError, file_sha256
+from analytics.warehouse.schema import ROLLUPS, TABLES, TABLES_BY_NAME
+
+# Batches exported before manifests recorded checksums cannot be verified, so they are not
+# loaded: a full export writes a new batch that can (and a rebuild from the lake starts there).
+UNCHECKED_BATCH = (
+    "lake file {uri} has no SHA-256 in its batch manifest (exported before Folio recorded checksums),"
+    " so it cannot be verified; run `manage.py sync_warehouse --full` once to export a full batch that can"
+)
 
 
 class LoadError(RuntimeError):
     """A load cannot publish: a file is missing or corrupt, or it disagrees with its manifest."""
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The published generation's data cannot be read: its file or tables are gone or damaged."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The warehouse is unavailable: {reason}. The next sync rebuilds it in full.")
+        self.reason = reason
+
+
+# Every table a generation must hold to answer questions (facts, dimensions, rollups).
+GENERATION_TABLES: tuple[str, ...] = (*(table.name for table in TABLES), *(name for name, _ in ROLLUPS))
+# The tables of the schema queries run in; the same text on DuckDB, PostgreSQL and Redshift.
+TABLES_PRESENT_SQL = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+
+
+def generation_tables_check(present: list[tuple], number: int) -> None:
+    """Raise WarehouseUnavailable naming the generation tables missing from `present`."""
+    names = {row[0] for row in present}
+    missing = [name for name in GENERATION_TABLES if name not in names]
+    if missing:
+        raise WarehouseUnavailable(f"generation {number} lacks the warehouse table(s) {', '.join(missing)}")
 
 
 @dataclass
@@ -41,18 +70,24 @@ class Warehouse(Protocol):
     """A warehouse backend: DuckDB files, PostgreSQL, or Redshift."""
 
     vendor: str
+    unreachable_errors: tuple[type[Exception], ...]  # what the driver raises when the server cannot be reached
 
     def load(
-        self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int
+        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
     ) -> AbstractContextManager[PendingLoad]:
-        """Apply one export batch on top of the previous generation, all or nothing; the
-        load becomes visible only if the block publishing it completes."""
+        """Apply export batches, in order, on top of the previous generation (or from nothing
+        when the first is full), all or nothing, every file verified before the first is
+        applied; the load becomes visible only if the block publishing it completes."""
 
     def owns(self, location: str) -> bool:
         """Whether a generation's location belongs to this warehouse (else the next sync is full)."""
 
     def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
-        """Run a read-only query against a published generation."""
+        """Run a read-only query against a published generation; WarehouseUnavailable when
+        its data is gone or damaged."""
+
+    def check(self, location: str) -> None:
+        """Raise WarehouseUnavailable unless the generation's data is all there and readable."""
 
 
 def manifest_read(lake: Lake, batch: str) -> dict:
@@ -66,12 +101,48 @@ def manifest_read(lake: Lake, batch: str) -> dict:
         raise LoadError(f"lake file {lake.uri(key)} is not valid JSON: {error}") from None
 
 
+def lake_file_size_check(lake: Lake, described: dict) -> int:
+    """The size of a lake file, which must be the manifest's, or LoadError naming the file."""
+    key = described["key"]
+    if "sha256" not in described:
+        raise LoadError(UNCHECKED_BATCH.format(uri=lake.uri(key)))
+    try:
+        size = lake.size(key)
+    except LakeError as error:
+        raise LoadError(str(error)) from None
+    if size != described["bytes"]:
+        raise LoadError(f"lake file {lake.uri(key)} has {size} bytes, the manifest says {described['bytes']}")
+    return size
+
+
+def lake_file_checksum_check(lake: Lake, described: dict, found: str) -> None:
+    """A file's SHA-256 (`found`) must be the manifest's, or LoadError naming the file."""
+    if found != described["sha256"]:
+        raise LoadError(
+            f"lake file {lake.uri(described['key'])} is damaged or was replaced: its SHA-256 is {found},"
+            f" the manifest says {described['sha256']}"
+        )
+
+
+def lake_object_verify(lake: Lake, described: dict) -> int:
+    """Check a lake file in place (size, then SHA-256 of its content) without loading it:
+    for Redshift, whose COPY reads the S3 objects itself. Returns its size."""
+    size = lake_file_size_check(lake, described)
+    try:
+        found = lake.sha256(described["key"])
+    except LakeError as error:
+        raise LoadError(str(error)) from None
+    lake_file_checksum_check(lake, described, found)
+    return size
+
+
 def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, tuple[Path, Path]]:
     """Check every file of the batch against the manifest before anything is loaded.
 
     Returns, per table, local paths of its rows file and tombstones file. Raises LoadError
-    naming the file when one is missing, has another size, cannot be read as Parquet, or
-    holds other row counts or money totals than the manifest says.
+    naming the file when one is missing, has another size or SHA-256, fails a Parquet page
+    checksum, or holds other row counts or money totals than the manifest says. The local
+    copy is what was hashed, so the loader reads exactly the verified bytes from S3.
     """
     local: dict[str, tuple[Path, Path]] = {}
     for name, entry in manifest["tables"].items():
@@ -79,14 +150,11 @@ def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, t
         paths = []
         for described, kind in ((entry["files"][0], "rows"), (entry["tombstone_files"][0], "tombstones")):
             key = described["key"]
+            lake_file_size_check(lake, described)
             try:
-                size = lake.size(key)
-                if size != described["bytes"]:
-                    raise LoadError(
-                        f"lake file {lake.uri(key)} has {size} bytes, the manifest says {described['bytes']}"
-                    )
                 path = lake.local_copy(key, scratch)
-                data = pq.read_table(path)
+                lake_file_checksum_check(lake, described, file_sha256(path))
+                data = pq.read_table(path, page_checksum_verification=True)
             except LakeError as error:
                 raise LoadError(str(error)) from None
             except (OSError, ValueError) as error:  # pyarrow raises ArrowInvalid (a ValueError) on corrupt files

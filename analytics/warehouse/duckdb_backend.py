@@ -9,6 +9,7 @@ files are removed after a grace period.
 """
 
 import os
+import re
 import shutil
 import threading
 import time
@@ -21,13 +22,22 @@ from urllib.parse import urlsplit
 import duckdb
 
 from analytics.lake import Lake, scratch_directory
-from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
+from analytics.warehouse.base import (
+    TABLES_PRESENT_SQL,
+    LoadError,
+    LoadResult,
+    PendingLoad,
+    WarehouseUnavailable,
+    batch_files_verify,
+    generation_tables_check,
+)
 from analytics.warehouse.limits import QueryTimeout, query_timeout_seconds
 from analytics.warehouse.schema import (
     ROLLUPS,
     TABLES,
     TABLES_BY_NAME,
-    rollup_statements,
+    rollup_statements_after,
+    touched_days_needed,
     touched_days_sql,
 )
 
@@ -43,10 +53,11 @@ class DuckDBWarehouse:
     """Warehouse files under a directory: generation-00000042.duckdb."""
 
     vendor = "duckdb"
+    unreachable_errors: tuple[type[Exception], ...] = ()  # a local file: missing or damaged, never unreachable
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._readers: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._readers: dict[str, tuple[duckdb.DuckDBPyConnection, tuple]] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -55,8 +66,10 @@ class DuckDBWarehouse:
         return cls(Path("/" + urlsplit(url).path.lstrip("/")))
 
     @contextmanager
-    def load(self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int) -> Iterator[PendingLoad]:
-        """Build generation `number` in a new file from the previous one plus the batch.
+    def load(
+        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+    ) -> Iterator[PendingLoad]:
+        """Build generation `number` in a new file from the previous one plus the batches, in order.
 
         The file is complete, checkpointed and synced before `commit()` renames it into
         place; the sync calls it inside the transaction that publishes the generation.
@@ -68,14 +81,15 @@ class DuckDBWarehouse:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         with scratch_directory() as scratch:
-            files = batch_files_verify(lake, manifest, Path(scratch))
+            # Every file of every batch is verified before the first is applied.
+            files = [batch_files_verify(lake, manifest, Path(scratch)) for manifest in manifests]
             timings["verify"] = round(time.perf_counter() - started, 3)
             step = time.perf_counter()
-            if previous_location and not manifest["full"]:
+            if previous_location and not manifests[0]["full"]:
                 shutil.copyfile(previous_location, building)
             timings["copy"] = round(time.perf_counter() - step, 3)
             try:
-                result = self._apply(building, manifest, files, timings)
+                result = self._apply(building, manifests, files, timings)
             except duckdb.Error as error:
                 building.unlink(missing_ok=True)
                 raise LoadError(f"DuckDB refused the batch: {error}") from error
@@ -87,7 +101,7 @@ class DuckDBWarehouse:
         finally:
             building.unlink(missing_ok=True)
 
-    def _apply(self, path: Path, manifest: dict, files: dict, timings: dict) -> LoadResult:
+    def _apply(self, path: Path, manifests: list[dict], batch_files: list[dict], timings: dict) -> LoadResult:
         step = time.perf_counter()
         connection = duckdb.connect(str(path))
         try:
@@ -96,31 +110,34 @@ class DuckDBWarehouse:
                 connection.execute(table_ddl(table.name, table.columns, table.key))
             for name, columns in ROLLUPS:
                 connection.execute(table_ddl(name, columns, None))
-            if manifest["full"]:
+            if manifests[0]["full"]:
                 for table in TABLES:
                     connection.execute(f"DELETE FROM {table.name}")
-            for name in manifest["tables"]:
-                table = TABLES_BY_NAME[name]
-                rows_path, tombstones_path = files[name]
-                columns = ", ".join(table.column_names)
-                # Latest updated_at wins among duplicates of a key inside the batch.
-                connection.execute(
-                    f"CREATE OR REPLACE TEMP TABLE stage AS SELECT {columns} FROM read_parquet(?)"
-                    f" QUALIFY row_number() OVER (PARTITION BY {table.key} ORDER BY updated_at DESC) = 1",
-                    [str(rows_path)],
-                )
-                connection.execute(
-                    f"CREATE OR REPLACE TEMP TABLE gone AS SELECT {table.key} FROM read_parquet(?)",
-                    [str(tombstones_path)],
-                )
-                if name == "fact_sales":
-                    connection.execute(touched_days_sql("stage", "gone"))
-                connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM stage)")
-                connection.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM stage")
-                connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM gone)")
+            for manifest, files in zip(manifests, batch_files, strict=True):
+                for name in manifest["tables"]:
+                    table = TABLES_BY_NAME[name]
+                    rows_path, tombstones_path = files[name]
+                    columns = ", ".join(table.column_names)
+                    # Latest updated_at wins among duplicates of a key inside the batch.
+                    connection.execute(
+                        f"CREATE OR REPLACE TEMP TABLE stage AS SELECT {columns} FROM read_parquet(?)"
+                        f" QUALIFY row_number() OVER (PARTITION BY {table.key} ORDER BY updated_at DESC) = 1",
+                        [str(rows_path)],
+                    )
+                    connection.execute(
+                        f"CREATE OR REPLACE TEMP TABLE gone AS SELECT {table.key} FROM read_parquet(?)",
+                        [str(tombstones_path)],
+                    )
+                    if touched_days_needed(manifests, name):
+                        connection.execute(touched_days_sql("stage", "gone"))
+                    connection.execute(
+                        f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM stage)"
+                    )
+                    connection.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM stage")
+                    connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM gone)")
             timings["merge"] = round(time.perf_counter() - step, 3)
             step = time.perf_counter()
-            for statement in rollup_statements(manifest):
+            for statement in rollup_statements_after(manifests):
                 connection.execute(statement)
             timings["rollups"] = round(time.perf_counter() - step, 3)
             rows, totals = warehouse_counts(connection)
@@ -135,14 +152,47 @@ class DuckDBWarehouse:
         return Path(location).parent == self.directory
 
     def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
-        """Query a published generation through a read-only connection kept per file."""
+        """Query a published generation through a read-only connection kept per file.
+
+        A missing or unreadable file is WarehouseUnavailable; so is a missing table, which a
+        check tells apart from a query naming a table that no generation has."""
+        try:
+            return self._rows(location, sql, params)
+        except duckdb.CatalogException:
+            self.check(location)
+            raise
+
+    def check(self, location: str) -> None:
+        """The generation's file exists, opens as a database, and holds every warehouse table."""
+        generation_tables_check(self._rows(location, TABLES_PRESENT_SQL), _generation_number(location))
+
+    def _rows(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
+        number = _generation_number(location)
+        # A published file never changes. An open reader would keep answering from a file
+        # deleted or overwritten under it, so the file is checked on every query (one stat)
+        # and every process says the same thing: unavailable, until the next sync rebuilds it.
+        try:
+            found = os.stat(location)
+        except FileNotFoundError:
+            self._reader_drop(location)
+            raise WarehouseUnavailable(f"the DuckDB file of generation {number} is missing") from None
+        signature = (found.st_ino, found.st_size, found.st_mtime_ns)
         with self._lock:
-            connection = self._readers.get(location)
+            connection, opened = self._readers.get(location, (None, None))
+            if connection is not None and opened != signature:
+                self._readers.pop(location)
+                connection.close()
+                connection = None
             if connection is None:
-                connection = duckdb.connect(location, read_only=True)
+                try:
+                    connection = duckdb.connect(location, read_only=True)
+                except duckdb.IOException as error:
+                    raise WarehouseUnavailable(
+                        f"the DuckDB file of generation {number} is not a readable database"
+                    ) from error
                 for stale in list(self._readers):
-                    self._readers.pop(stale).close()
-                self._readers[location] = connection
+                    self._readers.pop(stale)[0].close()
+                self._readers[location] = (connection, signature)
             cursor = connection.cursor()
         # DuckDB has no statement timeout: a timer interrupts this cursor's query instead.
         limit = query_timeout_seconds()
@@ -154,9 +204,18 @@ class DuckDBWarehouse:
             return cursor.execute(sql.replace("%s", "?"), params or []).fetchall()
         except duckdb.InterruptException as error:
             raise QueryTimeout(f"The warehouse query was cancelled after {limit:g} s.") from error
+        except duckdb.IOException as error:
+            self._reader_drop(location)
+            raise WarehouseUnavailable(f"the DuckDB file of generation {number} is damaged") from error
         finally:
             timer.cancel()
             cursor.close()
+
+    def _reader_drop(self, location: str) -> None:
+        with self._lock:
+            reader = self._readers.pop(location, None)
+        if reader is not None:
+            reader[0].close()
 
     def files_prune(self, keep: set[str], older_than_seconds: float) -> list[Path]:
         """Remove generation files not in `keep` whose age passed the grace period."""
@@ -167,6 +226,12 @@ class DuckDBWarehouse:
                 path.unlink(missing_ok=True)
                 removed.append(path)
         return removed
+
+
+def _generation_number(location: str) -> int:
+    """The generation number in a file name such as generation-00000042.duckdb (0 if none)."""
+    found = re.search(r"generation-(\d+)", Path(location).name)
+    return int(found.group(1)) if found else 0
 
 
 def warehouse_counts(connection: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], dict[str, dict[str, str]]]:

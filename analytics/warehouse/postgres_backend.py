@@ -13,15 +13,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import psycopg
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from analytics.lake import Lake, scratch_directory
-from analytics.warehouse.base import LoadError, LoadResult, PendingLoad, batch_files_verify
+from analytics.warehouse.base import (
+    TABLES_PRESENT_SQL,
+    LoadError,
+    LoadResult,
+    PendingLoad,
+    WarehouseUnavailable,
+    batch_files_verify,
+    generation_tables_check,
+)
 from analytics.warehouse.duckdb_backend import table_ddl
 from analytics.warehouse.limits import QueryTimeout, query_timeout_ms, query_timeout_seconds
 from analytics.warehouse.schema import (
@@ -29,12 +37,15 @@ from analytics.warehouse.schema import (
     ROLLUPS,
     TABLES,
     TABLES_BY_NAME,
-    rollup_statements,
+    rollup_statements_after,
+    touched_days_needed,
     touched_days_sql,
 )
 
 GENERATION_TABLE_DDL = "CREATE TABLE IF NOT EXISTS folio_generation (number BIGINT PRIMARY KEY, batch VARCHAR(40), published_at TIMESTAMPTZ)"
 READER_POOL_SIZE = 8  # API queries at once per process; more wait for a free connection
+# A check (freshness, before a sync) waits this long for a pooled connection, not the pool's 30 s.
+CHECK_TIMEOUT_SECONDS = 2.0
 LOAD_LOCK = 7_463_001  # pg_advisory_xact_lock key: one load at a time per warehouse
 
 
@@ -42,6 +53,8 @@ class PostgresWarehouse:
     """Warehouse tables in the database WAREHOUSE_URL names."""
 
     vendor = "postgresql"
+    # What a database that cannot be reached raises (freshness reports it, the API too).
+    unreachable_errors = (psycopg.OperationalError, PoolTimeout)
 
     def __init__(self, url: str) -> None:
         self.url = url.replace("postgres://", "postgresql://", 1)
@@ -49,17 +62,20 @@ class PostgresWarehouse:
         self._pool_lock = threading.Lock()
 
     @contextmanager
-    def load(self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int) -> Iterator[PendingLoad]:
-        """Apply the batch in one open transaction; it commits only through `commit()`,
-        which the sync calls inside the transaction that publishes the generation."""
+    def load(
+        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+    ) -> Iterator[PendingLoad]:
+        """Apply the batches, in order, in one open transaction; it commits only through
+        `commit()`, which the sync calls inside the transaction that publishes the generation."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         with scratch_directory() as scratch:
-            files = batch_files_verify(lake, manifest, Path(scratch))
+            # Every file of every batch is verified before the first is applied.
+            files = [batch_files_verify(lake, manifest, Path(scratch)) for manifest in manifests]
             timings["verify"] = round(time.perf_counter() - started, 3)
             with psycopg.connect(self.url, autocommit=False) as connection:
                 try:
-                    rows, totals = self._apply(connection, manifest, files, number, timings)
+                    rows, totals = self._apply(connection, manifests, files, number, timings)
                     result = LoadResult(location=self.location(number), rows=rows, totals=totals, timings=timings)
                     yield PendingLoad(result=result, commit=connection.commit)
                 except psycopg.Error as error:
@@ -69,11 +85,13 @@ class PostgresWarehouse:
                     connection.rollback()
                     raise
 
-    def _apply(self, connection: psycopg.Connection, manifest: dict, files: dict, number: int, timings: dict) -> tuple:
+    def _apply(
+        self, connection: psycopg.Connection, manifests: list[dict], batch_files: list[dict], number: int, timings: dict
+    ) -> tuple:
         step = time.perf_counter()
         cursor = connection.cursor()
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
-        if manifest["full"]:
+        if manifests[0]["full"]:
             # Rebuilt from nothing, with today's column types; DROP, unlike TRUNCATE, stays
             # inside the load's transaction (on Redshift too).
             for name in FULL_REFRESH_DROPS:
@@ -83,26 +101,28 @@ class PostgresWarehouse:
         for name, columns in ROLLUPS:
             cursor.execute(table_ddl(name, columns, None))
         cursor.execute(GENERATION_TABLE_DDL)
-        for name in manifest["tables"]:
-            table = TABLES_BY_NAME[name]
-            rows_path, tombstones_path = files[name]
-            columns = ", ".join(table.column_names)
-            cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name}) ON COMMIT DROP")
-            _copy_parquet(cursor, f"stage_{name}", table.column_names, rows_path)
-            cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT) ON COMMIT DROP")
-            _copy_parquet(cursor, f"gone_{name}", [table.key], tombstones_path)
-            if name == "fact_sales":
-                cursor.execute(touched_days_sql(f"stage_{name}", f"gone_{name}"))
-            cursor.execute(f"DELETE FROM {name} USING stage_{name} s WHERE {name}.{table.key} = s.{table.key}")
-            cursor.execute(
-                f"INSERT INTO {name} ({columns}) SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER"
-                f" (PARTITION BY {table.key} ORDER BY updated_at DESC) AS newest FROM stage_{name}) AS ranked"
-                " WHERE newest = 1"
-            )
-            cursor.execute(f"DELETE FROM {name} USING gone_{name} g WHERE {name}.{table.key} = g.{table.key}")
+        for manifest, files in zip(manifests, batch_files, strict=True):
+            for name in manifest["tables"]:
+                table = TABLES_BY_NAME[name]
+                rows_path, tombstones_path = files[name]
+                columns = ", ".join(table.column_names)
+                cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name}) ON COMMIT DROP")
+                _copy_parquet(cursor, f"stage_{name}", table.column_names, rows_path)
+                cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT) ON COMMIT DROP")
+                _copy_parquet(cursor, f"gone_{name}", [table.key], tombstones_path)
+                if touched_days_needed(manifests, name):
+                    cursor.execute(touched_days_sql(f"stage_{name}", f"gone_{name}"))
+                cursor.execute(f"DELETE FROM {name} USING stage_{name} s WHERE {name}.{table.key} = s.{table.key}")
+                cursor.execute(
+                    f"INSERT INTO {name} ({columns}) SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER"
+                    f" (PARTITION BY {table.key} ORDER BY updated_at DESC) AS newest FROM stage_{name}) AS ranked"
+                    " WHERE newest = 1"
+                )
+                cursor.execute(f"DELETE FROM {name} USING gone_{name} g WHERE {name}.{table.key} = g.{table.key}")
+                cursor.execute(f"DROP TABLE stage_{name}, gone_{name}")  # the next batch stages its own
         timings["merge"] = round(time.perf_counter() - step, 3)
         step = time.perf_counter()
-        for statement in rollup_statements(manifest):
+        for statement in rollup_statements_after(manifests):
             cursor.execute(statement)
         timings["rollups"] = round(time.perf_counter() - step, 3)
         rows, totals = {}, {}
@@ -119,7 +139,7 @@ class PostgresWarehouse:
         cursor.execute("DELETE FROM folio_generation WHERE number >= %s", [number])
         cursor.execute(
             "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, now())",
-            [number, manifest["batch"]],
+            [number, manifests[-1]["batch"]],
         )
         return rows, totals
 
@@ -137,13 +157,34 @@ class PostgresWarehouse:
 
     def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
         """Run a read-only query on a pooled connection (a new connection costs ~5 ms, more
-        than a cached answer should take)."""
-        # Waiting for a free connection counts against the same limit as the query itself.
-        with self._readers().connection(timeout=query_timeout_seconds()) as connection:
-            try:
-                return connection.execute(sql, params or []).fetchall()
-            except psycopg.errors.QueryCanceled as error:
-                raise QueryTimeout(f"The warehouse query was cancelled after {query_timeout_ms()} ms.") from error
+        than a cached answer should take); a missing table is WarehouseUnavailable when the
+        generation's tables are gone."""
+        try:
+            # Waiting for a free connection counts against the same limit as the query itself.
+            return self._rows(sql, params, timeout=query_timeout_seconds())
+        except psycopg.errors.QueryCanceled as error:
+            raise QueryTimeout(f"The warehouse query was cancelled after {query_timeout_ms()} ms.") from error
+        except psycopg.errors.UndefinedTable:
+            self.check(location)
+            raise
+
+    def check(self, location: str) -> None:
+        """The database still records the generation (not dropped, not an older restore) and
+        holds every warehouse table."""
+        number = generation_number(location)
+        try:
+            held = self._rows(
+                "SELECT COUNT(*) FROM folio_generation WHERE number = %s", [number], timeout=CHECK_TIMEOUT_SECONDS
+            )[0][0]
+        except psycopg.errors.UndefinedTable:
+            held = 0
+        if not held:
+            raise WarehouseUnavailable(f"the warehouse database does not hold generation {number}")
+        generation_tables_check(self._rows(TABLES_PRESENT_SQL, timeout=CHECK_TIMEOUT_SECONDS), number)
+
+    def _rows(self, sql: str, params: list | None = None, timeout: float | None = None) -> list[tuple]:
+        with self._readers().connection(timeout=timeout) as connection:
+            return connection.execute(sql, params or []).fetchall()
 
     def _readers(self) -> ConnectionPool:
         with self._pool_lock:
@@ -166,6 +207,11 @@ class PostgresWarehouse:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
+
+
+def generation_number(location: str) -> int:
+    """The generation a PostgreSQL or Redshift location names (…?generation=42)."""
+    return int(parse_qs(urlsplit(location).query).get("generation", ["0"])[0])
 
 
 def _copy_parquet(cursor: psycopg.Cursor, table: str, columns: list[str], path: Path) -> None:

@@ -2,7 +2,8 @@
 MERGE, in one transaction that commits only when the generation is published.
 
 Redshift facts that shape this code (AWS documentation):
-- Parquet COPY has no MAXERROR, so the batch is checked before (sizes) and after staging
+- Parquet COPY has no MAXERROR and checks no content checksum, so every file of the batch
+  is verified before the first COPY (size and SHA-256 of the S3 object) and after staging
   (row counts and money totals against the export manifest).
 - A Parquet manifest entry needs `meta.content_length`; `"mandatory": true` makes a
   missing file fail the COPY instead of loading less.
@@ -22,9 +23,18 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import redshift_connector
 from django.conf import settings
 
-from analytics.lake import Lake, LakeError
-from analytics.warehouse.base import LoadError, LoadResult, PendingLoad
+from analytics.lake import Lake
+from analytics.warehouse.base import (
+    TABLES_PRESENT_SQL,
+    LoadError,
+    LoadResult,
+    PendingLoad,
+    WarehouseUnavailable,
+    generation_tables_check,
+    lake_object_verify,
+)
 from analytics.warehouse.limits import QueryTimeout, query_timeout_ms
+from analytics.warehouse.postgres_backend import generation_number
 from analytics.warehouse.schema import (
     FULL_REFRESH_DROPS,
     ROLLUP,
@@ -35,7 +45,8 @@ from analytics.warehouse.schema import (
     TABLES_BY_NAME,
     TOUCHED_DAYS,
     Table,
-    rollup_statements,
+    rollup_statements_after,
+    touched_days_needed,
     touched_days_sql,
 )
 
@@ -97,6 +108,8 @@ class RedshiftWarehouse:
     """Warehouse tables in an Amazon Redshift database (redshift-connector)."""
 
     vendor = "redshift"
+    # What a database that cannot be reached raises (freshness reports it).
+    unreachable_errors = (redshift_connector.InterfaceError, redshift_connector.OperationalError)
 
     def __init__(self, url: str, iam_role: str | None = None) -> None:
         parts = urlsplit(url)
@@ -118,16 +131,19 @@ class RedshiftWarehouse:
         return connection
 
     @contextmanager
-    def load(self, *, manifest: dict, lake: Lake, previous_location: str | None, number: int) -> Iterator[PendingLoad]:
-        """Stage every table with COPY, reconcile with the manifest, merge, rebuild rollups."""
+    def load(
+        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+    ) -> Iterator[PendingLoad]:
+        """Per batch, in order: stage every table with COPY, reconcile with the manifest,
+        merge; then rebuild the rollups."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        copy_manifests = self._copy_manifests_write(lake, manifest)
+        copy_manifests = [self._copy_manifests_write(lake, manifest) for manifest in manifests]
         timings["verify"] = round(time.perf_counter() - started, 3)
         connection = self.connect()
         try:
             cursor = connection.cursor()
-            rows, totals = self._apply(cursor, lake, manifest, copy_manifests, number, timings)
+            rows, totals = self._apply(cursor, lake, manifests, copy_manifests, number, timings)
             result = LoadResult(location=self.location(number), rows=rows, totals=totals, timings=timings)
             yield PendingLoad(result=result, commit=connection.commit)
         except redshift_connector.Error as error:
@@ -140,21 +156,15 @@ class RedshiftWarehouse:
             connection.close()
 
     def _copy_manifests_write(self, lake: Lake, manifest: dict) -> dict[str, tuple[str, str]]:
-        """One COPY manifest per file list, with every file checked to exist at its size."""
+        """One COPY manifest per file list, with every file checked to exist at its size and
+        SHA-256 first: COPY reads the S3 objects itself and verifies no checksum."""
         manifests = {}
         for name, entry in manifest["tables"].items():
             uris = []
             for kind in ("files", "tombstone_files"):
                 entries = []
                 for described in entry[kind]:
-                    try:
-                        size = lake.size(described["key"])
-                    except LakeError as error:
-                        raise LoadError(str(error)) from None
-                    if size != described["bytes"]:
-                        raise LoadError(
-                            f"lake file {lake.uri(described['key'])} has {size} bytes, the manifest says {described['bytes']}"
-                        )
+                    size = lake_object_verify(lake, described)
                     entries.append(
                         {"url": lake.uri(described["key"]), "mandatory": True, "meta": {"content_length": size}}
                     )
@@ -171,9 +181,11 @@ class RedshiftWarehouse:
     def _physical(self, table: Table) -> str:
         return physical_design(table)
 
-    def _apply(self, cursor: object, lake: Lake, manifest: dict, copies: dict, number: int, timings: dict) -> tuple:
+    def _apply(
+        self, cursor: object, lake: Lake, manifests: list[dict], batch_copies: list[dict], number: int, timings: dict
+    ) -> tuple:
         step = time.perf_counter()
-        if manifest["full"]:
+        if manifests[0]["full"]:
             # Rebuilt from nothing, with today's column types; Redshift's DROP TABLE, unlike
             # TRUNCATE, does not commit the open transaction.
             for name in FULL_REFRESH_DROPS:
@@ -183,26 +195,31 @@ class RedshiftWarehouse:
         cursor.execute(create_table_sql(ROLLUP, ROLLUP_COLUMNS, None, self._physical(TABLES_BY_NAME["fact_sales"])))
         cursor.execute(create_table_sql(ROLLUP_MIX, ROLLUP_MIX_COLUMNS, None, self._physical(ROLLUP_MIX_DESIGN)))
         cursor.execute(GENERATION_TABLE_DDL)
-        for name, entry in manifest["tables"].items():
-            table = TABLES_BY_NAME[name]
-            rows_manifest, tombstones_manifest = copies[name]
-            cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name})")
-            self._stage(cursor, lake, f"stage_{name}", rows_manifest, entry["files"])
-            self._reconcile(cursor, lake, table, f"stage_{name}", entry)
-            cursor.execute(newest_sql(table, f"stage_{name}", f"newest_{name}"))
-            cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT)")
-            self._stage(cursor, lake, f"gone_{name}", tombstones_manifest, entry["tombstone_files"])
-            if name == "fact_sales":
-                cursor.execute(touched_days_sql(f"newest_{name}", f"gone_{name}"))
-            cursor.execute(merge_sql(table, f"newest_{name}"))
-            cursor.execute(f"DELETE FROM {name} USING gone_{name} WHERE {name}.{table.key} = gone_{name}.{table.key}")
-            for temp in (f"stage_{name}", f"newest_{name}", f"gone_{name}"):
-                cursor.execute(f"DROP TABLE {temp}")
+        touched = False
+        for manifest, copies in zip(manifests, batch_copies, strict=True):
+            for name, entry in manifest["tables"].items():
+                table = TABLES_BY_NAME[name]
+                rows_manifest, tombstones_manifest = copies[name]
+                cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name})")
+                self._stage(cursor, lake, f"stage_{name}", rows_manifest, entry["files"])
+                self._reconcile(cursor, lake, table, f"stage_{name}", entry)
+                cursor.execute(newest_sql(table, f"stage_{name}", f"newest_{name}"))
+                cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT)")
+                self._stage(cursor, lake, f"gone_{name}", tombstones_manifest, entry["tombstone_files"])
+                if touched_days_needed(manifests, name):
+                    cursor.execute(touched_days_sql(f"newest_{name}", f"gone_{name}"))
+                    touched = True
+                cursor.execute(merge_sql(table, f"newest_{name}"))
+                cursor.execute(
+                    f"DELETE FROM {name} USING gone_{name} WHERE {name}.{table.key} = gone_{name}.{table.key}"
+                )
+                for temp in (f"stage_{name}", f"newest_{name}", f"gone_{name}"):
+                    cursor.execute(f"DROP TABLE {temp}")
         timings["merge"] = round(time.perf_counter() - step, 3)
         step = time.perf_counter()
-        for statement in rollup_statements(manifest):
+        for statement in rollup_statements_after(manifests):
             cursor.execute(statement)
-        if "fact_sales" in manifest["tables"]:
+        if touched:
             cursor.execute(f"DROP TABLE {TOUCHED_DAYS}")
         timings["rollups"] = round(time.perf_counter() - step, 3)
         rows, totals = {}, {}
@@ -218,7 +235,7 @@ class RedshiftWarehouse:
         cursor.execute("DELETE FROM folio_generation WHERE number >= %s", (number,))
         cursor.execute(
             "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, %s)",
-            (number, manifest["batch"], datetime.now(tz=UTC)),
+            (number, manifests[-1]["batch"], datetime.now(tz=UTC)),
         )
         return rows, totals
 
@@ -244,7 +261,29 @@ class RedshiftWarehouse:
         return location.split("?", 1)[0] == self.location(0).split("?", 1)[0]
 
     def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
-        """Run a read-only query (a new connection each time; pooling comes with the API)."""
+        """Run a read-only query (a new connection each time; pooling comes with the API); a
+        missing table is WarehouseUnavailable when the generation's tables are gone."""
+        try:
+            return self._rows(sql, params)
+        except redshift_connector.ProgrammingError as error:
+            if _sqlstate(error) == UNDEFINED_TABLE:
+                self.check(location)
+            raise
+
+    def check(self, location: str) -> None:
+        """The database still records the generation and holds every warehouse table."""
+        number = generation_number(location)
+        try:
+            held = self._rows("SELECT COUNT(*) FROM folio_generation WHERE number = %s", [number])[0][0]
+        except redshift_connector.ProgrammingError as error:
+            if _sqlstate(error) != UNDEFINED_TABLE:
+                raise
+            held = 0
+        if not held:
+            raise WarehouseUnavailable(f"the warehouse database does not hold generation {number}")
+        generation_tables_check(self._rows(TABLES_PRESENT_SQL), number)
+
+    def _rows(self, sql: str, params: list | None = None) -> list[tuple]:
         connection = redshift_connector.connect(**self.connect_args)
         try:
             cursor = connection.cursor()
@@ -259,3 +298,12 @@ class RedshiftWarehouse:
             return [tuple(row) for row in cursor.fetchall()]
         finally:
             connection.close()
+
+
+UNDEFINED_TABLE = "42P01"
+
+
+def _sqlstate(error: Exception) -> str | None:
+    """The SQLSTATE redshift-connector reports (its error's first argument is the server's fields)."""
+    fields = error.args[0] if error.args else None
+    return fields.get("C") if isinstance(fields, dict) else None

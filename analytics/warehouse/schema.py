@@ -256,3 +256,14 @@ def rollup_statements(manifest: dict) -> list[str]:
         f"DELETE FROM {ROLLUP_MIX} WHERE sale_date IN ({days})",
         f"INSERT INTO {ROLLUP_MIX} ({mix_columns}) {ROLLUP_MIX_SELECT.format(where=f' WHERE sale_date IN ({days})')}",
     ]
+
+
+def rollup_statements_after(manifests: list[dict]) -> list[str]:
+    """The rollup statements after applying `manifests` in order: one batch's own (days it
+    touched), or a whole rebuild after several batches (a rebuild from the lake)."""
+    return rollup_statements(manifests[0] if len(manifests) == 1 else {"full": True, "tables": {}})
+
+
+def touched_days_needed(manifests: list[dict], name: str) -> bool:
+    """Whether merging table `name` must first record the days it touches (one fact_sales batch)."""
+    return len(manifests) == 1 and name == "fact_sales"

@@ -1,8 +1,9 @@
-"""`manage.py sync_warehouse`: export what changed, load it, publish a generation."""
+"""`manage.py sync_warehouse`: export what changed, load it, publish a generation; or,
+with --from-lake, rebuild a generation from the lake alone."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from analytics.sync import SyncBusy, warehouse_sync
+from analytics.sync import SyncBusy, warehouse_rebuild_from_lake, warehouse_sync
 from analytics.warehouse.base import LoadError
 from analytics.warehouse.schema import TABLES_BY_NAME
 
@@ -13,19 +14,35 @@ class Command(BaseCommand):
     help = "Export changed rows to the lake and load them into the warehouse as a new generation."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        """--full rebuilds from scratch; --table limits an incremental sync to some tables."""
+        """--full rebuilds from scratch; --table limits an incremental sync to some tables;
+        --from-lake rebuilds from the lake alone."""
         parser.add_argument("--full", action="store_true", help="Rebuild the warehouse from scratch.")
+        parser.add_argument(
+            "--from-lake",
+            action="store_true",
+            help="Build a new generation from the lake's batches alone (no export): to recover a lost"
+            " warehouse or fill another backend. Every file is verified first; a missing, extra or altered"
+            " file publishes nothing.",
+        )
         parser.add_argument(
             "--table", action="append", choices=sorted(TABLES_BY_NAME), help="Sync only this table (repeatable)."
         )
 
     def handle(self, *args: object, **options: object) -> None:
         """Sync, then summarise."""
+        if options["from_lake"] and (options["full"] or options["table"]):
+            raise CommandError("--from-lake rebuilds every table from the lake; it takes no --full or --table")
         try:
-            generation = warehouse_sync(full=bool(options["full"]), tables=options["table"])
+            if options["from_lake"]:
+                generation = warehouse_rebuild_from_lake()
+            else:
+                generation = warehouse_sync(full=bool(options["full"]), tables=options["table"])
         except (SyncBusy, LoadError) as error:
             raise CommandError(str(error)) from None
-        kind = "full refresh" if generation.full_refresh else "incremental sync"
+        if options["from_lake"]:
+            kind = "rebuilt from the lake"
+        else:
+            kind = "full refresh" if generation.full_refresh else "incremental sync"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Published generation {generation.number} ({kind}, {generation.backend}) "

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from analytics.selectors import current_generation, recent_generations
+from analytics.warehouse.backends import warehouse_problem
 
 
 class Command(BaseCommand):
@@ -23,10 +24,13 @@ class Command(BaseCommand):
             high = max(current.watermark.values(), default="")
             self.stdout.write(f"Current generation {current.number} ({current.backend}), data as of {high}")
             self.stdout.write(f"  location: {current.location}")
+            self.stdout.write(f"  warehouse: {warehouse_problem(current.location) or 'available'}")
         for attempt in recent_generations(int(options["limit"])):
             number = attempt.number or "-"
             total = attempt.timings.get("total", 0)
             line = f"  attempt {attempt.pk:>5}  generation {number!s:>5}  {attempt.status:<9} {attempt.started_at:%Y-%m-%d %H:%M:%S}  {total:.2f} s"
             if attempt.error:
                 line += f"  error: {attempt.error[:200]}"
+            if attempt.note:
+                line += f"  note: {attempt.note[:200]}"
             self.stdout.write(line)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("analytics", "0003_generation_schema_version"),
+        ("analytics", "0004_generation_note"),
     ]
 
     operations = [
