@@ -5,19 +5,22 @@ Numbers and dates are ASCII digits only (`int()` would read `٣` as 3 and fail o
 a parameter given twice means both values where it takes a list (`region=US&region=GB`
 is `region=US,GB`) and is refused everywhere else; dates stay in a window where no
 period, previous period or bucket can overflow, and the default range derived from the
-data is clamped around today, so no stored record can make a default question fail.
+data is clamped into the plausible-date window that every write checks (config.date_window),
+so no stored record can make a default question fail, and "all data" is all of it.
 """
 
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from analytics.queries.base import GRANULARITIES, Period
 from analytics.queries.ledger_filters import LedgerFilters
 from analytics.queries.sales_filters import SalesFilters
 from analytics.queries.top_books import ORDERINGS
+from config.date_window import date_window
 
 MAX_LIST = 50  # values in one comma-separated filter
 ASCII_INTEGER = re.compile(r"-?[0-9]+")
@@ -27,7 +30,8 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # LAST_DATE never leaves Python's years 1..9999.
 FIRST_DATE = date(1000, 1, 1)
 LAST_DATE = date(9000, 1, 1)
-MAX_RANGE_DAYS = 366 * 100
+MAX_RANGE_DAYS = 366 * 100  # at least; longer when the plausible-date window is (range_limit_days)
+WIDEST_RANGE_DAYS = 366 * 500  # never longer, so a previous period before FIRST_DATE stays after year 1
 ONE_DAY = timedelta(days=1)
 GIVEN_TWICE = "Given {count} times; give it once (only list filters take several values)."
 
@@ -61,16 +65,20 @@ class AsciiDateField(serializers.DateField):
         return parsed
 
 
-# A default range (no start or end given) never reaches further than this around today: a
-# stray record dated 0001-01-01 or 9999-12-31 must not stretch "all data" past what a
-# question may span, nor hide the real data behind it. Explicit dates reach the rest.
-DEFAULT_YEARS_BACK = 98
-DEFAULT_YEARS_AHEAD = 1
-
-
 def default_window(today: date) -> tuple[date, date]:
-    """The half-open window that data-derived default dates are clamped into (100 years)."""
-    return date(today.year - DEFAULT_YEARS_BACK, 1, 1), date(today.year + DEFAULT_YEARS_AHEAD + 1, 1, 1)
+    """The half-open window that data-derived default dates are clamped into: the plausible-date
+    window writes are held to. A stray record dated 0001-01-01 or 9999-12-31 (stored before
+    writes checked dates) cannot stretch "all data" past what a question may span, and every
+    record a write accepts is inside the default range."""
+    window = date_window(today=today)
+    return window.earliest, window.latest + ONE_DAY
+
+
+def range_limit_days(today: date) -> int:
+    """How many days one question may span: 100 years, or the whole plausible-date window
+    when it is longer, so that the default range always fits."""
+    low, high = default_window(today)
+    return min(max(MAX_RANGE_DAYS, (high - low).days), WIDEST_RANGE_DAYS)
 
 
 class CodeListField(serializers.CharField):
@@ -162,16 +170,17 @@ class PeriodQuerySerializer(StrictQuerySerializer):
         """Fill the default range and check that it is not empty, reversed or too long.
 
         A default comes from the data's first and last days, clamped into default_window and
-        to at most MAX_RANGE_DAYS next to the date given: a record dated 0001-01-01 or
+        to at most range_limit_days next to the date given: a record dated 0001-01-01 or
         9999-12-31 cannot make a default fail."""
         attrs = super().validate(attrs)
         options = self.context["options"]
         first, last = options[self.bounds[0]], options[self.bounds[1]]
-        today = date.today()
+        today = timezone.localdate()
         low, high = default_window(today)
         data_start = min(max(first or today, low), high - ONE_DAY)
         data_end = min(max(last or data_start, data_start), high - ONE_DAY) + ONE_DAY
-        limit = timedelta(days=MAX_RANGE_DAYS)
+        limit_days = range_limit_days(today)
+        limit = timedelta(days=limit_days)
         start, end = attrs.get("start"), attrs.get("end")
         if start is None and end is None:
             start, end = data_start, max(data_end, data_start + ONE_DAY)
@@ -186,8 +195,10 @@ class PeriodQuerySerializer(StrictQuerySerializer):
             raise serializers.ValidationError(
                 {"end": [f"end ({end}) must be after start ({start}); the range is half-open."]}
             )
-        if (end - start).days > MAX_RANGE_DAYS:
-            raise serializers.ValidationError({"start": ["The range may span at most 100 years."]})
+        if (end - start).days > limit_days:
+            raise serializers.ValidationError(
+                {"start": [f"The range may span at most {limit_days // 366} years ({limit_days} days)."]}
+            )
         attrs["period"] = Period(start, end)
         return attrs
 
