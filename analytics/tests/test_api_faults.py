@@ -5,6 +5,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -238,8 +239,17 @@ def test_a_stuck_question_answers_503_saying_it_timed_out(
 # A hung Redis: accepts connections, never answers ------------------------------------------------
 
 
+@dataclass
+class HungRedis:
+    """Where the hung server listens, and the connections it accepted (one per timeout paid:
+    redis-py drops a connection that timed out and opens a new one for the next command)."""
+
+    url: str
+    held: list[socket.socket]
+
+
 @pytest.fixture
-def hung_redis() -> Iterator[str]:
+def hung_redis() -> Iterator[HungRedis]:
     """A loopback TCP server that accepts every connection and never sends a byte."""
     server = socket.create_server(("127.0.0.1", 0))
     held: list[socket.socket] = []
@@ -255,7 +265,7 @@ def hung_redis() -> Iterator[str]:
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    yield HungRedis(url=f"redis://127.0.0.1:{server.getsockname()[1]}/0", held=held)
     stop.set()
     thread.join()
     for connection in held:
@@ -271,7 +281,7 @@ def timed_requests(api: APIClient, count: int) -> tuple[float, list[int]]:
 
 
 def test_a_hung_redis_costs_one_timeout_per_breaker_window_not_one_per_cache_use(
-    shop: None, hung_redis: str, monkeypatch: pytest.MonkeyPatch
+    shop: None, hung_redis: HungRedis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("analytics.cache_guard.CACHE_PAUSE_SECONDS", 1.0)
     user = User.objects.create_user("script", password="script-password")
@@ -282,12 +292,16 @@ def test_a_hung_redis_costs_one_timeout_per_breaker_window_not_one_per_cache_use
     timed_requests(api, 1)  # opens the warehouse file and warms the process
     normal, _ = timed_requests(api, 5)
     breaker.reset()
-    with override_settings(CACHES=redis_caches(hung_redis)):
+    with override_settings(CACHES=redis_caches(hung_redis.url)):
         elapsed, statuses = timed_requests(api, 30)
 
     windows = int(elapsed // 1.0) + 1  # each window may pay one 0.2 s socket timeout
     assert statuses == [200] * 30
-    assert elapsed <= normal / 5 * 30 + windows * 0.2 + 0.3
+    # One timeout per window, not one per cache use (three per request: 90 before the breaker
+    # was shared), and so no more than the normal time plus those timeouts; the 1 s margin is
+    # for a machine busy with other work, far below the 18 s that one timeout per use costs.
+    assert len(hung_redis.held) <= windows
+    assert elapsed <= normal / 5 * 30 + windows * 0.2 + 1.0
 
 
 def test_one_failing_question_leaves_the_others_warmed(
