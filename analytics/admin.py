@@ -18,7 +18,8 @@ from django.urls import path, reverse
 from analytics.client_address import client_address
 from analytics.models import ApiToken, Generation, Job
 from analytics.permissions import IMPORTS, NO_IMPORT, import_kinds_allowed
-from analytics.services.import_jobs import IMPORTERS, UploadRefused, import_start
+from analytics.services.import_jobs import IMPORTERS, UploadRefused
+from analytics.services.job_starts import import_start
 from analytics.services.logins import LoginLocked, login_failure_record, login_lock_check, login_success_record
 from analytics.services.tokens import api_tokens_revoke
 from analytics.upload_limit import upload_limited, upload_refusal

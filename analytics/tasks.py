@@ -8,7 +8,7 @@ from botocore.exceptions import EndpointConnectionError
 from celery import shared_task
 from django.db import OperationalError
 
-from analytics.api.warm import dashboard_warm
+from analytics.questions.warm import dashboard_warm
 from analytics.services.import_jobs import import_run
 from analytics.services.jobs import generate_test_data_run, sync_run
 from analytics.sync import SyncBusy, warehouse_sync

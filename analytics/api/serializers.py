@@ -126,7 +126,12 @@ class LedgerBucketSerializer(serializers.Serializer):
     revenue = Money()
     expenses = Money()
     net = Money()
+
+
+class NetProfitBucketSerializer(LedgerBucketSerializer):
     cumulative_net = Money(help_text="Running total of net from the start of the period.")
+    margin = Ratio(help_text="net / revenue of the bucket; null without revenue.")
+    cumulative_margin = Ratio(help_text="cumulative_net / revenue from the start of the period; null without revenue.")
 
 
 class FundRowSerializer(serializers.Serializer):

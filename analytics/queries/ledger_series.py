@@ -1,12 +1,13 @@
-"""Revenue, expenses and net result per bucket (the revenue-expenses and net-profit charts).
+"""Two questions over the ledger per bucket: revenue and expenses (revenue_expenses), and the
+net result with its running total and margin (net_profit).
 
 Grain: fact_ledger. Buckets are dates (the bucket's first day), filled with zeros where
-nothing was booked; net-profit adds the running total over the period.
+nothing was booked.
 """
 
 from dataclasses import dataclass
 
-from analytics.queries.base import BUCKET_SQL, Source, buckets, money
+from analytics.queries.base import BUCKET_SQL, Source, buckets, money, ratio
 from analytics.queries.ledger_filters import LedgerFilters, expense_sum, revenue_sum
 
 SQL = (
@@ -23,25 +24,36 @@ class LedgerSeriesParams:
     granularity: str
 
 
-def run(source: Source, params: LedgerSeriesParams) -> list[dict]:
-    """One row per bucket, oldest first: revenue, expenses, net and cumulative net."""
+def revenue_expenses(source: Source, params: LedgerSeriesParams) -> list[dict]:
+    """One row per bucket, oldest first: revenue, expenses under the sign rules, and net."""
     where, values = params.filters.where()
     found = {
         bucket: (money(revenue), money(expenses))
         for bucket, revenue, expenses in source.rows(SQL.format(where=where), [params.granularity, *values])
     }
     rows = []
-    cumulative = money(0)
     for bucket in buckets(params.filters.period, params.granularity):
         revenue, expenses = found.get(bucket, (money(0), money(0)))
-        cumulative += revenue - expenses
+        rows.append({"bucket": bucket, "revenue": revenue, "expenses": expenses, "net": revenue - expenses})
+    return rows
+
+
+def net_profit(source: Source, params: LedgerSeriesParams) -> list[dict]:
+    """One row per bucket, oldest first: the net result (revenue − expenses), its running
+    total from the start of the period, and the margin (net / revenue) of the bucket and
+    of the period so far; a margin without revenue is None."""
+    rows = []
+    revenue_so_far = money(0)
+    cumulative = money(0)
+    for row in revenue_expenses(source, params):
+        revenue_so_far += row["revenue"]
+        cumulative += row["net"]
         rows.append(
             {
-                "bucket": bucket,
-                "revenue": revenue,
-                "expenses": expenses,
-                "net": revenue - expenses,
+                **row,
                 "cumulative_net": cumulative,
+                "margin": ratio(row["net"], row["revenue"]),
+                "cumulative_margin": ratio(cumulative, revenue_so_far),
             }
         )
     return rows

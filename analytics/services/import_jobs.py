@@ -7,17 +7,12 @@ stays IMPORT_REJECTS_DAYS for download, and every import start or finish prunes 
 folders older than that (a server never fills its disk with past imports).
 """
 
-import re
 import shutil
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 
 from analytics.models import Job
 from analytics.services.jobs import JobRefused, job_run
@@ -52,39 +47,6 @@ IMPORT_KINDS = tuple(IMPORTERS)
 
 class UploadRefused(Exception):
     """An upload that is refused before anything is stored (too big, unknown kind)."""
-
-
-@transaction.atomic
-def import_start(*, user: AbstractBaseUser | None, kind: str, upload: UploadedFile, skip_invalid: bool) -> Job:
-    """Store the upload under IMPORT_UPLOAD_DIR and queue its import once the job is committed."""
-    if kind not in IMPORT_KINDS:
-        raise UploadRefused(f"Unknown import {kind!r}; one of: {', '.join(IMPORT_KINDS)}.")
-    if upload.size > settings.IMPORT_MAX_BYTES:
-        raise UploadRefused(
-            f"{upload.name} is {upload.size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} (IMPORT_MAX_BYTES)."
-        )
-    import_files_prune()
-    folder = Path(settings.IMPORT_UPLOAD_DIR) / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    # The stored name is ours: an uploaded name never chooses a path.
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(upload.name or "upload.csv").name)[-100:] or "upload.csv"
-    path = folder / safe
-    try:
-        with path.open("wb") as stored:
-            for chunk in upload.chunks():
-                stored.write(chunk)
-        from analytics.tasks import import_job
-
-        job = Job.objects.create(
-            kind=f"import_{kind}",
-            parameters={"file": upload.name, "stored": str(path), "skip_invalid": skip_invalid, "size": upload.size},
-            created_by=user if user and user.is_authenticated else None,
-        )
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)  # no job will ever read or delete it
-        raise
-    transaction.on_commit(lambda: import_job.delay(job.pk))
-    return job
 
 
 def import_files_prune(*, now: float | None = None) -> int:

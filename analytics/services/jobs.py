@@ -2,8 +2,6 @@
 
 from collections.abc import Callable
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 
 from analytics.models import Job, JobStatus
@@ -11,22 +9,6 @@ from analytics.sync import SyncBusy, sync_after_write, warehouse_sync
 from books.services.generation import SalesDataSpec, sales_data_generate
 
 GENERATE_SALES_DATA = "generate_sales_data"
-
-
-@transaction.atomic
-def generate_test_data_start(
-    *, user: AbstractBaseUser | None, books: int, sales: int, years: int, seed: int | None = None
-) -> Job:
-    """Record a generation job and queue its task once the record is committed."""
-    from analytics.tasks import generate_test_data
-
-    job = Job.objects.create(
-        kind=GENERATE_SALES_DATA,
-        parameters={"books": books, "sales": sales, "years": years, "seed": seed},
-        created_by=user if user and user.is_authenticated else None,
-    )
-    transaction.on_commit(lambda: generate_test_data.delay(job.pk))
-    return job
 
 
 def job_run(*, job_id: int, work: Callable[[Job], dict]) -> Job:
@@ -92,20 +74,6 @@ def _generate_test_data(job: Job) -> dict:
 
 
 SYNC_WAREHOUSE = "sync_warehouse"
-
-
-@transaction.atomic
-def sync_start(*, user: AbstractBaseUser | None, full: bool = False) -> Job:
-    """Record a sync job and queue its task once the record is committed."""
-    from analytics.tasks import sync_job
-
-    job = Job.objects.create(
-        kind=SYNC_WAREHOUSE,
-        parameters={"full": full},
-        created_by=user if user and user.is_authenticated else None,
-    )
-    transaction.on_commit(lambda: sync_job.delay(job.pk))
-    return job
 
 
 def sync_run(*, job_id: int) -> Job:

@@ -319,6 +319,33 @@ def test_fund_table_and_revenue_expenses_equal_the_ledger(client: APIClient, cas
         for row in months
         if row["revenue"] != "0.00" or row["expenses"] != "0.00"
     } == {bucket: tuple(values) for bucket, values in per_month.items() if any(values)}
+    assert all(Decimal(row["net"]) == Decimal(row["revenue"]) - Decimal(row["expenses"]) for row in months)
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_net_profit_is_the_net_result_its_running_total_and_margin(client: APIClient, case: int) -> None:
+    params = ledger_filters()[case]
+    entries = ledger(*ledger_period(params), params.get("department", ""), params.get("fund", ""))
+    per_month: dict[str, list] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
+    for entry in entries:
+        gained, spent = signed(entry)
+        per_month[entry.entry_date.strftime("%Y-%m-01")][0] += gained
+        per_month[entry.entry_date.strftime("%Y-%m-01")][1] += spent
+    expected = []
+    revenue_so_far, cumulative = Decimal("0.00"), Decimal("0.00")
+    months = get(client, "finance/net-profit", granularity="month", **params)["results"]
+    for bucket in (row["bucket"] for row in months):
+        revenue, expenses = per_month.get(bucket, (Decimal("0.00"), Decimal("0.00")))
+        revenue_so_far += revenue
+        cumulative += revenue - expenses
+        expected.append(
+            (bucket, revenue - expenses, cumulative, pct(revenue - expenses, revenue), pct(cumulative, revenue_so_far))
+        )
+
+    assert [
+        (row["bucket"], Decimal(row["net"]), Decimal(row["cumulative_net"]), row["margin"], row["cumulative_margin"])
+        for row in months
+    ] == expected
     net = sum((gained - spent for gained, spent in map(signed, entries)), Decimal("0.00"))
     assert (Decimal(months[-1]["cumulative_net"]) if months else Decimal("0.00")) == net
 

@@ -23,8 +23,8 @@ from rest_framework.test import APIClient
 
 from analytics import runner
 from analytics.api.throttling import PerUserThrottle
-from analytics.api.warm import dashboard_warm
 from analytics.models import Job, JobStatus
+from analytics.questions.warm import dashboard_warm
 from analytics.selectors import current_generation
 from analytics.services.jobs import generate_test_data_run, sync_run
 from analytics.services.tokens import api_token_create

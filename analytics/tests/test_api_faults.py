@@ -18,10 +18,10 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from analytics import runner
-from analytics.api.warm import dashboard_warm
 from analytics.cache_guard import breaker
 from analytics.queries import summary
 from analytics.queries.base import Source
+from analytics.questions.warm import dashboard_warm
 from analytics.selectors import current_generation
 from analytics.services.tokens import api_token_create
 from analytics.sync import warehouse_sync

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from analytics.api import analytics_urls
-from analytics.api.analytics_views import AnswerView
+from analytics.api.answer_views import AnswerView
 from analytics.api.params import GIVEN_TWICE
 from analytics.cache_guard import breaker
 from analytics.queries import top_books

@@ -18,7 +18,7 @@ from analytics.api import account_urls, analytics_urls
 from analytics.api.throttling import PerUserThrottle
 from analytics.cache_guard import breaker
 from analytics.log_filters import LongArgumentsTrimmed
-from analytics.services.jobs import sync_start
+from analytics.services.job_starts import sync_start
 from analytics.services.tokens import api_token_create
 from analytics.sync import warehouse_sync
 from books.services.generation import SalesDataSpec, sales_data_generate

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
-from analytics.api.analytics_views import ImportView
+from analytics.api.jobs_views import ImportView
 from analytics.models import Job
 from analytics.services.import_jobs import import_rejects_path, import_run
 from books.models import Book

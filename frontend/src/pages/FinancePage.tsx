@@ -21,6 +21,7 @@ type TopRoi = components["schemas"]["TopRoi"];
 type TopBudget = components["schemas"]["TopBudget"];
 type FundRow = components["schemas"]["FundRow"];
 type LedgerBucket = components["schemas"]["LedgerBucket"];
+type NetProfitBucket = components["schemas"]["NetProfitBucket"];
 
 const ROI_CHART_ROWS = 10;
 const money = (value: string) => formatDecimal(value);
@@ -41,14 +42,20 @@ function BudgetUsed({ value }: { value: string | null }) {
   );
 }
 
-function ledgerSummary(rows: readonly LedgerBucket[], granularity: string, what: "revenue-expenses" | "net"): string {
+function revenueExpensesSummary(rows: readonly LedgerBucket[], granularity: string): string {
   if (rows.length === 0) return "No ledger entries.";
   const from = formatBucket(rows[0]?.bucket ?? "", granularity);
   const to = formatBucket(rows[rows.length - 1]?.bucket ?? "", granularity);
-  if (what === "net") {
-    return `Net result per ${granularity} from ${from} to ${to}; running total at the end ${formatDecimal(rows[rows.length - 1]?.cumulative_net)}.`;
-  }
   return `Revenue and expenses per ${granularity} from ${from} to ${to}: revenue ${formatDecimal(sumDecimals(rows.map((row) => row.revenue)))}, expenses ${formatDecimal(sumDecimals(rows.map((row) => row.expenses)))}.`;
+}
+
+function netProfitSummary(rows: readonly NetProfitBucket[], granularity: string): string {
+  if (rows.length === 0) return "No ledger entries.";
+  const from = formatBucket(rows[0]?.bucket ?? "", granularity);
+  const last = rows[rows.length - 1];
+  const to = formatBucket(last?.bucket ?? "", granularity);
+  const margin = last?.cumulative_margin == null ? "" : `, margin ${formatRatio(last.cumulative_margin)}`;
+  return `Net result per ${granularity} from ${from} to ${to}; running total at the end ${formatDecimal(last?.cumulative_net)}${margin}.`;
 }
 
 /** The city ledger: departments by ROI and by spending (cost centres of one department),
@@ -197,7 +204,7 @@ export function FinancePage() {
           <TimeSeriesChart
             rows={revenueRows}
             granularity={filters.granularity}
-            summary={ledgerSummary(revenueRows, filters.granularity, "revenue-expenses")}
+            summary={revenueExpensesSummary(revenueRows, filters.granularity)}
             series={[
               { key: "revenue", label: "Revenue", color: chartColors.positive, type: "bar", format: money },
               { key: "expenses", label: "Expenses", color: chartColors.secondary, type: "bar", format: money },
@@ -217,7 +224,7 @@ export function FinancePage() {
           <TimeSeriesChart
             rows={netRows}
             granularity={filters.granularity}
-            summary={ledgerSummary(netRows, filters.granularity, "net")}
+            summary={netProfitSummary(netRows, filters.granularity)}
             series={[
               { key: "net", label: "Net", color: chartColors.primary, type: "bar", format: money },
               { key: "cumulative_net", label: "Running total", color: chartColors.negative, type: "line", format: money },

@@ -1,0 +1,1 @@
+"""Folio's questions, declared once (catalogue) and asked through one call (ask)."""
