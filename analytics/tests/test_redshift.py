@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 
 from analytics import export
 from analytics.lake import Lake
+from analytics.manifest import LakeFile, Manifest
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_rebuild_from_lake, warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty
@@ -56,10 +57,12 @@ class StandInRedshift(RedshiftWarehouse):
     def _physical(self, table: Table) -> str:
         return ""
 
-    def _stage(self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: list[dict]) -> None:
+    def _stage(
+        self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: tuple[LakeFile, ...]
+    ) -> None:
         self.copies.append(copy_sql(target, manifest_uri, self.iam_role))
         for entry in described:
-            data = pq.read_table(lake.local_copy(entry["key"], Path(settings.TEST_DATA_DIR)))
+            data = pq.read_table(lake.local_copy(entry.key, Path(settings.TEST_DATA_DIR)))
             rows = [tuple(row.values()) for row in data.to_pylist()]
             row_placeholder = "(" + ", ".join(["%s"] * data.num_columns) + ")"
             for start in range(0, len(rows), 500):  # one statement per 500 rows: few round trips
@@ -230,9 +233,9 @@ def test_a_damaged_s3_file_is_refused_before_any_copy_and_the_published_generati
     original = export.export_batch_write
     damaged: list[str] = []
 
-    def export_then_damage(**kwargs: object) -> dict:
+    def export_then_damage(**kwargs: object) -> Manifest:
         manifest = original(**kwargs)
-        key = f"lake/{manifest['tables']['fact_sales']['files'][0]['key']}"
+        key = f"lake/{manifest.tables['fact_sales'].files[0].key}"
         data = bytearray(s3.get_object(Bucket="folio-redshift-lake", Key=key)["Body"].read())
         middle = len(data) // 2
         if damage == "flip":

@@ -1,6 +1,5 @@
 """What every warehouse backend offers, and the checks every load makes the same way."""
 
-import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analytics.lake import Lake, LakeError, file_sha256
+from analytics.manifest import LakeFile, Manifest
 from analytics.warehouse.schema import ROLLUPS, TABLES, TABLES_BY_NAME
 
 # Batches exported before manifests recorded checksums cannot be verified, so they are not
@@ -73,7 +73,7 @@ class Warehouse(Protocol):
     unreachable_errors: tuple[type[Exception], ...]  # what the driver raises when the server cannot be reached
 
     def load(
-        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+        self, *, manifests: list[Manifest], lake: Lake, previous_location: str | None, number: int
     ) -> AbstractContextManager[PendingLoad]:
         """Apply export batches, in order, on top of the previous generation (or from nothing
         when the first is full), all or nothing, every file verified before the first is
@@ -90,53 +90,42 @@ class Warehouse(Protocol):
         """Raise WarehouseUnavailable unless the generation's data is all there and readable."""
 
 
-def manifest_read(lake: Lake, batch: str) -> dict:
-    """The manifest of a batch, or LoadError naming the file."""
-    key = f"batches/{batch}/manifest.json"
-    try:
-        return json.loads(lake.get_bytes(key))
-    except LakeError as error:
-        raise LoadError(str(error)) from None
-    except json.JSONDecodeError as error:
-        raise LoadError(f"lake file {lake.uri(key)} is not valid JSON: {error}") from None
-
-
-def lake_file_size_check(lake: Lake, described: dict) -> int:
+def lake_file_size_check(lake: Lake, described: LakeFile) -> int:
     """The size of a lake file, which must be the manifest's, or LoadError naming the file."""
-    key = described["key"]
-    if "sha256" not in described:
+    key = described.key
+    if described.sha256 is None:
         raise LoadError(UNCHECKED_BATCH.format(uri=lake.uri(key)))
     try:
         size = lake.size(key)
     except LakeError as error:
         raise LoadError(str(error)) from None
-    if size != described["bytes"]:
-        raise LoadError(f"lake file {lake.uri(key)} has {size} bytes, the manifest says {described['bytes']}")
+    if size != described.bytes:
+        raise LoadError(f"lake file {lake.uri(key)} has {size} bytes, the manifest says {described.bytes}")
     return size
 
 
-def lake_file_checksum_check(lake: Lake, described: dict, found: str) -> None:
+def lake_file_checksum_check(lake: Lake, described: LakeFile, found: str) -> None:
     """A file's SHA-256 (`found`) must be the manifest's, or LoadError naming the file."""
-    if found != described["sha256"]:
+    if found != described.sha256:
         raise LoadError(
-            f"lake file {lake.uri(described['key'])} is damaged or was replaced: its SHA-256 is {found},"
-            f" the manifest says {described['sha256']}"
+            f"lake file {lake.uri(described.key)} is damaged or was replaced: its SHA-256 is {found},"
+            f" the manifest says {described.sha256}"
         )
 
 
-def lake_object_verify(lake: Lake, described: dict) -> int:
+def lake_object_verify(lake: Lake, described: LakeFile) -> int:
     """Check a lake file in place (size, then SHA-256 of its content) without loading it:
     for Redshift, whose COPY reads the S3 objects itself. Returns its size."""
     size = lake_file_size_check(lake, described)
     try:
-        found = lake.sha256(described["key"])
+        found = lake.sha256(described.key)
     except LakeError as error:
         raise LoadError(str(error)) from None
     lake_file_checksum_check(lake, described, found)
     return size
 
 
-def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, tuple[Path, Path]]:
+def batch_files_verify(lake: Lake, manifest: Manifest, scratch: Path) -> dict[str, tuple[Path, Path]]:
     """Check every file of the batch against the manifest before anything is loaded.
 
     Returns, per table, local paths of its rows file and tombstones file. Raises LoadError
@@ -145,11 +134,11 @@ def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, t
     copy is what was hashed, so the loader reads exactly the verified bytes from S3.
     """
     local: dict[str, tuple[Path, Path]] = {}
-    for name, entry in manifest["tables"].items():
+    for name, entry in manifest.tables.items():
         table = TABLES_BY_NAME[name]
         paths = []
-        for described, kind in ((entry["files"][0], "rows"), (entry["tombstone_files"][0], "tombstones")):
-            key = described["key"]
+        for described, kind in ((entry.files[0], "rows"), (entry.tombstone_files[0], "tombstones")):
+            key = described.key
             lake_file_size_check(lake, described)
             try:
                 path = lake.local_copy(key, scratch)
@@ -159,12 +148,10 @@ def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, t
                 raise LoadError(str(error)) from None
             except (OSError, ValueError) as error:  # pyarrow raises ArrowInvalid (a ValueError) on corrupt files
                 raise LoadError(f"lake file {lake.uri(key)} cannot be read as Parquet: {error}") from None
-            if data.num_rows != described["rows"]:
-                raise LoadError(
-                    f"lake file {lake.uri(key)} has {data.num_rows} rows, the manifest says {described['rows']}"
-                )
+            if data.num_rows != described.rows:
+                raise LoadError(f"lake file {lake.uri(key)} has {data.num_rows} rows, the manifest says {described.rows}")
             if kind == "rows":
-                for column, expected in entry["money_totals"].items():
+                for column, expected in entry.money_totals.items():
                     found = (pc.sum(data.column(column)).as_py() or Decimal(0)).quantize(Decimal("0.01"))
                     if found != Decimal(expected):
                         raise LoadError(

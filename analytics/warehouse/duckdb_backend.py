@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import duckdb
 
 from analytics.lake import Lake, scratch_directory
+from analytics.manifest import Manifest
 from analytics.warehouse.base import (
     TABLES_PRESENT_SQL,
     LoadError,
@@ -67,7 +68,7 @@ class DuckDBWarehouse:
 
     @contextmanager
     def load(
-        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+        self, *, manifests: list[Manifest], lake: Lake, previous_location: str | None, number: int
     ) -> Iterator[PendingLoad]:
         """Build generation `number` in a new file from the previous one plus the batches, in order.
 
@@ -85,7 +86,7 @@ class DuckDBWarehouse:
             files = [batch_files_verify(lake, manifest, Path(scratch)) for manifest in manifests]
             timings["verify"] = round(time.perf_counter() - started, 3)
             step = time.perf_counter()
-            if previous_location and not manifests[0]["full"]:
+            if previous_location and not manifests[0].full:
                 shutil.copyfile(previous_location, building)
             timings["copy"] = round(time.perf_counter() - step, 3)
             try:
@@ -101,7 +102,7 @@ class DuckDBWarehouse:
         finally:
             building.unlink(missing_ok=True)
 
-    def _apply(self, path: Path, manifests: list[dict], batch_files: list[dict], timings: dict) -> LoadResult:
+    def _apply(self, path: Path, manifests: list[Manifest], batch_files: list[dict], timings: dict) -> LoadResult:
         step = time.perf_counter()
         connection = duckdb.connect(str(path))
         try:
@@ -110,11 +111,11 @@ class DuckDBWarehouse:
                 connection.execute(table_ddl(table.name, table.columns, table.key))
             for name, columns in ROLLUPS:
                 connection.execute(table_ddl(name, columns, None))
-            if manifests[0]["full"]:
+            if manifests[0].full:
                 for table in TABLES:
                     connection.execute(f"DELETE FROM {table.name}")
             for manifest, files in zip(manifests, batch_files, strict=True):
-                for name in manifest["tables"]:
+                for name in manifest.tables:
                     table = TABLES_BY_NAME[name]
                     rows_path, tombstones_path = files[name]
                     columns = ", ".join(table.column_names)
@@ -130,9 +131,7 @@ class DuckDBWarehouse:
                     )
                     if touched_days_needed(manifests, name):
                         connection.execute(touched_days_sql("stage", "gone"))
-                    connection.execute(
-                        f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM stage)"
-                    )
+                    connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM stage)")
                     connection.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM stage")
                     connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM gone)")
             timings["merge"] = round(time.perf_counter() - step, 3)

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from analytics.lake import Lake, scratch_directory
+from analytics.manifest import Manifest
 from analytics.warehouse.base import (
     TABLES_PRESENT_SQL,
     LoadError,
@@ -63,7 +64,7 @@ class PostgresWarehouse:
 
     @contextmanager
     def load(
-        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+        self, *, manifests: list[Manifest], lake: Lake, previous_location: str | None, number: int
     ) -> Iterator[PendingLoad]:
         """Apply the batches, in order, in one open transaction; it commits only through
         `commit()`, which the sync calls inside the transaction that publishes the generation."""
@@ -86,12 +87,12 @@ class PostgresWarehouse:
                     raise
 
     def _apply(
-        self, connection: psycopg.Connection, manifests: list[dict], batch_files: list[dict], number: int, timings: dict
+        self, connection: psycopg.Connection, manifests: list[Manifest], batch_files: list[dict], number: int, timings: dict
     ) -> tuple:
         step = time.perf_counter()
         cursor = connection.cursor()
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
-        if manifests[0]["full"]:
+        if manifests[0].full:
             # Rebuilt from nothing, with today's column types; DROP, unlike TRUNCATE, stays
             # inside the load's transaction (on Redshift too).
             for name in FULL_REFRESH_DROPS:
@@ -102,7 +103,7 @@ class PostgresWarehouse:
             cursor.execute(table_ddl(name, columns, None))
         cursor.execute(GENERATION_TABLE_DDL)
         for manifest, files in zip(manifests, batch_files, strict=True):
-            for name in manifest["tables"]:
+            for name in manifest.tables:
                 table = TABLES_BY_NAME[name]
                 rows_path, tombstones_path = files[name]
                 columns = ", ".join(table.column_names)
@@ -139,7 +140,7 @@ class PostgresWarehouse:
         cursor.execute("DELETE FROM folio_generation WHERE number >= %s", [number])
         cursor.execute(
             "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, now())",
-            [number, manifests[-1]["batch"]],
+            [number, manifests[-1].batch],
         )
         return rows, totals
 

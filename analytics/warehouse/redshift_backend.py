@@ -24,6 +24,7 @@ import redshift_connector
 from django.conf import settings
 
 from analytics.lake import Lake
+from analytics.manifest import LakeFile, Manifest, TableBatch
 from analytics.warehouse.base import (
     TABLES_PRESENT_SQL,
     LoadError,
@@ -62,7 +63,7 @@ def create_table_sql(name: str, columns: tuple, key: str | None, physical: str) 
 
 
 # The small rollup's physical design: a copy on every node, sorted by day.
-ROLLUP_MIX_DESIGN = Table(ROLLUP_MIX, source="", key="", columns=ROLLUP_MIX_COLUMNS, sort_key="sale_date")
+ROLLUP_MIX_DESIGN = Table(ROLLUP_MIX, key="", columns=ROLLUP_MIX_COLUMNS, sort_key="sale_date")
 
 
 def physical_design(table: Table) -> str:
@@ -132,7 +133,7 @@ class RedshiftWarehouse:
 
     @contextmanager
     def load(
-        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+        self, *, manifests: list[Manifest], lake: Lake, previous_location: str | None, number: int
     ) -> Iterator[PendingLoad]:
         """Per batch, in order: stage every table with COPY, reconcile with the manifest,
         merge; then rebuild the rollups."""
@@ -155,26 +156,26 @@ class RedshiftWarehouse:
         finally:
             connection.close()
 
-    def _copy_manifests_write(self, lake: Lake, manifest: dict) -> dict[str, tuple[str, str]]:
+    def _copy_manifests_write(self, lake: Lake, manifest: Manifest) -> dict[str, tuple[str, str]]:
         """One COPY manifest per file list, with every file checked to exist at its size and
         SHA-256 first: COPY reads the S3 objects itself and verifies no checksum."""
         manifests = {}
-        for name, entry in manifest["tables"].items():
+        for name, entry in manifest.tables.items():
             uris = []
             for kind in ("files", "tombstone_files"):
                 entries = []
-                for described in entry[kind]:
+                for described in getattr(entry, kind):
                     size = lake_object_verify(lake, described)
                     entries.append(
-                        {"url": lake.uri(described["key"]), "mandatory": True, "meta": {"content_length": size}}
+                        {"url": lake.uri(described.key), "mandatory": True, "meta": {"content_length": size}}
                     )
-                key = f"batches/{manifest['batch']}/{name}/{kind}.copy-manifest"
+                key = f"batches/{manifest.batch}/{name}/{kind}.copy-manifest"
                 lake.put_bytes(key, json.dumps({"entries": entries}).encode())
                 uris.append(lake.uri(key))
             manifests[name] = (uris[0], uris[1])
         return manifests
 
-    def _stage(self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: list[dict]) -> None:
+    def _stage(self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: tuple[LakeFile, ...]) -> None:
         """Fill a staging table from the lake: COPY … FROM S3 on Redshift."""
         cursor.execute(copy_sql(target, manifest_uri, self.iam_role))
 
@@ -182,10 +183,10 @@ class RedshiftWarehouse:
         return physical_design(table)
 
     def _apply(
-        self, cursor: object, lake: Lake, manifests: list[dict], batch_copies: list[dict], number: int, timings: dict
+        self, cursor: object, lake: Lake, manifests: list[Manifest], batch_copies: list[dict], number: int, timings: dict
     ) -> tuple:
         step = time.perf_counter()
-        if manifests[0]["full"]:
+        if manifests[0].full:
             # Rebuilt from nothing, with today's column types; Redshift's DROP TABLE, unlike
             # TRUNCATE, does not commit the open transaction.
             for name in FULL_REFRESH_DROPS:
@@ -197,15 +198,15 @@ class RedshiftWarehouse:
         cursor.execute(GENERATION_TABLE_DDL)
         touched = False
         for manifest, copies in zip(manifests, batch_copies, strict=True):
-            for name, entry in manifest["tables"].items():
+            for name, entry in manifest.tables.items():
                 table = TABLES_BY_NAME[name]
                 rows_manifest, tombstones_manifest = copies[name]
                 cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name})")
-                self._stage(cursor, lake, f"stage_{name}", rows_manifest, entry["files"])
+                self._stage(cursor, lake, f"stage_{name}", rows_manifest, entry.files)
                 self._reconcile(cursor, lake, table, f"stage_{name}", entry)
                 cursor.execute(newest_sql(table, f"stage_{name}", f"newest_{name}"))
                 cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT)")
-                self._stage(cursor, lake, f"gone_{name}", tombstones_manifest, entry["tombstone_files"])
+                self._stage(cursor, lake, f"gone_{name}", tombstones_manifest, entry.tombstone_files)
                 if touched_days_needed(manifests, name):
                     cursor.execute(touched_days_sql(f"newest_{name}", f"gone_{name}"))
                     touched = True
@@ -235,21 +236,21 @@ class RedshiftWarehouse:
         cursor.execute("DELETE FROM folio_generation WHERE number >= %s", (number,))
         cursor.execute(
             "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, %s)",
-            (number, manifests[-1]["batch"], datetime.now(tz=UTC)),
+            (number, manifests[-1].batch, datetime.now(tz=UTC)),
         )
         return rows, totals
 
-    def _reconcile(self, cursor: object, lake: Lake, table: Table, stage: str, entry: dict) -> None:
+    def _reconcile(self, cursor: object, lake: Lake, table: Table, stage: str, entry: TableBatch) -> None:
         """Staged rows and money totals must equal the export manifest, or nothing loads."""
         sums = "".join(f", COALESCE(SUM({column}), 0)" for column in table.money)
         cursor.execute(f"SELECT COUNT(*){sums} FROM {stage}")
         found = cursor.fetchone()
-        files = ", ".join(lake.uri(described["key"]) for described in entry["files"])
-        if int(found[0]) != entry["rows"]:
-            raise LoadError(f"{files}: staged {found[0]} rows, the manifest says {entry['rows']}")
+        files = ", ".join(lake.uri(described.key) for described in entry.files)
+        if int(found[0]) != entry.rows:
+            raise LoadError(f"{files}: staged {found[0]} rows, the manifest says {entry.rows}")
         for column, value in zip(table.money, found[1:], strict=True):
-            if Decimal(value).quantize(Decimal("0.01")) != Decimal(entry["money_totals"][column]):
-                raise LoadError(f"{files}: {column} sums to {value}, the manifest says {entry['money_totals'][column]}")
+            if Decimal(value).quantize(Decimal("0.01")) != Decimal(entry.money_totals[column]):
+                raise LoadError(f"{files}: {column} sums to {value}, the manifest says {entry.money_totals[column]}")
 
     def location(self, number: int) -> str:
         """Where generation `number` lives (no password)."""
