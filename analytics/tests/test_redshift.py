@@ -29,13 +29,12 @@ from analytics.tests.conftest import _postgres_warehouse_empty
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.base import LoadError, WarehouseUnavailable
 from analytics.warehouse.redshift_backend import (
-    ROLLUP_MIX_DESIGN,
     RedshiftWarehouse,
     copy_sql,
     merge_sql,
     physical_design,
 )
-from analytics.warehouse.schema import TABLES_BY_NAME, Table
+from analytics.warehouse.schema import ROLLUP_MIX, ROLLUP_TABLES, TABLES_BY_NAME, Table
 from books.models import Book, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_delete, sale_update
@@ -216,7 +215,9 @@ def test_the_analytics_questions_run_through_the_redshift_driver(
 
 
 def test_the_small_rollup_is_copied_to_every_node_and_sorted_by_day() -> None:
-    assert physical_design(ROLLUP_MIX_DESIGN) == " DISTSTYLE ALL SORTKEY (sale_date)"
+    small = next(table for table in ROLLUP_TABLES if table.name == ROLLUP_MIX)
+
+    assert physical_design(small) == " DISTSTYLE ALL SORTKEY (sale_date)"
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate"])

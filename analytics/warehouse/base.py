@@ -3,16 +3,18 @@
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import parse_qs, urlsplit
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analytics.lake import Lake, LakeError, file_sha256
-from analytics.manifest import LakeFile, Manifest
-from analytics.warehouse.schema import ROLLUPS, TABLES, TABLES_BY_NAME
+from analytics.manifest import LakeFile, Manifest, TableBatch
+from analytics.warehouse.schema import FULL_REFRESH_DROPS, ROLLUP_TABLES, ROLLUPS, TABLES, TABLES_BY_NAME, Table
 
 # Batches exported before manifests recorded checksums cannot be verified, so they are not
 # loaded: a full export writes a new batch that can (and a rebuild from the lake starts there).
@@ -149,14 +151,15 @@ def batch_files_verify(lake: Lake, manifest: Manifest, scratch: Path) -> dict[st
             except (OSError, ValueError) as error:  # pyarrow raises ArrowInvalid (a ValueError) on corrupt files
                 raise LoadError(f"lake file {lake.uri(key)} cannot be read as Parquet: {error}") from None
             if data.num_rows != described.rows:
-                raise LoadError(f"lake file {lake.uri(key)} has {data.num_rows} rows, the manifest says {described.rows}")
+                raise LoadError(
+                    f"lake file {lake.uri(key)} has {data.num_rows} rows, the manifest says {described.rows}"
+                )
             if kind == "rows":
-                for column, expected in entry.money_totals.items():
-                    found = (pc.sum(data.column(column)).as_py() or Decimal(0)).quantize(Decimal("0.01"))
-                    if found != Decimal(expected):
-                        raise LoadError(
-                            f"lake file {lake.uri(key)} sums {column} to {found}, the manifest says {expected}"
-                        )
+                sums = {column: pc.sum(data.column(column)).as_py() for column in entry.money_totals}
+                wrong = money_totals_mismatch(sums, entry)
+                if wrong:
+                    column, found, expected = wrong
+                    raise LoadError(f"lake file {lake.uri(key)} sums {column} to {found}, the manifest says {expected}")
                 if data.column_names != table.column_names:
                     raise LoadError(
                         f"lake file {lake.uri(key)} has columns {data.column_names}, expected {table.column_names}"
@@ -164,3 +167,89 @@ def batch_files_verify(lake: Lake, manifest: Manifest, scratch: Path) -> dict[st
             paths.append(path)
         local[name] = (paths[0], paths[1])
     return local
+
+
+def money_totals_mismatch(sums: dict[str, Any], entry: TableBatch) -> tuple[str, Decimal, str] | None:
+    """The first money column whose sum (to the cent; None is zero) is not the manifest's
+    total, as (column, found, expected), or None when every total agrees."""
+    for column, expected in entry.money_totals.items():
+        found = Decimal(sums.get(column) or 0).quantize(Decimal("0.01"))
+        if found != Decimal(expected):
+            return column, found, expected
+    return None
+
+
+# What PostgreSQL and Redshift record of each generation they hold (a DuckDB file is its generation).
+GENERATION_TABLE_DDL = "CREATE TABLE IF NOT EXISTS folio_generation (number BIGINT PRIMARY KEY, batch VARCHAR(40), published_at TIMESTAMPTZ)"
+
+
+def table_ddl(table: Table, physical: str = "") -> str:
+    """CREATE TABLE in the SQL the three backends share, plus Redshift's physical design."""
+    body = ", ".join(f"{column.name} {column.sql}" for column in table.columns)
+    primary = f", PRIMARY KEY ({table.key})" if table.key else ""
+    return f"CREATE TABLE IF NOT EXISTS {table.name} ({body}{primary}){physical}"
+
+
+def generation_number(location: str) -> int:
+    """The generation a PostgreSQL or Redshift location names (…?generation=42)."""
+    return int(parse_qs(urlsplit(location).query).get("generation", ["0"])[0])
+
+
+class SqlWarehouse:
+    """What the three backends do alike on an open cursor (DuckDB's connection is one):
+    the warehouse DDL, the row counts and money totals a load reports, and the record of
+    the generation. Subclasses keep only what differs: staging, merging, reading."""
+
+    # Whether the database records its generations in folio_generation (not DuckDB: a file is one).
+    records_generations = True
+
+    def _physical(self, table: Table) -> str:
+        """The physical design clause of a table's DDL (only Redshift has one)."""
+        return ""
+
+    def _schema_create(self, cursor: Any, *, full: bool) -> None:
+        """Create every warehouse table and rollup; a full load first drops them, so they
+        are rebuilt from nothing with today's column types (DROP, unlike TRUNCATE, stays
+        inside the load's transaction on Redshift too)."""
+        if full:
+            for name in FULL_REFRESH_DROPS:
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        for table in (*TABLES, *ROLLUP_TABLES):
+            cursor.execute(table_ddl(table, self._physical(table)))
+        if self.records_generations:
+            cursor.execute(GENERATION_TABLE_DDL)
+
+    def _counts(self, cursor: Any) -> tuple[dict[str, int], dict[str, dict[str, str]]]:
+        """Rows and money totals of every warehouse table, as text so Decimals stay exact."""
+        rows, totals = {}, {}
+        for table in TABLES:
+            sums = "".join(f", COALESCE(SUM({column}), 0)" for column in table.money)
+            cursor.execute(f"SELECT COUNT(*){sums} FROM {table.name}")
+            result = cursor.fetchone()
+            rows[table.name] = int(result[0])
+            totals[table.name] = {
+                column: str(Decimal(value).quantize(Decimal("0.01")))
+                for column, value in zip(table.money, result[1:], strict=True)
+            }
+        return rows, totals
+
+    def _generation_record(self, cursor: Any, number: int, batch: str) -> None:
+        """Record generation `number` as held. A number can come back if publishing failed
+        after an earlier load committed here, so what it replaces is removed first."""
+        cursor.execute("DELETE FROM folio_generation WHERE number >= %s", (number,))
+        cursor.execute(
+            "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, %s)",
+            (number, batch, datetime.now(tz=UTC)),
+        )
+
+    def _staged_reconcile(self, cursor: Any, table: Table, stage: str, entry: TableBatch, files: str) -> None:
+        """Staged rows and money totals must equal the export manifest, or nothing loads."""
+        sums = "".join(f", COALESCE(SUM({column}), 0)" for column in table.money)
+        cursor.execute(f"SELECT COUNT(*){sums} FROM {stage}")
+        found = cursor.fetchone()
+        if int(found[0]) != entry.rows:
+            raise LoadError(f"{files}: staged {found[0]} rows, the manifest says {entry.rows}")
+        wrong = money_totals_mismatch(dict(zip(table.money, found[1:], strict=True)), entry)
+        if wrong:
+            column, value, expected = wrong
+            raise LoadError(f"{files}: {column} sums to {value}, the manifest says {expected}")

@@ -269,8 +269,13 @@ ROLLUP_MIX_SELECT = (
     f"SELECT sale_date, region_id, genre_id, SUM(orders), SUM(units), SUM(revenue) FROM {ROLLUP}{{where}}"
     " GROUP BY sale_date, region_id, genre_id"
 )
-# Every rollup with its columns, in the order a load rebuilds them.
-ROLLUPS: tuple[tuple[str, tuple[Column, ...]], ...] = ((ROLLUP, ROLLUP_COLUMNS), (ROLLUP_MIX, ROLLUP_MIX_COLUMNS))
+# Every rollup, in the order a load rebuilds them, with its physical design on Redshift:
+# the big one spread by book like fact_sales, the small one copied to every node.
+ROLLUP_TABLES: tuple[Table, ...] = (
+    Table(ROLLUP, key="", columns=ROLLUP_COLUMNS, sort_key="sale_date", dist_key="book_id"),
+    Table(ROLLUP_MIX, key="", columns=ROLLUP_MIX_COLUMNS, sort_key="sale_date"),
+)
+ROLLUPS: tuple[tuple[str, tuple[Column, ...]], ...] = tuple((table.name, table.columns) for table in ROLLUP_TABLES)
 TOUCHED_DAYS = "touched_days"
 # What a full refresh on PostgreSQL or Redshift drops before recreating (DuckDB starts a new file).
 FULL_REFRESH_DROPS: tuple[str, ...] = (*(table.name for table in TABLES), *(name for name, _ in ROLLUPS))
