@@ -73,7 +73,8 @@ class DirectoryLake:
         return self.root / key
 
     def put_file(self, key: str, path: Path) -> int:
-        """Move-or-copy the file into place atomically."""
+        """Copy the file beside its target, then rename it into place (atomic: a reader never
+        sees a partial file); the local file stays where it is."""
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")

@@ -20,6 +20,7 @@ import json
 from django.utils import timezone
 
 from analytics.lake import Lake, LakeError
+from analytics.manifest import Manifest, manifest_key
 from analytics.models import Generation
 from analytics.warehouse.base import LoadError, lake_object_verify
 from analytics.warehouse.schema import SCHEMA_VERSION
@@ -35,20 +36,19 @@ def batch_name(attempt: Generation) -> str:
     return f"{timezone.now():%Y%m%dT%H%M%S%f}-{attempt.pk:08d}"
 
 
-def batch_loaded_mark(lake: Lake, manifest: dict, generation: Generation) -> None:
+def batch_loaded_mark(lake: Lake, manifest: Manifest, generation: Generation) -> None:
     """Record in the lake that the batch was verified and loaded (see the module's docstring)."""
-    key = f"batches/{manifest['batch']}/manifest.json"
     marker = {
-        "batch": manifest["batch"],
-        "manifest_sha256": lake.sha256(key),
+        "batch": manifest.batch,
+        "manifest_sha256": lake.sha256(manifest.key),
         "generation": generation.number,
         "backend": generation.backend,
         "loaded_at": timezone.now().isoformat(),
     }
-    lake.put_bytes(f"{LOADED_PREFIX}{manifest['batch']}.json", json.dumps(marker, indent=2).encode())
+    lake.put_bytes(f"{LOADED_PREFIX}{manifest.batch}.json", json.dumps(marker, indent=2).encode())
 
 
-def lake_chain_read(lake: Lake) -> list[dict]:
+def lake_chain_read(lake: Lake) -> list[Manifest]:
     """The manifests of the batches a rebuild applies, oldest (a full batch) first.
 
     Raises LoadError naming the file when a marker or manifest is missing or altered, a
@@ -60,36 +60,36 @@ def lake_chain_read(lake: Lake) -> list[dict]:
     if not markers:
         raise LoadError(f"the lake at {lake.uri('')} records no loaded batch; {RUN_FULL}")
     batch = markers[-1].removeprefix(LOADED_PREFIX).removesuffix(".json")
-    chain: list[dict] = []
+    chain: list[Manifest] = []
     child = None
     while True:
         manifest = _manifest_verified(lake, batch, child)
         chain.append(manifest)
-        if manifest.get("full"):
+        if manifest.full:
             break
-        if not manifest.get("after"):
-            key = f"batches/{batch}/manifest.json"
-            raise LoadError(f"lake file {lake.uri(key)} does not name the batch it was exported after; {RUN_FULL}")
-        if manifest["after"] in {earlier["batch"] for earlier in chain}:
-            raise LoadError(f"lake file {lake.uri(f'batches/{batch}/manifest.json')} names a batch loop")
-        child, batch = batch, manifest["after"]
+        if not manifest.after:
+            raise LoadError(
+                f"lake file {lake.uri(manifest_key(batch))} does not name the batch it was exported after; {RUN_FULL}"
+            )
+        if manifest.after in {earlier.batch for earlier in chain}:
+            raise LoadError(f"lake file {lake.uri(manifest_key(batch))} names a batch loop")
+        child, batch = batch, manifest.after
     chain.reverse()
     for manifest in chain:
         _batch_folder_check(lake, manifest)
     for manifest in chain:
-        for entry in manifest["tables"].values():
-            for described in (*entry["files"], *entry["tombstone_files"]):
-                lake_object_verify(lake, described)
+        for described in manifest.files:
+            lake_object_verify(lake, described)
     return chain
 
 
-def _manifest_verified(lake: Lake, batch: str, child: str | None) -> dict:
+def _manifest_verified(lake: Lake, batch: str, child: str | None) -> Manifest:
     """A batch's manifest, checked against the SHA-256 its loaded marker recorded."""
     marker_key = f"{LOADED_PREFIX}{batch}.json"
-    manifest_key = f"batches/{batch}/manifest.json"
+    key = manifest_key(batch)
     because = f" (batch {child} was loaded on top of it)" if child else ""
     try:
-        data = lake.get_bytes(manifest_key)
+        data = lake.get_bytes(key)
     except LakeError as error:
         raise LoadError(f"{error}{because}") from None
     try:
@@ -97,7 +97,7 @@ def _manifest_verified(lake: Lake, batch: str, child: str | None) -> dict:
     except LakeError as error:
         if _exported_before_checksums(data):
             raise LoadError(
-                f"lake file {lake.uri(manifest_key)} was exported before Folio recorded checksums and loaded"
+                f"lake file {lake.uri(key)} was exported before Folio recorded checksums and loaded"
                 f" batches{because}; {RUN_FULL}"
             ) from None
         raise LoadError(f"{error}{because}") from None
@@ -106,42 +106,41 @@ def _manifest_verified(lake: Lake, batch: str, child: str | None) -> dict:
     found = hashlib.sha256(data).hexdigest()
     if found != marker.get("manifest_sha256"):
         raise LoadError(
-            f"lake file {lake.uri(manifest_key)} was altered after it was loaded: its SHA-256 is {found},"
+            f"lake file {lake.uri(key)} was altered after it was loaded: its SHA-256 is {found},"
             f" {lake.uri(marker_key)} recorded {marker.get('manifest_sha256')}"
         )
     try:
-        manifest = json.loads(data)
+        parsed = json.loads(data)
     except json.JSONDecodeError as error:
-        raise LoadError(f"lake file {lake.uri(manifest_key)} is not valid JSON: {error}") from None
-    if manifest.get("schema_version") != SCHEMA_VERSION:
+        raise LoadError(f"lake file {lake.uri(key)} is not valid JSON: {error}") from None
+    # The version is read first: a manifest of an older schema may lack what today's holds.
+    version = parsed.get("schema_version") if isinstance(parsed, dict) else None
+    if version != SCHEMA_VERSION:
         raise LoadError(
-            f"lake file {lake.uri(manifest_key)} describes warehouse schema {manifest.get('schema_version')},"
+            f"lake file {lake.uri(key)} describes warehouse schema {version},"
             f" this Folio loads schema {SCHEMA_VERSION}; {RUN_FULL}"
         )
-    return manifest
+    try:
+        return Manifest.from_json(parsed)
+    except (KeyError, TypeError, ValueError) as error:
+        raise LoadError(f"lake file {lake.uri(key)} is not an export manifest: {error!r}") from None
 
 
 def _exported_before_checksums(data: bytes) -> bool:
     """Whether a manifest predates checksums (its files carry no SHA-256)."""
     try:
-        manifest = json.loads(data)
-    except json.JSONDecodeError:
+        manifest = Manifest.from_bytes(data)
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError):
         return False
-    files = [
-        described
-        for entry in manifest.get("tables", {}).values()
-        for described in (*entry.get("files", []), *entry.get("tombstone_files", []))
-    ]
-    return any("sha256" not in described for described in files)
+    return any(described.sha256 is None for described in manifest.files)
 
 
-def _batch_folder_check(lake: Lake, manifest: dict) -> None:
+def _batch_folder_check(lake: Lake, manifest: Manifest) -> None:
     """The batch's folder holds exactly the files its manifest names (plus loader files)."""
-    folder = f"batches/{manifest['batch']}/"
-    named = {f"{folder}manifest.json"}
+    folder = f"batches/{manifest.batch}/"
+    named = {manifest.key, *(described.key for described in manifest.files)}
     allowed = set()
-    for name, entry in manifest["tables"].items():
-        named.update(described["key"] for described in (*entry["files"], *entry["tombstone_files"]))
+    for name in manifest.tables:
         allowed.update(f"{folder}{name}/{loader_file}" for loader_file in LOADER_FILES)
     present = set(lake.keys(folder))
     missing = sorted(named - present)

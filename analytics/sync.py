@@ -20,11 +20,12 @@ from django.utils import timezone
 from analytics.export import export_batch_write, export_high_watermark
 from analytics.lake import lake_from_url
 from analytics.lake_batches import batch_loaded_mark, batch_name, lake_chain_read
+from analytics.manifest import Manifest
 from analytics.models import Generation, GenerationStatus
 from analytics.runner import generation_announce
 from analytics.selectors import current_generation
 from analytics.warehouse.backends import current_warehouse
-from analytics.warehouse.base import WarehouseUnavailable
+from analytics.warehouse.base import LoadResult, WarehouseUnavailable
 from analytics.warehouse.schema import SCHEMA_VERSION, TABLES_BY_NAME
 
 SYNC_LOCK_KEY = 7_463_002  # pg_advisory_lock key of the sync
@@ -127,17 +128,15 @@ def warehouse_sync(
                 using=using,
             )
             export_seconds = round(time.perf_counter() - started, 3)
-            if previous and not full and not any(t["rows"] or t["tombstones"] for t in manifest["tables"].values()):
+            if previous and not full and not manifest.changed:
                 # Nothing changed in the window: the published generation stays current.
                 attempt.delete()
                 return previous
             if not load:
                 attempt.status = GenerationStatus.EXPORTED
                 attempt.finished_at = timezone.now()
-                attempt.lake_prefix = f"batches/{manifest['batch']}"
-                attempt.rows = {
-                    name: {"exported": entry["rows"], "loaded": 0} for name, entry in manifest["tables"].items()
-                }
+                attempt.lake_prefix = f"batches/{manifest.batch}"
+                attempt.rows = {name: {"exported": entry.rows, "loaded": 0} for name, entry in manifest.tables.items()}
                 attempt.timings = {"export": export_seconds, "total": export_seconds}
                 attempt.save()
                 return attempt
@@ -182,7 +181,7 @@ def warehouse_rebuild_from_lake(*, using: str = "default") -> Generation:
         lake = lake_from_url()
         warehouse = current_warehouse()
         manifests = lake_chain_read(lake)
-        first, last = manifests[0]["batch"], manifests[-1]["batch"]
+        first, last = manifests[0].batch, manifests[-1].batch
         attempt = Generation.objects.using(using).create(
             backend=warehouse.vendor,
             full_refresh=True,
@@ -211,22 +210,22 @@ def warehouse_rebuild_from_lake(*, using: str = "default") -> Generation:
 
 
 def _rebuild_publish(
-    attempt: Generation, number: int, manifests: list[dict], result: object, checked: float, started: float
+    attempt: Generation, number: int, manifests: list[Manifest], result: LoadResult, checked: float, started: float
 ) -> None:
     """Record a rebuilt generation as the batches' own syncs would have: each table's
     watermark is the high of the newest batch that exported it."""
     watermark: dict[str, str] = {}
     read: dict[str, int] = {}
     for manifest in manifests:
-        for name, entry in manifest["tables"].items():
-            watermark[name] = manifest["high"]
-            read[name] = read.get(name, 0) + entry["rows"]
+        for name, entry in manifest.tables.items():
+            watermark[name] = manifest.high
+            read[name] = read.get(name, 0) + entry.rows
     attempt.number = number
     attempt.status = GenerationStatus.PUBLISHED
     attempt.finished_at = timezone.now()
     attempt.watermark = watermark
     attempt.location = result.location
-    attempt.lake_prefix = f"batches/{manifests[-1]['batch']}"
+    attempt.lake_prefix = f"batches/{manifests[-1].batch}"
     attempt.rows = {name: {"exported": read.get(name, 0), "loaded": count} for name, count in result.rows.items()}
     attempt.totals = result.totals
     attempt.timings = {"lake_check": checked, **result.timings, "total": round(time.perf_counter() - started, 3)}
@@ -252,21 +251,21 @@ def _publish(
     full: bool,
     number: int,
     high: object,
-    manifest: dict,
-    result: object,
+    manifest: Manifest,
+    result: LoadResult,
     export_seconds: float,
     started: float,
 ) -> None:
     watermark = {} if full else dict(previous.watermark)
-    watermark.update({name: high.isoformat() for name in manifest["tables"]})
+    watermark.update({name: high.isoformat() for name in manifest.tables})
     attempt.number = number
     attempt.status = GenerationStatus.PUBLISHED
     attempt.finished_at = timezone.now()
     attempt.watermark = watermark
     attempt.location = result.location
-    attempt.lake_prefix = f"batches/{manifest['batch']}"
+    attempt.lake_prefix = f"batches/{manifest.batch}"
     attempt.rows = {
-        name: {"exported": manifest["tables"].get(name, {}).get("rows", 0), "loaded": count}
+        name: {"exported": manifest.tables[name].rows if name in manifest.tables else 0, "loaded": count}
         for name, count in result.rows.items()
     }
     attempt.totals = result.totals

@@ -2,6 +2,7 @@
 
 import argparse
 from datetime import date
+from pathlib import Path
 
 
 def iso_date(text: str) -> date:
@@ -10,3 +11,26 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def import_options(parser: argparse.ArgumentParser, *, map_help: str, rejects_dir: bool = False) -> None:
+    """The options every import command takes, named and explained alike: --map, --skip-invalid,
+    --rejects (or --rejects-dir for commands that read several files) and --database."""
+    parser.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD", help=map_help)
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="Import the valid rows and list the rejected ones (default: any rejected row writes nothing).",
+    )
+    if rejects_dir:
+        parser.add_argument(
+            "--rejects-dir", type=Path, help="Folder for the <file>.rejects.csv lists (default: next to each file)."
+        )
+    else:
+        parser.add_argument(
+            "--rejects",
+            type=Path,
+            default=None,
+            help="Where to write the rejected rows (default: <input>.rejects.csv).",
+        )
+    parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")

@@ -30,10 +30,10 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from config.spreadsheet import formula_like, spreadsheet_defuse
 
@@ -279,6 +279,59 @@ def columns_map(
                 taken.add(name)
                 break
     return found
+
+
+class RowRefused(Exception):
+    """One field of one row is wrong; carries the RowError the import records."""
+
+    def __init__(self, error: RowError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class RowChecker:
+    """Reads the fields of one row through the matched columns and keeps the first reason to refuse it."""
+
+    def __init__(self, *, line: int, row: Mapping[str, Any], columns: Mapping[str, str]) -> None:
+        self.line = line
+        self.row = row
+        self.columns = columns
+        self.error: RowError | None = None
+
+    def raw(self, field: str) -> Any:
+        """The row's value for a field; None when the file has no such column."""
+        column = self.columns.get(field)
+        return None if column is None else self.row.get(column)
+
+    def present(self, field: str) -> bool:
+        """Whether the row has a non-blank value for the field."""
+        value = self.raw(field)
+        return value is not None and str(value).strip() != ""
+
+    def get(self, field: str, parse: Callable[[Any], Any]) -> Any:
+        """The parsed value, or None after recording why it was refused."""
+        value = self.raw(field)
+        try:
+            return parse("" if value is None else value)
+        except ValueError as error:
+            self.fail(field, value, str(error))
+            return None
+
+    def text(self, field: str) -> str:
+        """The row's value for a field as text; "" when the file has no such column."""
+        value = self.raw(field)
+        return "" if value is None else str(value)
+
+    def refused(self, field: str, reason: str) -> "RowRefused":
+        """The exception that refuses the whole row at once for the field's current value
+        (importers that stop at the first wrong field raise it; the others call `fail`)."""
+        return RowRefused(RowError(self.line, self.columns.get(field, field), self.text(field), reason))
+
+    def fail(self, field: str, value: Any, reason: str) -> None:
+        """Refuse the row for the field's value (the framework keeps one error per row: the first)."""
+        if self.error is None:
+            value_text = "" if value is None else str(value)
+            self.error = RowError(self.line, self.columns.get(field, field), value_text, reason)
 
 
 def cell_check(line: int, column: str, value: str) -> RowError | None:

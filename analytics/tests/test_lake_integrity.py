@@ -4,6 +4,7 @@ refuses, naming the file, and the generation already published keeps serving unc
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,11 +15,11 @@ from django.core.management.base import CommandError
 
 from analytics import export
 from analytics.lake import DirectoryLake, lake_from_url
+from analytics.manifest import LakeFile, Manifest
 from analytics.models import Generation, GenerationStatus
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
 from analytics.warehouse.backends import current_warehouse
-from analytics.warehouse.base import manifest_read
 from books.models import Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_update
@@ -49,27 +50,30 @@ def bytes_flipped(path: Path, offset: int) -> None:
     path.write_bytes(bytes(data))
 
 
-def flip_in_sold_at(path: Path, entry: dict) -> None:
+def flip_in_sold_at(path: Path, entry: LakeFile) -> LakeFile:
     bytes_flipped(path, column_middle(path, "sold_at"))
+    return entry
 
 
-def flip_in_the_middle(path: Path, entry: dict) -> None:
+def flip_in_the_middle(path: Path, entry: LakeFile) -> LakeFile:
     bytes_flipped(path, path.stat().st_size // 2)
+    return entry
 
 
-def truncate(path: Path, entry: dict) -> None:
+def truncate(path: Path, entry: LakeFile) -> LakeFile:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    return entry
 
 
-def manifest_checksum_altered(path: Path, entry: dict) -> None:
-    entry["sha256"] = hashlib.sha256(b"another file").hexdigest()
+def manifest_checksum_altered(path: Path, entry: LakeFile) -> LakeFile:
+    return replace(entry, sha256=hashlib.sha256(b"another file").hexdigest())
 
 
-def flip_with_the_manifest_made_to_agree(path: Path, entry: dict) -> None:
+def flip_with_the_manifest_made_to_agree(path: Path, entry: LakeFile) -> LakeFile:
     """Damage the manifest's checksum cannot see (the file was damaged before it was hashed):
     the Parquet page checksums still catch it."""
     bytes_flipped(path, column_middle(path, "sold_at"))
-    entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return replace(entry, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 @pytest.mark.parametrize(
@@ -85,7 +89,7 @@ def flip_with_the_manifest_made_to_agree(path: Path, entry: dict) -> None:
 def test_a_damaged_fact_sales_file_is_refused_and_the_published_generation_keeps_serving(
     warehouse_url: str,
     monkeypatch: pytest.MonkeyPatch,
-    damage: Callable[[Path, dict], None],
+    damage: Callable[[Path, LakeFile], LakeFile],
     message: str,
 ) -> None:
     sales_data_generate(spec=SalesDataSpec(books=40, sales=3_001, seed=7, years=2, end_date=date(2025, 12, 31)))
@@ -96,15 +100,15 @@ def test_a_damaged_fact_sales_file_is_refused_and_the_published_generation_keeps
     original = export.export_batch_write
     damaged: dict[str, str] = {}
 
-    def export_then_damage(**kwargs: object) -> dict:
+    def export_then_damage(**kwargs: object) -> Manifest:
         manifest = original(**kwargs)
         lake = kwargs["lake"]
-        entry = manifest["tables"]["fact_sales"]["files"][0]
-        path = lake.root / entry["key"]
-        damage(path, entry)
+        sales = manifest.tables["fact_sales"]
+        path = lake.root / sales.files[0].key
+        entry = damage(path, sales.files[0])
         found = hashlib.sha256(path.read_bytes()).hexdigest()
-        damaged.update(uri=lake.uri(entry["key"]), found=found, expected=entry.get("sha256", ""))
-        return manifest
+        damaged.update(uri=lake.uri(entry.key), found=found, expected=entry.sha256 or "")
+        return manifest.with_table(replace(sales, files=(entry, *sales.files[1:])))
 
     monkeypatch.setattr("analytics.sync.export_batch_write", export_then_damage)
 
@@ -127,10 +131,9 @@ def test_every_exported_file_carries_its_sha256_and_page_checksums(warehouse_url
 
     lake = lake_from_url()
     assert isinstance(lake, DirectoryLake)
-    manifest = manifest_read(lake, generation.lake_prefix.removeprefix("batches/"))
-    for entry in manifest["tables"].values():
-        for described in (*entry["files"], *entry["tombstone_files"]):
-            path = lake.root / described["key"]
-            assert described["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-            # A page checksum is verified on read: the file reads cleanly with verification on.
-            assert pq.read_table(path, page_checksum_verification=True).num_rows == described["rows"]
+    manifest = Manifest.from_bytes(lake.get_bytes(f"{generation.lake_prefix}/manifest.json"))
+    for described in manifest.files:
+        path = lake.root / described.key
+        assert described.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+        # A page checksum is verified on read: the file reads cleanly with verification on.
+        assert pq.read_table(path, page_checksum_verification=True).num_rows == described.rows

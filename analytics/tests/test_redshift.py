@@ -22,19 +22,19 @@ from rest_framework.test import APIClient
 
 from analytics import export
 from analytics.lake import Lake
+from analytics.manifest import LakeFile, Manifest
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_rebuild_from_lake, warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.base import LoadError, WarehouseUnavailable
 from analytics.warehouse.redshift_backend import (
-    ROLLUP_MIX_DESIGN,
     RedshiftWarehouse,
     copy_sql,
     merge_sql,
     physical_design,
 )
-from analytics.warehouse.schema import TABLES_BY_NAME, Table
+from analytics.warehouse.schema import ROLLUP_MIX, ROLLUP_TABLES, TABLES_BY_NAME, Table
 from books.models import Book, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_delete, sale_update
@@ -56,10 +56,12 @@ class StandInRedshift(RedshiftWarehouse):
     def _physical(self, table: Table) -> str:
         return ""
 
-    def _stage(self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: list[dict]) -> None:
+    def _stage(
+        self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: tuple[LakeFile, ...]
+    ) -> None:
         self.copies.append(copy_sql(target, manifest_uri, self.iam_role))
         for entry in described:
-            data = pq.read_table(lake.local_copy(entry["key"], Path(settings.TEST_DATA_DIR)))
+            data = pq.read_table(lake.local_copy(entry.key, Path(settings.TEST_DATA_DIR)))
             rows = [tuple(row.values()) for row in data.to_pylist()]
             row_placeholder = "(" + ", ".join(["%s"] * data.num_columns) + ")"
             for start in range(0, len(rows), 500):  # one statement per 500 rows: few round trips
@@ -213,7 +215,9 @@ def test_the_analytics_questions_run_through_the_redshift_driver(
 
 
 def test_the_small_rollup_is_copied_to_every_node_and_sorted_by_day() -> None:
-    assert physical_design(ROLLUP_MIX_DESIGN) == " DISTSTYLE ALL SORTKEY (sale_date)"
+    small = next(table for table in ROLLUP_TABLES if table.name == ROLLUP_MIX)
+
+    assert physical_design(small) == " DISTSTYLE ALL SORTKEY (sale_date)"
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate"])
@@ -230,9 +234,9 @@ def test_a_damaged_s3_file_is_refused_before_any_copy_and_the_published_generati
     original = export.export_batch_write
     damaged: list[str] = []
 
-    def export_then_damage(**kwargs: object) -> dict:
+    def export_then_damage(**kwargs: object) -> Manifest:
         manifest = original(**kwargs)
-        key = f"lake/{manifest['tables']['fact_sales']['files'][0]['key']}"
+        key = f"lake/{manifest.tables['fact_sales'].files[0].key}"
         data = bytearray(s3.get_object(Bucket="folio-redshift-lake", Key=key)["Body"].read())
         middle = len(data) // 2
         if damage == "flip":

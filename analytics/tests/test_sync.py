@@ -4,6 +4,7 @@ changes nothing."""
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +17,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from analytics import export
+from analytics.manifest import Manifest
 from analytics.models import Generation, GenerationStatus
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
@@ -232,11 +234,11 @@ def test_a_corrupt_lake_file_fails_the_load_naming_the_file(
     sale_update(sale=Sale.objects.order_by("pk").first(), quantity=5)
     original = export.export_batch_write
 
-    def export_then_corrupt(**kwargs: object) -> dict:
+    def export_then_corrupt(**kwargs: object) -> Manifest:
         manifest = original(**kwargs)
-        Path(
-            kwargs["lake"].uri(manifest["tables"]["fact_sales"]["files"][0]["key"]).removeprefix("file://")
-        ).write_bytes(b"not parquet")
+        Path(kwargs["lake"].uri(manifest.tables["fact_sales"].files[0].key).removeprefix("file://")).write_bytes(
+            b"not parquet"
+        )
         return manifest
 
     monkeypatch.setattr("analytics.sync.export_batch_write", export_then_corrupt)
@@ -252,10 +254,10 @@ def test_a_manifest_whose_totals_disagree_fails_the_load(
 ) -> None:
     original = export.export_batch_write
 
-    def export_with_wrong_total(**kwargs: object) -> dict:
+    def export_with_wrong_total(**kwargs: object) -> Manifest:
         manifest = original(**kwargs)
-        manifest["tables"]["fact_sales"]["money_totals"]["amount"] = "0.01"
-        return manifest
+        sales = manifest.tables["fact_sales"]
+        return manifest.with_table(replace(sales, money_totals={**sales.money_totals, "amount": "0.01"}))
 
     monkeypatch.setattr("analytics.sync.export_batch_write", export_with_wrong_total)
     with pytest.raises(CommandError) as refused:

@@ -1,18 +1,20 @@
 """What every warehouse backend offers, and the checks every load makes the same way."""
 
-import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import parse_qs, urlsplit
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analytics.lake import Lake, LakeError, file_sha256
-from analytics.warehouse.schema import ROLLUPS, TABLES, TABLES_BY_NAME
+from analytics.manifest import LakeFile, Manifest, TableBatch
+from analytics.warehouse.schema import FULL_REFRESH_DROPS, ROLLUP_TABLES, ROLLUPS, TABLES, TABLES_BY_NAME, Table
 
 # Batches exported before manifests recorded checksums cannot be verified, so they are not
 # loaded: a full export writes a new batch that can (and a rebuild from the lake starts there).
@@ -73,7 +75,7 @@ class Warehouse(Protocol):
     unreachable_errors: tuple[type[Exception], ...]  # what the driver raises when the server cannot be reached
 
     def load(
-        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+        self, *, manifests: list[Manifest], lake: Lake, previous_location: str | None, number: int
     ) -> AbstractContextManager[PendingLoad]:
         """Apply export batches, in order, on top of the previous generation (or from nothing
         when the first is full), all or nothing, every file verified before the first is
@@ -90,53 +92,42 @@ class Warehouse(Protocol):
         """Raise WarehouseUnavailable unless the generation's data is all there and readable."""
 
 
-def manifest_read(lake: Lake, batch: str) -> dict:
-    """The manifest of a batch, or LoadError naming the file."""
-    key = f"batches/{batch}/manifest.json"
-    try:
-        return json.loads(lake.get_bytes(key))
-    except LakeError as error:
-        raise LoadError(str(error)) from None
-    except json.JSONDecodeError as error:
-        raise LoadError(f"lake file {lake.uri(key)} is not valid JSON: {error}") from None
-
-
-def lake_file_size_check(lake: Lake, described: dict) -> int:
+def lake_file_size_check(lake: Lake, described: LakeFile) -> int:
     """The size of a lake file, which must be the manifest's, or LoadError naming the file."""
-    key = described["key"]
-    if "sha256" not in described:
+    key = described.key
+    if described.sha256 is None:
         raise LoadError(UNCHECKED_BATCH.format(uri=lake.uri(key)))
     try:
         size = lake.size(key)
     except LakeError as error:
         raise LoadError(str(error)) from None
-    if size != described["bytes"]:
-        raise LoadError(f"lake file {lake.uri(key)} has {size} bytes, the manifest says {described['bytes']}")
+    if size != described.bytes:
+        raise LoadError(f"lake file {lake.uri(key)} has {size} bytes, the manifest says {described.bytes}")
     return size
 
 
-def lake_file_checksum_check(lake: Lake, described: dict, found: str) -> None:
+def lake_file_checksum_check(lake: Lake, described: LakeFile, found: str) -> None:
     """A file's SHA-256 (`found`) must be the manifest's, or LoadError naming the file."""
-    if found != described["sha256"]:
+    if found != described.sha256:
         raise LoadError(
-            f"lake file {lake.uri(described['key'])} is damaged or was replaced: its SHA-256 is {found},"
-            f" the manifest says {described['sha256']}"
+            f"lake file {lake.uri(described.key)} is damaged or was replaced: its SHA-256 is {found},"
+            f" the manifest says {described.sha256}"
         )
 
 
-def lake_object_verify(lake: Lake, described: dict) -> int:
+def lake_object_verify(lake: Lake, described: LakeFile) -> int:
     """Check a lake file in place (size, then SHA-256 of its content) without loading it:
     for Redshift, whose COPY reads the S3 objects itself. Returns its size."""
     size = lake_file_size_check(lake, described)
     try:
-        found = lake.sha256(described["key"])
+        found = lake.sha256(described.key)
     except LakeError as error:
         raise LoadError(str(error)) from None
     lake_file_checksum_check(lake, described, found)
     return size
 
 
-def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, tuple[Path, Path]]:
+def batch_files_verify(lake: Lake, manifest: Manifest, scratch: Path) -> dict[str, tuple[Path, Path]]:
     """Check every file of the batch against the manifest before anything is loaded.
 
     Returns, per table, local paths of its rows file and tombstones file. Raises LoadError
@@ -145,11 +136,11 @@ def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, t
     copy is what was hashed, so the loader reads exactly the verified bytes from S3.
     """
     local: dict[str, tuple[Path, Path]] = {}
-    for name, entry in manifest["tables"].items():
+    for name, entry in manifest.tables.items():
         table = TABLES_BY_NAME[name]
         paths = []
-        for described, kind in ((entry["files"][0], "rows"), (entry["tombstone_files"][0], "tombstones")):
-            key = described["key"]
+        for described, kind in ((entry.files[0], "rows"), (entry.tombstone_files[0], "tombstones")):
+            key = described.key
             lake_file_size_check(lake, described)
             try:
                 path = lake.local_copy(key, scratch)
@@ -159,17 +150,16 @@ def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, t
                 raise LoadError(str(error)) from None
             except (OSError, ValueError) as error:  # pyarrow raises ArrowInvalid (a ValueError) on corrupt files
                 raise LoadError(f"lake file {lake.uri(key)} cannot be read as Parquet: {error}") from None
-            if data.num_rows != described["rows"]:
+            if data.num_rows != described.rows:
                 raise LoadError(
-                    f"lake file {lake.uri(key)} has {data.num_rows} rows, the manifest says {described['rows']}"
+                    f"lake file {lake.uri(key)} has {data.num_rows} rows, the manifest says {described.rows}"
                 )
             if kind == "rows":
-                for column, expected in entry["money_totals"].items():
-                    found = (pc.sum(data.column(column)).as_py() or Decimal(0)).quantize(Decimal("0.01"))
-                    if found != Decimal(expected):
-                        raise LoadError(
-                            f"lake file {lake.uri(key)} sums {column} to {found}, the manifest says {expected}"
-                        )
+                sums = {column: pc.sum(data.column(column)).as_py() for column in entry.money_totals}
+                wrong = money_totals_mismatch(sums, entry)
+                if wrong:
+                    column, found, expected = wrong
+                    raise LoadError(f"lake file {lake.uri(key)} sums {column} to {found}, the manifest says {expected}")
                 if data.column_names != table.column_names:
                     raise LoadError(
                         f"lake file {lake.uri(key)} has columns {data.column_names}, expected {table.column_names}"
@@ -177,3 +167,89 @@ def batch_files_verify(lake: Lake, manifest: dict, scratch: Path) -> dict[str, t
             paths.append(path)
         local[name] = (paths[0], paths[1])
     return local
+
+
+def money_totals_mismatch(sums: dict[str, Any], entry: TableBatch) -> tuple[str, Decimal, str] | None:
+    """The first money column whose sum (to the cent; None is zero) is not the manifest's
+    total, as (column, found, expected), or None when every total agrees."""
+    for column, expected in entry.money_totals.items():
+        found = Decimal(sums.get(column) or 0).quantize(Decimal("0.01"))
+        if found != Decimal(expected):
+            return column, found, expected
+    return None
+
+
+# What PostgreSQL and Redshift record of each generation they hold (a DuckDB file is its generation).
+GENERATION_TABLE_DDL = "CREATE TABLE IF NOT EXISTS folio_generation (number BIGINT PRIMARY KEY, batch VARCHAR(40), published_at TIMESTAMPTZ)"
+
+
+def table_ddl(table: Table, physical: str = "") -> str:
+    """CREATE TABLE in the SQL the three backends share, plus Redshift's physical design."""
+    body = ", ".join(f"{column.name} {column.sql}" for column in table.columns)
+    primary = f", PRIMARY KEY ({table.key})" if table.key else ""
+    return f"CREATE TABLE IF NOT EXISTS {table.name} ({body}{primary}){physical}"
+
+
+def generation_number(location: str) -> int:
+    """The generation a PostgreSQL or Redshift location names (…?generation=42)."""
+    return int(parse_qs(urlsplit(location).query).get("generation", ["0"])[0])
+
+
+class SqlWarehouse:
+    """What the three backends do alike on an open cursor (DuckDB's connection is one):
+    the warehouse DDL, the row counts and money totals a load reports, and the record of
+    the generation. Subclasses keep only what differs: staging, merging, reading."""
+
+    # Whether the database records its generations in folio_generation (not DuckDB: a file is one).
+    records_generations = True
+
+    def _physical(self, table: Table) -> str:
+        """The physical design clause of a table's DDL (only Redshift has one)."""
+        return ""
+
+    def _schema_create(self, cursor: Any, *, full: bool) -> None:
+        """Create every warehouse table and rollup; a full load first drops them, so they
+        are rebuilt from nothing with today's column types (DROP, unlike TRUNCATE, stays
+        inside the load's transaction on Redshift too)."""
+        if full:
+            for name in FULL_REFRESH_DROPS:
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        for table in (*TABLES, *ROLLUP_TABLES):
+            cursor.execute(table_ddl(table, self._physical(table)))
+        if self.records_generations:
+            cursor.execute(GENERATION_TABLE_DDL)
+
+    def _counts(self, cursor: Any) -> tuple[dict[str, int], dict[str, dict[str, str]]]:
+        """Rows and money totals of every warehouse table, as text so Decimals stay exact."""
+        rows, totals = {}, {}
+        for table in TABLES:
+            sums = "".join(f", COALESCE(SUM({column}), 0)" for column in table.money)
+            cursor.execute(f"SELECT COUNT(*){sums} FROM {table.name}")
+            result = cursor.fetchone()
+            rows[table.name] = int(result[0])
+            totals[table.name] = {
+                column: str(Decimal(value).quantize(Decimal("0.01")))
+                for column, value in zip(table.money, result[1:], strict=True)
+            }
+        return rows, totals
+
+    def _generation_record(self, cursor: Any, number: int, batch: str) -> None:
+        """Record generation `number` as held. A number can come back if publishing failed
+        after an earlier load committed here, so what it replaces is removed first."""
+        cursor.execute("DELETE FROM folio_generation WHERE number >= %s", (number,))
+        cursor.execute(
+            "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, %s)",
+            (number, batch, datetime.now(tz=UTC)),
+        )
+
+    def _staged_reconcile(self, cursor: Any, table: Table, stage: str, entry: TableBatch, files: str) -> None:
+        """Staged rows and money totals must equal the export manifest, or nothing loads."""
+        sums = "".join(f", COALESCE(SUM({column}), 0)" for column in table.money)
+        cursor.execute(f"SELECT COUNT(*){sums} FROM {stage}")
+        found = cursor.fetchone()
+        if int(found[0]) != entry.rows:
+            raise LoadError(f"{files}: staged {found[0]} rows, the manifest says {entry.rows}")
+        wrong = money_totals_mismatch(dict(zip(table.money, found[1:], strict=True)), entry)
+        if wrong:
+            column, value, expected = wrong
+            raise LoadError(f"{files}: {column} sums to {value}, the manifest says {expected}")

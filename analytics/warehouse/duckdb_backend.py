@@ -15,26 +15,25 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
 
 from analytics.lake import Lake, scratch_directory
+from analytics.manifest import Manifest
 from analytics.warehouse.base import (
     TABLES_PRESENT_SQL,
     LoadError,
     LoadResult,
     PendingLoad,
+    SqlWarehouse,
     WarehouseUnavailable,
     batch_files_verify,
     generation_tables_check,
 )
 from analytics.warehouse.limits import QueryTimeout, query_timeout_seconds
 from analytics.warehouse.schema import (
-    ROLLUPS,
-    TABLES,
     TABLES_BY_NAME,
     rollup_statements_after,
     touched_days_needed,
@@ -42,17 +41,11 @@ from analytics.warehouse.schema import (
 )
 
 
-def table_ddl(name: str, columns: tuple, key: str | None) -> str:
-    """CREATE TABLE in the SQL DuckDB and PostgreSQL share."""
-    body = ", ".join(f"{column.name} {column.sql}" for column in columns)
-    primary = f", PRIMARY KEY ({key})" if key else ""
-    return f"CREATE TABLE IF NOT EXISTS {name} ({body}{primary})"
-
-
-class DuckDBWarehouse:
+class DuckDBWarehouse(SqlWarehouse):
     """Warehouse files under a directory: generation-00000042.duckdb."""
 
     vendor = "duckdb"
+    records_generations = False  # the file is the generation
     unreachable_errors: tuple[type[Exception], ...] = ()  # a local file: missing or damaged, never unreachable
 
     def __init__(self, directory: Path) -> None:
@@ -67,7 +60,7 @@ class DuckDBWarehouse:
 
     @contextmanager
     def load(
-        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+        self, *, manifests: list[Manifest], lake: Lake, previous_location: str | None, number: int
     ) -> Iterator[PendingLoad]:
         """Build generation `number` in a new file from the previous one plus the batches, in order.
 
@@ -85,7 +78,7 @@ class DuckDBWarehouse:
             files = [batch_files_verify(lake, manifest, Path(scratch)) for manifest in manifests]
             timings["verify"] = round(time.perf_counter() - started, 3)
             step = time.perf_counter()
-            if previous_location and not manifests[0]["full"]:
+            if previous_location and not manifests[0].full:
                 shutil.copyfile(previous_location, building)
             timings["copy"] = round(time.perf_counter() - step, 3)
             try:
@@ -101,20 +94,14 @@ class DuckDBWarehouse:
         finally:
             building.unlink(missing_ok=True)
 
-    def _apply(self, path: Path, manifests: list[dict], batch_files: list[dict], timings: dict) -> LoadResult:
+    def _apply(self, path: Path, manifests: list[Manifest], batch_files: list[dict], timings: dict) -> LoadResult:
         step = time.perf_counter()
         connection = duckdb.connect(str(path))
         try:
             connection.execute("BEGIN TRANSACTION")
-            for table in TABLES:
-                connection.execute(table_ddl(table.name, table.columns, table.key))
-            for name, columns in ROLLUPS:
-                connection.execute(table_ddl(name, columns, None))
-            if manifests[0]["full"]:
-                for table in TABLES:
-                    connection.execute(f"DELETE FROM {table.name}")
+            self._schema_create(connection, full=manifests[0].full)
             for manifest, files in zip(manifests, batch_files, strict=True):
-                for name in manifest["tables"]:
+                for name in manifest.tables:
                     table = TABLES_BY_NAME[name]
                     rows_path, tombstones_path = files[name]
                     columns = ", ".join(table.column_names)
@@ -130,9 +117,7 @@ class DuckDBWarehouse:
                     )
                     if touched_days_needed(manifests, name):
                         connection.execute(touched_days_sql("stage", "gone"))
-                    connection.execute(
-                        f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM stage)"
-                    )
+                    connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM stage)")
                     connection.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM stage")
                     connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM gone)")
             timings["merge"] = round(time.perf_counter() - step, 3)
@@ -140,7 +125,7 @@ class DuckDBWarehouse:
             for statement in rollup_statements_after(manifests):
                 connection.execute(statement)
             timings["rollups"] = round(time.perf_counter() - step, 3)
-            rows, totals = warehouse_counts(connection)
+            rows, totals = self._counts(connection)
             connection.execute("COMMIT")
             connection.execute("CHECKPOINT")
         finally:
@@ -232,19 +217,3 @@ def _generation_number(location: str) -> int:
     """The generation number in a file name such as generation-00000042.duckdb (0 if none)."""
     found = re.search(r"generation-(\d+)", Path(location).name)
     return int(found.group(1)) if found else 0
-
-
-def warehouse_counts(connection: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], dict[str, dict[str, str]]]:
-    """Rows and money totals of every warehouse table, as text so Decimals stay exact."""
-    rows, totals = {}, {}
-    for table in TABLES:
-        sums = ", ".join(f"CAST(COALESCE(SUM({column}), 0) AS VARCHAR)" for column in table.money)
-        select = f"SELECT COUNT(*){', ' + sums if sums else ''} FROM {table.name}"
-        result = connection.execute(select).fetchone()
-        rows[table.name] = int(result[0])
-        totals[table.name] = {column: _cents(value) for column, value in zip(table.money, result[1:], strict=True)}
-    return rows, totals
-
-
-def _cents(value: str) -> str:
-    return str(Decimal(value).quantize(Decimal("0.01")))

@@ -11,9 +11,8 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pyarrow.csv as pa_csv
@@ -21,35 +20,33 @@ import pyarrow.parquet as pq
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from analytics.lake import Lake, scratch_directory
+from analytics.manifest import Manifest
 from analytics.warehouse.base import (
     TABLES_PRESENT_SQL,
     LoadError,
     LoadResult,
     PendingLoad,
+    SqlWarehouse,
     WarehouseUnavailable,
     batch_files_verify,
+    generation_number,
     generation_tables_check,
 )
-from analytics.warehouse.duckdb_backend import table_ddl
 from analytics.warehouse.limits import QueryTimeout, query_timeout_ms, query_timeout_seconds
 from analytics.warehouse.schema import (
-    FULL_REFRESH_DROPS,
-    ROLLUPS,
-    TABLES,
     TABLES_BY_NAME,
     rollup_statements_after,
     touched_days_needed,
     touched_days_sql,
 )
 
-GENERATION_TABLE_DDL = "CREATE TABLE IF NOT EXISTS folio_generation (number BIGINT PRIMARY KEY, batch VARCHAR(40), published_at TIMESTAMPTZ)"
 READER_POOL_SIZE = 8  # API queries at once per process; more wait for a free connection
 # A check (freshness, before a sync) waits this long for a pooled connection, not the pool's 30 s.
 CHECK_TIMEOUT_SECONDS = 2.0
 LOAD_LOCK = 7_463_001  # pg_advisory_xact_lock key: one load at a time per warehouse
 
 
-class PostgresWarehouse:
+class PostgresWarehouse(SqlWarehouse):
     """Warehouse tables in the database WAREHOUSE_URL names."""
 
     vendor = "postgresql"
@@ -63,7 +60,7 @@ class PostgresWarehouse:
 
     @contextmanager
     def load(
-        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+        self, *, manifests: list[Manifest], lake: Lake, previous_location: str | None, number: int
     ) -> Iterator[PendingLoad]:
         """Apply the batches, in order, in one open transaction; it commits only through
         `commit()`, which the sync calls inside the transaction that publishes the generation."""
@@ -86,23 +83,19 @@ class PostgresWarehouse:
                     raise
 
     def _apply(
-        self, connection: psycopg.Connection, manifests: list[dict], batch_files: list[dict], number: int, timings: dict
+        self,
+        connection: psycopg.Connection,
+        manifests: list[Manifest],
+        batch_files: list[dict],
+        number: int,
+        timings: dict,
     ) -> tuple:
         step = time.perf_counter()
         cursor = connection.cursor()
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
-        if manifests[0]["full"]:
-            # Rebuilt from nothing, with today's column types; DROP, unlike TRUNCATE, stays
-            # inside the load's transaction (on Redshift too).
-            for name in FULL_REFRESH_DROPS:
-                cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        for table in TABLES:
-            cursor.execute(table_ddl(table.name, table.columns, table.key))
-        for name, columns in ROLLUPS:
-            cursor.execute(table_ddl(name, columns, None))
-        cursor.execute(GENERATION_TABLE_DDL)
+        self._schema_create(cursor, full=manifests[0].full)
         for manifest, files in zip(manifests, batch_files, strict=True):
-            for name in manifest["tables"]:
+            for name in manifest.tables:
                 table = TABLES_BY_NAME[name]
                 rows_path, tombstones_path = files[name]
                 columns = ", ".join(table.column_names)
@@ -125,22 +118,8 @@ class PostgresWarehouse:
         for statement in rollup_statements_after(manifests):
             cursor.execute(statement)
         timings["rollups"] = round(time.perf_counter() - step, 3)
-        rows, totals = {}, {}
-        for table in TABLES:
-            sums = "".join(f", COALESCE(SUM({column}), 0)" for column in table.money)
-            cursor.execute(f"SELECT COUNT(*){sums} FROM {table.name}")
-            result = cursor.fetchone()
-            rows[table.name] = int(result[0])
-            totals[table.name] = {
-                column: str(Decimal(value).quantize(Decimal("0.01")))
-                for column, value in zip(table.money, result[1:], strict=True)
-            }
-        # A generation number can come back if publishing failed after an earlier commit here.
-        cursor.execute("DELETE FROM folio_generation WHERE number >= %s", [number])
-        cursor.execute(
-            "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, now())",
-            [number, manifests[-1]["batch"]],
-        )
+        rows, totals = self._counts(cursor)
+        self._generation_record(cursor, number, manifests[-1].batch)
         return rows, totals
 
     def location(self, number: int) -> str:
@@ -207,11 +186,6 @@ class PostgresWarehouse:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
-
-
-def generation_number(location: str) -> int:
-    """The generation a PostgreSQL or Redshift location names (…?generation=42)."""
-    return int(parse_qs(urlsplit(location).query).get("generation", ["0"])[0])
 
 
 def _copy_parquet(cursor: psycopg.Cursor, table: str, columns: list[str], path: Path) -> None:

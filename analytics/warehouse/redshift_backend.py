@@ -16,32 +16,26 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from decimal import Decimal
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import redshift_connector
 from django.conf import settings
 
 from analytics.lake import Lake
+from analytics.manifest import LakeFile, Manifest
 from analytics.warehouse.base import (
     TABLES_PRESENT_SQL,
     LoadError,
     LoadResult,
     PendingLoad,
+    SqlWarehouse,
     WarehouseUnavailable,
+    generation_number,
     generation_tables_check,
     lake_object_verify,
 )
 from analytics.warehouse.limits import QueryTimeout, query_timeout_ms
-from analytics.warehouse.postgres_backend import generation_number
 from analytics.warehouse.schema import (
-    FULL_REFRESH_DROPS,
-    ROLLUP,
-    ROLLUP_COLUMNS,
-    ROLLUP_MIX,
-    ROLLUP_MIX_COLUMNS,
-    TABLES,
     TABLES_BY_NAME,
     TOUCHED_DAYS,
     Table,
@@ -51,18 +45,6 @@ from analytics.warehouse.schema import (
 )
 
 QUERY_CANCELED = "57014"  # SQLSTATE of a statement cancelled by statement_timeout
-GENERATION_TABLE_DDL = "CREATE TABLE IF NOT EXISTS folio_generation (number BIGINT PRIMARY KEY, batch VARCHAR(40), published_at TIMESTAMPTZ)"
-
-
-def create_table_sql(name: str, columns: tuple, key: str | None, physical: str) -> str:
-    """CREATE TABLE with Redshift's physical design (`physical` is empty on the stand-in)."""
-    body = ", ".join(f"{column.name} {column.sql}" for column in columns)
-    primary = f", PRIMARY KEY ({key})" if key else ""
-    return f"CREATE TABLE IF NOT EXISTS {name} ({body}{primary}){physical}"
-
-
-# The small rollup's physical design: a copy on every node, sorted by day.
-ROLLUP_MIX_DESIGN = Table(ROLLUP_MIX, source="", key="", columns=ROLLUP_MIX_COLUMNS, sort_key="sale_date")
 
 
 def physical_design(table: Table) -> str:
@@ -104,7 +86,7 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-class RedshiftWarehouse:
+class RedshiftWarehouse(SqlWarehouse):
     """Warehouse tables in an Amazon Redshift database (redshift-connector)."""
 
     vendor = "redshift"
@@ -132,7 +114,7 @@ class RedshiftWarehouse:
 
     @contextmanager
     def load(
-        self, *, manifests: list[dict], lake: Lake, previous_location: str | None, number: int
+        self, *, manifests: list[Manifest], lake: Lake, previous_location: str | None, number: int
     ) -> Iterator[PendingLoad]:
         """Per batch, in order: stage every table with COPY, reconcile with the manifest,
         merge; then rebuild the rollups."""
@@ -155,57 +137,58 @@ class RedshiftWarehouse:
         finally:
             connection.close()
 
-    def _copy_manifests_write(self, lake: Lake, manifest: dict) -> dict[str, tuple[str, str]]:
+    def _copy_manifests_write(self, lake: Lake, manifest: Manifest) -> dict[str, tuple[str, str]]:
         """One COPY manifest per file list, with every file checked to exist at its size and
         SHA-256 first: COPY reads the S3 objects itself and verifies no checksum."""
         manifests = {}
-        for name, entry in manifest["tables"].items():
+        for name, entry in manifest.tables.items():
             uris = []
             for kind in ("files", "tombstone_files"):
                 entries = []
-                for described in entry[kind]:
+                for described in getattr(entry, kind):
                     size = lake_object_verify(lake, described)
                     entries.append(
-                        {"url": lake.uri(described["key"]), "mandatory": True, "meta": {"content_length": size}}
+                        {"url": lake.uri(described.key), "mandatory": True, "meta": {"content_length": size}}
                     )
-                key = f"batches/{manifest['batch']}/{name}/{kind}.copy-manifest"
+                key = f"batches/{manifest.batch}/{name}/{kind}.copy-manifest"
                 lake.put_bytes(key, json.dumps({"entries": entries}).encode())
                 uris.append(lake.uri(key))
             manifests[name] = (uris[0], uris[1])
         return manifests
 
-    def _stage(self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: list[dict]) -> None:
+    def _stage(
+        self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: tuple[LakeFile, ...]
+    ) -> None:
         """Fill a staging table from the lake: COPY … FROM S3 on Redshift."""
         cursor.execute(copy_sql(target, manifest_uri, self.iam_role))
 
     def _physical(self, table: Table) -> str:
+        """DISTKEY/DISTSTYLE and SORTKEY (the stand-in in tests has none)."""
         return physical_design(table)
 
     def _apply(
-        self, cursor: object, lake: Lake, manifests: list[dict], batch_copies: list[dict], number: int, timings: dict
+        self,
+        cursor: object,
+        lake: Lake,
+        manifests: list[Manifest],
+        batch_copies: list[dict],
+        number: int,
+        timings: dict,
     ) -> tuple:
         step = time.perf_counter()
-        if manifests[0]["full"]:
-            # Rebuilt from nothing, with today's column types; Redshift's DROP TABLE, unlike
-            # TRUNCATE, does not commit the open transaction.
-            for name in FULL_REFRESH_DROPS:
-                cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        for table in TABLES:
-            cursor.execute(create_table_sql(table.name, table.columns, table.key, self._physical(table)))
-        cursor.execute(create_table_sql(ROLLUP, ROLLUP_COLUMNS, None, self._physical(TABLES_BY_NAME["fact_sales"])))
-        cursor.execute(create_table_sql(ROLLUP_MIX, ROLLUP_MIX_COLUMNS, None, self._physical(ROLLUP_MIX_DESIGN)))
-        cursor.execute(GENERATION_TABLE_DDL)
+        self._schema_create(cursor, full=manifests[0].full)
         touched = False
         for manifest, copies in zip(manifests, batch_copies, strict=True):
-            for name, entry in manifest["tables"].items():
+            for name, entry in manifest.tables.items():
                 table = TABLES_BY_NAME[name]
                 rows_manifest, tombstones_manifest = copies[name]
                 cursor.execute(f"CREATE TEMP TABLE stage_{name} (LIKE {name})")
-                self._stage(cursor, lake, f"stage_{name}", rows_manifest, entry["files"])
-                self._reconcile(cursor, lake, table, f"stage_{name}", entry)
+                self._stage(cursor, lake, f"stage_{name}", rows_manifest, entry.files)
+                files = ", ".join(lake.uri(described.key) for described in entry.files)
+                self._staged_reconcile(cursor, table, f"stage_{name}", entry, files)
                 cursor.execute(newest_sql(table, f"stage_{name}", f"newest_{name}"))
                 cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT)")
-                self._stage(cursor, lake, f"gone_{name}", tombstones_manifest, entry["tombstone_files"])
+                self._stage(cursor, lake, f"gone_{name}", tombstones_manifest, entry.tombstone_files)
                 if touched_days_needed(manifests, name):
                     cursor.execute(touched_days_sql(f"newest_{name}", f"gone_{name}"))
                     touched = True
@@ -222,34 +205,9 @@ class RedshiftWarehouse:
         if touched:
             cursor.execute(f"DROP TABLE {TOUCHED_DAYS}")
         timings["rollups"] = round(time.perf_counter() - step, 3)
-        rows, totals = {}, {}
-        for table in TABLES:
-            sums = "".join(f", COALESCE(SUM({column}), 0)" for column in table.money)
-            cursor.execute(f"SELECT COUNT(*){sums} FROM {table.name}")
-            result = cursor.fetchone()
-            rows[table.name] = int(result[0])
-            totals[table.name] = {
-                column: str(Decimal(value).quantize(Decimal("0.01")))
-                for column, value in zip(table.money, result[1:], strict=True)
-            }
-        cursor.execute("DELETE FROM folio_generation WHERE number >= %s", (number,))
-        cursor.execute(
-            "INSERT INTO folio_generation (number, batch, published_at) VALUES (%s, %s, %s)",
-            (number, manifests[-1]["batch"], datetime.now(tz=UTC)),
-        )
+        rows, totals = self._counts(cursor)
+        self._generation_record(cursor, number, manifests[-1].batch)
         return rows, totals
-
-    def _reconcile(self, cursor: object, lake: Lake, table: Table, stage: str, entry: dict) -> None:
-        """Staged rows and money totals must equal the export manifest, or nothing loads."""
-        sums = "".join(f", COALESCE(SUM({column}), 0)" for column in table.money)
-        cursor.execute(f"SELECT COUNT(*){sums} FROM {stage}")
-        found = cursor.fetchone()
-        files = ", ".join(lake.uri(described["key"]) for described in entry["files"])
-        if int(found[0]) != entry["rows"]:
-            raise LoadError(f"{files}: staged {found[0]} rows, the manifest says {entry['rows']}")
-        for column, value in zip(table.money, found[1:], strict=True):
-            if Decimal(value).quantize(Decimal("0.01")) != Decimal(entry["money_totals"][column]):
-                raise LoadError(f"{files}: {column} sums to {value}, the manifest says {entry['money_totals'][column]}")
 
     def location(self, number: int) -> str:
         """Where generation `number` lives (no password)."""
@@ -261,7 +219,7 @@ class RedshiftWarehouse:
         return location.split("?", 1)[0] == self.location(0).split("?", 1)[0]
 
     def fetch(self, location: str, sql: str, params: list | None = None) -> list[tuple]:
-        """Run a read-only query (a new connection each time; pooling comes with the API); a
+        """Run a read-only query (a new connection each time: unlike the PostgreSQL backend, this one keeps no pool); a
         missing table is WarehouseUnavailable when the generation's tables are gone."""
         try:
             return self._rows(sql, params)

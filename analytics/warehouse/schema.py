@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from analytics.manifest import Manifest
+
 # 2: department, fund and cost-centre codes are BIGINT (a real city's cost centres reach
 # 9,993,817,000). A generation of an older version is followed by a full rebuild.
 SCHEMA_VERSION = 2
@@ -16,21 +18,34 @@ SCHEMA_VERSION = 2
 
 @dataclass(frozen=True)
 class Column:
-    """One warehouse column: its SQL type and the Arrow type of its Parquet column."""
+    """One warehouse column: its SQL type, the Arrow type of its Parquet column, and the SQL
+    expression the exporter reads it with from the transactional table ("" when the exporter
+    derives it from other columns, or for rollup columns, which no export feeds)."""
 
     name: str
     sql: str
     arrow: pa.DataType
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a warehouse table's rows come from in the transactional database."""
+
+    from_clause: str  # "{authors}" stands for the export's per-vendor authors subquery
+    alias: str  # the alias of the table whose id and updated_at bound the export window
+    tombstone_table: str
+    model_name: str  # the tombstones' "table" value for the model
 
 
 @dataclass(frozen=True)
 class Table:
-    """A warehouse table fed from one transactional table."""
+    """A warehouse table, fed from one transactional table when it has a source."""
 
     name: str
-    source: str  # "app.model": the transactional model it copies
     key: str
     columns: tuple[Column, ...]
+    source: Source | None = None  # None: a table the loads build (rollups), not the export
     money: tuple[str, ...] = ()
     sort_key: str | None = None
     dist_key: str | None = None  # None: DISTSTYLE ALL on Redshift (small dimensions)
@@ -46,136 +61,173 @@ class Table:
         return pa.schema([pa.field(column.name, column.arrow) for column in self.columns])
 
 
-def _id(name: str) -> Column:
-    return Column(name, "BIGINT", pa.int64())
+def _id(name: str, source: str = "") -> Column:
+    return Column(name, "BIGINT", pa.int64(), source)
 
 
-def _text(name: str, length: int) -> Column:
-    return Column(name, f"VARCHAR({length})", pa.string())
+def _code(name: str, source: str) -> Column:
+    return Column(name, "BIGINT", pa.int64(), source)
 
 
-def _money(name: str, digits: int) -> Column:
-    return Column(name, f"NUMERIC({digits},2)", pa.decimal128(digits, 2))
+def _int(name: str, source: str) -> Column:
+    return Column(name, "INTEGER", pa.int32(), source)
 
 
-UPDATED_AT = Column("updated_at", "TIMESTAMPTZ", pa.timestamp("us", tz="UTC"))
+def _text(name: str, length: int, source: str) -> Column:
+    return Column(name, f"VARCHAR({length})", pa.string(), source)
+
+
+def _money(name: str, digits: int, source: str = "") -> Column:
+    return Column(name, f"NUMERIC({digits},2)", pa.decimal128(digits, 2), source)
+
+
+def _date(name: str, source: str = "") -> Column:
+    return Column(name, "DATE", pa.date32(), source)
+
+
+def _timestamp(name: str, source: str) -> Column:
+    return Column(name, "TIMESTAMPTZ", pa.timestamp("us", tz="UTC"), source)
+
+
+def _updated_at(alias: str) -> Column:
+    return _timestamp("updated_at", f"{alias}.updated_at")
+
+
+def _books(from_clause: str, alias: str, model_name: str) -> Source:
+    return Source(from_clause, alias, "books_tombstone", model_name)
+
+
+def _finance(from_clause: str, alias: str, model_name: str) -> Source:
+    return Source(from_clause, alias, "finance_tombstone", model_name)
+
 
 TABLES: tuple[Table, ...] = (
     Table(
-        "dim_genre", "books.genre", "genre_id", (_id("genre_id"), _text("name", 100), _text("slug", 100), UPDATED_AT)
+        "dim_genre",
+        "genre_id",
+        (_id("genre_id", "g.id"), _text("name", 100, "g.name"), _text("slug", 100, "g.slug"), _updated_at("g")),
+        source=_books("books_genre g", "g", "genre"),
     ),
     Table(
-        "dim_region", "books.region", "region_id", (_id("region_id"), _text("code", 12), _text("name", 100), UPDATED_AT)
+        "dim_region",
+        "region_id",
+        (_id("region_id", "r.id"), _text("code", 12, "r.code"), _text("name", 100, "r.name"), _updated_at("r")),
+        source=_books("books_region r", "r", "region"),
     ),
     Table(
         "dim_book",
-        "books.book",
         "book_id",
         (
-            _id("book_id"),
-            _text("isbn13", 13),
-            _text("title", 500),
-            _text("authors", 2000),
-            _id("genre_id"),
-            _text("publisher", 200),
-            _money("list_price", 10),
-            Column("published_on", "DATE", pa.date32()),
-            _text("language", 12),
-            UPDATED_AT,
+            _id("book_id", "b.id"),
+            _text("isbn13", 13, "b.isbn13"),
+            _text("title", 500, "b.title"),
+            _text("authors", 2000, "au.authors"),
+            _id("genre_id", "b.genre_id"),
+            _text("publisher", 200, "p.name"),
+            _money("list_price", 10, "b.list_price"),
+            _date("published_on", "b.published_on"),
+            _text("language", 12, "b.language"),
+            _updated_at("b"),
+        ),
+        source=_books(
+            "books_book b LEFT JOIN books_publisher p ON p.id = b.publisher_id"
+            " LEFT JOIN ({authors}) au ON au.book_id = b.id",
+            "b",
+            "book",
         ),
         money=("list_price",),
         dist_key="book_id",
     ),
     Table(
         "fact_sales",
-        "books.sale",
         "sale_id",
         (
-            _id("sale_id"),
-            _id("book_id"),
-            _id("region_id"),
-            Column("sold_at", "TIMESTAMPTZ", pa.timestamp("us", tz="UTC")),
-            Column("sale_date", "DATE", pa.date32()),
-            Column("quantity", "INTEGER", pa.int32()),
-            _money("unit_price", 10),
-            _money("discount", 12),
-            _money("amount", 12),
-            _text("channel", 16),
-            UPDATED_AT,
+            _id("sale_id", "s.id"),
+            _id("book_id", "s.book_id"),
+            _id("region_id", "s.region_id"),
+            _timestamp("sold_at", "s.sold_at"),
+            _date("sale_date"),  # derived by the exporter: the UTC day of sold_at
+            _int("quantity", "s.quantity"),
+            _money("unit_price", 10, "s.unit_price"),
+            _money("discount", 12, "s.discount"),
+            _money("amount", 12, "s.amount"),
+            _text("channel", 16, "s.channel"),
+            _updated_at("s"),
         ),
+        source=_books("books_sale s", "s", "sale"),
         money=("amount", "discount"),
         sort_key="sale_date",
         dist_key="book_id",
     ),
     Table(
         "dim_department",
-        "finance.department",
         "department_id",
-        (_id("department_id"), Column("code", "BIGINT", pa.int64()), _text("name", 200), UPDATED_AT),
+        (_id("department_id", "d.id"), _code("code", "d.code"), _text("name", 200, "d.name"), _updated_at("d")),
+        source=_finance("finance_department d", "d", "department"),
     ),
     Table(
         "dim_fund",
-        "finance.fund",
         "fund_id",
-        (_id("fund_id"), Column("code", "BIGINT", pa.int64()), _text("name", 200), UPDATED_AT),
+        (_id("fund_id", "f.id"), _code("code", "f.code"), _text("name", 200, "f.name"), _updated_at("f")),
+        source=_finance("finance_fund f", "f", "fund"),
     ),
     Table(
         "dim_cost_center",
-        "finance.costcenter",
         "cost_center_id",
         (
-            _id("cost_center_id"),
-            Column("code", "BIGINT", pa.int64()),
-            _text("name", 200),
-            _id("department_id"),
-            UPDATED_AT,
+            _id("cost_center_id", "c.id"),
+            _code("code", "c.code"),
+            _text("name", 200, "c.name"),
+            _id("department_id", "c.department_id"),
+            _updated_at("c"),
         ),
+        source=_finance("finance_costcenter c", "c", "costcenter"),
     ),
     Table(
         "fact_ledger",
-        "finance.ledgerentry",
         "entry_id",
         (
-            _id("entry_id"),
-            Column("entry_date", "DATE", pa.date32()),
-            _money("amount", 14),
-            _text("kind", 8),
-            _id("department_id"),
-            _id("fund_id"),
-            _id("cost_center_id"),
-            UPDATED_AT,
+            _id("entry_id", "e.id"),
+            _date("entry_date", "e.entry_date"),
+            _money("amount", 14, "e.amount"),
+            _text("kind", 8, "e.kind"),
+            _id("department_id", "e.department_id"),
+            _id("fund_id", "e.fund_id"),
+            _id("cost_center_id", "e.cost_center_id"),
+            _updated_at("e"),
         ),
+        source=_finance("finance_ledgerentry e", "e", "ledgerentry"),
         money=("amount",),
         sort_key="entry_date",
         dist_key="department_id",
     ),
     Table(
         "fact_budget",
-        "finance.budget",
         "budget_id",
         (
-            _id("budget_id"),
-            _id("department_id"),
-            Column("fiscal_year", "INTEGER", pa.int32()),
-            _money("amount", 14),
-            UPDATED_AT,
+            _id("budget_id", "u.id"),
+            _id("department_id", "u.department_id"),
+            _int("fiscal_year", "u.fiscal_year"),
+            _money("amount", 14, "u.amount"),
+            _updated_at("u"),
         ),
+        source=_finance("finance_budget u", "u", "budget"),
         money=("amount",),
     ),
     Table(
         "fact_statement_line",
-        "finance.statementline",
         "line_id",
         (
-            _id("line_id"),
-            Column("exercice", "INTEGER", pa.int32()),
-            _text("type_de_resultat", 12),
-            _text("produit_charge", 8),
-            _text("poste", 255),
-            _text("detail_postes", 255),
-            _money("montant_en_eur", 16),
-            UPDATED_AT,
+            _id("line_id", "l.id"),
+            _int("exercice", "l.exercice"),
+            _text("type_de_resultat", 12, "l.type_de_resultat"),
+            _text("produit_charge", 8, "l.produit_charge"),
+            _text("poste", 255, "l.poste"),
+            _text("detail_postes", 255, "l.detail_postes"),
+            _money("montant_en_eur", 16, "l.montant_en_eur"),
+            _updated_at("l"),
         ),
+        source=_finance("finance_statementline l", "l", "statementline"),
         money=("montant_en_eur",),
     ),
 )
@@ -187,7 +239,7 @@ TABLES_BY_NAME = {table.name: table for table in TABLES}
 # refresh or when books change (a book's genre moves all its days).
 ROLLUP = "agg_sales_daily"
 ROLLUP_COLUMNS: tuple[Column, ...] = (
-    Column("sale_date", "DATE", pa.date32()),
+    _date("sale_date"),
     _id("book_id"),
     _id("region_id"),
     _id("genre_id"),
@@ -217,8 +269,13 @@ ROLLUP_MIX_SELECT = (
     f"SELECT sale_date, region_id, genre_id, SUM(orders), SUM(units), SUM(revenue) FROM {ROLLUP}{{where}}"
     " GROUP BY sale_date, region_id, genre_id"
 )
-# Every rollup with its columns, in the order a load rebuilds them.
-ROLLUPS: tuple[tuple[str, tuple[Column, ...]], ...] = ((ROLLUP, ROLLUP_COLUMNS), (ROLLUP_MIX, ROLLUP_MIX_COLUMNS))
+# Every rollup, in the order a load rebuilds them, with its physical design on Redshift:
+# the big one spread by book like fact_sales, the small one copied to every node.
+ROLLUP_TABLES: tuple[Table, ...] = (
+    Table(ROLLUP, key="", columns=ROLLUP_COLUMNS, sort_key="sale_date", dist_key="book_id"),
+    Table(ROLLUP_MIX, key="", columns=ROLLUP_MIX_COLUMNS, sort_key="sale_date"),
+)
+ROLLUPS: tuple[tuple[str, tuple[Column, ...]], ...] = tuple((table.name, table.columns) for table in ROLLUP_TABLES)
 TOUCHED_DAYS = "touched_days"
 # What a full refresh on PostgreSQL or Redshift drops before recreating (DuckDB starts a new file).
 FULL_REFRESH_DROPS: tuple[str, ...] = (*(table.name for table in TABLES), *(name for name, _ in ROLLUPS))
@@ -234,21 +291,15 @@ def touched_days_sql(stage: str, gone: str) -> str:
     )
 
 
-def rollup_statements(manifest: dict) -> list[str]:
+def rollup_statements(manifest: Manifest) -> list[str]:
     """The statements that bring the rollups up to date after the batch's merges."""
-    tables = manifest["tables"]
-    books = tables.get("dim_book", {})
+    books = manifest.tables.get("dim_book")
+    if manifest.full or (books is not None and books.changed):
+        return _rollups_rebuilt()
+    if "fact_sales" not in manifest.tables:
+        return []
     columns = ", ".join(column.name for column in ROLLUP_COLUMNS)
     mix_columns = ", ".join(column.name for column in ROLLUP_MIX_COLUMNS)
-    if manifest["full"] or books.get("rows") or books.get("tombstones"):
-        return [
-            f"DELETE FROM {ROLLUP}",
-            f"INSERT INTO {ROLLUP} ({columns}) {ROLLUP_SELECT.format(where='')}",
-            f"DELETE FROM {ROLLUP_MIX}",
-            f"INSERT INTO {ROLLUP_MIX} ({mix_columns}) {ROLLUP_MIX_SELECT.format(where='')}",
-        ]
-    if "fact_sales" not in tables:
-        return []
     days = f"SELECT sale_date FROM {TOUCHED_DAYS}"
     return [
         f"DELETE FROM {ROLLUP} WHERE sale_date IN ({days})",
@@ -258,12 +309,24 @@ def rollup_statements(manifest: dict) -> list[str]:
     ]
 
 
-def rollup_statements_after(manifests: list[dict]) -> list[str]:
+def _rollups_rebuilt() -> list[str]:
+    """The statements that rebuild both rollups whole."""
+    columns = ", ".join(column.name for column in ROLLUP_COLUMNS)
+    mix_columns = ", ".join(column.name for column in ROLLUP_MIX_COLUMNS)
+    return [
+        f"DELETE FROM {ROLLUP}",
+        f"INSERT INTO {ROLLUP} ({columns}) {ROLLUP_SELECT.format(where='')}",
+        f"DELETE FROM {ROLLUP_MIX}",
+        f"INSERT INTO {ROLLUP_MIX} ({mix_columns}) {ROLLUP_MIX_SELECT.format(where='')}",
+    ]
+
+
+def rollup_statements_after(manifests: list[Manifest]) -> list[str]:
     """The rollup statements after applying `manifests` in order: one batch's own (days it
     touched), or a whole rebuild after several batches (a rebuild from the lake)."""
-    return rollup_statements(manifests[0] if len(manifests) == 1 else {"full": True, "tables": {}})
+    return rollup_statements(manifests[0]) if len(manifests) == 1 else _rollups_rebuilt()
 
 
-def touched_days_needed(manifests: list[dict], name: str) -> bool:
+def touched_days_needed(manifests: list[Manifest], name: str) -> bool:
     """Whether merging table `name` must first record the days it touches (one fact_sales batch)."""
     return len(manifests) == 1 and name == "fact_sales"

@@ -42,7 +42,9 @@ from config.imports import (
     ImportRefused,
     ImportSummary,
     Progress,
+    RowChecker,
     RowError,
+    RowRefused,
     SilentProgress,
     columns_map,
     csv_rows,
@@ -155,14 +157,6 @@ class BookRecord:
         return self.isbn13 or f"source:{self.source_key}"
 
 
-class _RowInvalid(Exception):
-    """One field of one row is wrong; carries the RowError."""
-
-    def __init__(self, error: RowError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
 def _refuse_missing(columns: dict[str, str], header: Sequence[str], *required: str | tuple[str, ...]) -> None:
     missing = []
     for need in required:
@@ -199,7 +193,7 @@ def books_import(
         progress.advance(1)
         try:
             record = _book_parse(line, row, columns)
-        except _RowInvalid as invalid:
+        except RowRefused as invalid:
             summary.reject(invalid.error)
             continue
         first = seen.setdefault(record.key, line)
@@ -219,11 +213,8 @@ def books_import(
 
 
 def _book_parse(line: int, row: dict[str, str], columns: dict[str, str]) -> BookRecord:
-    def cell(name: str) -> str:
-        return row[columns[name]] if name in columns else ""
-
-    def fail(name: str, reason: str) -> _RowInvalid:
-        return _RowInvalid(RowError(line, columns.get(name, name), cell(name), reason))
+    check = RowChecker(line=line, row=row, columns=columns)
+    cell, fail = check.text, check.refused
 
     isbn13, unusable, key_column = None, "", columns.get("source_id", "")
     written13 = cell("isbn13")
@@ -549,7 +540,7 @@ def _sales_stage(
     for line, row in csv_rows(layout, summary):
         try:
             values = _sale_parse(line, row, columns, lookups, local_zone)
-        except _RowInvalid as invalid:
+        except RowRefused as invalid:
             summary.reject(invalid.error)
             continue
         for name, value in zip(_STAGE_COLUMNS, values, strict=True):
@@ -574,8 +565,7 @@ def _cents_text(cents: int) -> str:
 def _sale_parse(
     line: int, row: dict[str, str], columns: dict[str, str], lookups: _SaleLookups, local_zone: tzinfo
 ) -> tuple:
-    def fail(name: str, reason: str) -> _RowInvalid:
-        return _RowInvalid(RowError(line, columns.get(name, name), row.get(columns.get(name, ""), ""), reason))
+    fail = RowChecker(line=line, row=row, columns=columns).refused
 
     text = row[columns["sold_at"]]
     try:

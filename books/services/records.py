@@ -1,50 +1,17 @@
 """Single-record writes to the catalogue and sales: they keep amounts exact, move
 `updated_at`, and leave a tombstone for every delete so the warehouse follows."""
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from books.models import Author, Book, BookAuthor, Channel, Genre, Publisher, Region, Sale, Tombstone
+from books.models import Book, Channel, Region, Sale, Tombstone
 from config.records import records_delete
 
 CENT = Decimal("0.01")
-
-
-@transaction.atomic
-def book_create(
-    *,
-    isbn13: str,
-    title: str,
-    authors: Sequence[str],
-    genre: Genre,
-    list_price: Decimal,
-    publisher: Publisher | None = None,
-    published_on: date | None = None,
-    language: str = "eng",
-) -> Book:
-    """Create a book with its authors (matched by exact name, created when new)."""
-    if not authors:
-        raise ValidationError({"authors": "A book needs at least one author."})
-    book = Book(
-        isbn13=isbn13,
-        title=title,
-        genre=genre,
-        publisher=publisher,
-        list_price=Decimal(list_price).quantize(CENT),
-        published_on=published_on,
-        language=language,
-    )
-    book.full_clean(exclude=["authors"])
-    book.save()
-    for position, name in enumerate(authors, start=1):
-        author = Author.objects.filter(name=name).first() or Author.objects.create(name=name)
-        BookAuthor.objects.create(book=book, author=author, position=position)
-    return book
 
 
 def sale_amount(*, quantity: int, unit_price: Decimal, discount: Decimal) -> Decimal:
@@ -118,8 +85,3 @@ def sale_update(
 def sale_delete(*, sale: Sale) -> None:
     """Delete one sale, leaving its tombstone."""
     records_delete(queryset=Sale.objects.filter(pk=sale.pk), tombstones=Tombstone)
-
-
-def book_delete(*, book: Book) -> None:
-    """Delete a book that has no sales, leaving its tombstone; a sold book is protected."""
-    records_delete(queryset=Book.objects.filter(pk=book.pk), tombstones=Tombstone)

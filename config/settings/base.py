@@ -1,7 +1,7 @@
 """Settings shared by every environment, read from the environment through one `env` object.
 
 Every integration is switched on by a variable; when a variable is unset Folio falls back
-to the embedded default of DESIGN.md, so a laptop needs no server at all.
+to an embedded default (a lake directory, DuckDB files, SQLite), so a laptop needs no server at all.
 """
 
 import ipaddress
@@ -115,7 +115,7 @@ else:
         }
     }
 
-# The pipeline's parts (see DESIGN.md): lake, warehouse, task queue.
+# The pipeline's parts (README "The warehouse pipeline"): lake, warehouse, task queue.
 LAKE_URL = env.str("LAKE_URL", default=(VAR_DIR / "lake").as_uri())
 WAREHOUSE_URL = env.str("WAREHOUSE_URL", default=f"duckdb:///{VAR_DIR / 'warehouse'}")
 AWS_ENDPOINT_URL = env.str("AWS_ENDPOINT_URL", default="") or None

@@ -23,6 +23,7 @@ from config.date_window import date_window
 from conftest import IN_CI
 from finance.models import CostCenter, Department, Fund, LedgerEntry, StatementLine
 from finance.services import imports
+from finance.services.imports import ledger as ledger_imports
 
 DATA = Path(__file__).parent / "data"
 DATAVIZHUB = Path(settings.BASE_DIR).parent / "shared" / "datasets" / "datavizhub"
@@ -554,13 +555,13 @@ def test_a_crash_after_the_writes_leaves_the_database_as_it_was(
 ) -> None:
     StatementLineFactory()
     state = database_state()
-    real_write = imports._ledger_write
+    real_write = ledger_imports._ledger_write
 
     def write_then_crash(**kwargs: object) -> None:
         real_write(**kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(imports, "_ledger_write", write_then_crash)
+    monkeypatch.setattr(ledger_imports, "_ledger_write", write_then_crash)
     path = write(tmp_path / "ledger.csv", f"{LEDGER_HEADER}\n{LEDGER_OK}\n")
 
     with pytest.raises(RuntimeError, match="disk full"):

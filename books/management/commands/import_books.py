@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from books.services.imports import BOOK_FIELDS, books_import
+from config.arguments import import_options
 from config.imports import SHOWN_ERRORS, ImportRefused, ImportRejected, ImportSummary, Progress, mapping_parse
 from config.progress import progress_for
 
@@ -14,22 +15,7 @@ from config.progress import progress_for
 def import_arguments(parser: CommandParser, fields: dict[str, tuple[str, ...]]) -> None:
     """The options every CSV import takes."""
     parser.add_argument("path", type=Path, help="The CSV file (UTF-8 with or without BOM, or Latin-1; , ; tab or |).")
-    parser.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="COLUMN=FIELD",
-        help=f"Read FIELD from COLUMN (repeatable). Fields: {', '.join(fields)}.",
-    )
-    parser.add_argument(
-        "--skip-invalid",
-        action="store_true",
-        help="Import the valid rows and list the rejected ones (default: any rejected row writes nothing).",
-    )
-    parser.add_argument(
-        "--rejects", type=Path, default=None, help="Where to write the rejected rows (default: <input>.rejects.csv)."
-    )
-    parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
+    import_options(parser, map_help=f"Read FIELD from COLUMN (repeatable). Fields: {', '.join(fields)}.")
 
 
 def import_run(command: BaseCommand, options: dict, run: Callable[[Progress], ImportSummary]) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
+from config.arguments import import_options
 from config.imports import ImportRefused, ImportSummary, mapping_parse
 from config.progress import progress_for
 from finance.services.imports import LedgerFilesRejected, ledger_files_import
@@ -45,20 +46,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--strict", action="store_true", help="Reject ledger rows naming an id not already imported."
         )
-        parser.add_argument(
-            "--skip-invalid", action="store_true", help="Import the valid rows and write the rejected ones aside."
+        import_options(
+            parser,
+            map_help="Read a ledger column as a field, e.g. --map 'Posted On=entry_date' (repeatable).",
+            rejects_dir=True,
         )
-        parser.add_argument(
-            "--rejects-dir", type=Path, help="Folder for the <file>.rejects.csv lists (default: next to each file)."
-        )
-        parser.add_argument(
-            "--map",
-            action="append",
-            default=[],
-            metavar="COLUMN=FIELD",
-            help="Read a ledger column as a field, e.g. --map 'Posted On=entry_date' (repeatable).",
-        )
-        parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
 
     def handle(self, *args: object, **options: object) -> None:
         """Import, then print what each file did."""
@@ -75,7 +67,7 @@ class Command(BaseCommand):
                 strict=bool(options["strict"]),
                 skip_invalid=bool(options["skip_invalid"]),
                 rejects_dir=options["rejects_dir"],
-                overrides=mapping_parse(options["map"]),
+                mapping=mapping_parse(options["map"]),
                 using=using,
                 progress=progress,
             )

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
+from config.arguments import import_options
 from config.imports import ImportRefused, ImportRejected, mapping_parse
 from config.progress import progress_for
 from finance.management.commands.import_ledger import summary_report
@@ -43,20 +44,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--timeout", type=float, default=HTTP_TIMEOUT_SECONDS, help="Seconds to wait for each page."
         )
-        parser.add_argument(
-            "--skip-invalid", action="store_true", help="Import the valid rows and write the rejected ones aside."
-        )
-        parser.add_argument(
-            "--rejects", type=Path, help="Where to write the rejected rows (default <file>.rejects.csv)."
-        )
-        parser.add_argument(
-            "--map",
-            action="append",
-            default=[],
-            metavar="COLUMN=FIELD",
-            help="Read a column as a field, e.g. --map 'Année=exercice' (repeatable).",
-        )
-        parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
+        import_options(parser, map_help="Read a column as a field, e.g. --map 'Année=exercice' (repeatable).")
 
     def handle(self, *args: object, **options: object) -> None:
         """Import, then print the summary."""
@@ -71,7 +59,7 @@ class Command(BaseCommand):
                 source=options["url"] or options["file"],
                 skip_invalid=bool(options["skip_invalid"]),
                 rejects=options["rejects"],
-                overrides=mapping_parse(options["map"]),
+                mapping=mapping_parse(options["map"]),
                 page_size=int(options["page_size"]),
                 timeout=float(options["timeout"]),
                 using=using,
