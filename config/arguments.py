@@ -1,6 +1,7 @@
 """Argument types shared by the management commands of books and finance."""
 
 import argparse
+import re
 from datetime import date
 from pathlib import Path
 
@@ -34,3 +35,12 @@ def import_options(parser: argparse.ArgumentParser, *, map_help: str, rejects_di
             help="Where to write the rejected rows (default: <input>.rejects.csv).",
         )
     parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
+
+
+def ascii_int(text: str) -> int:
+    """A whole number in ASCII digits for argparse: `int()` alone also reads `٣` and `１` as 3 and 1,
+    which no API parameter or importer accepts."""
+    if not re.fullmatch(r"-?[0-9]{1,30}", text):
+        shown = text if len(text) <= 40 else f"{text[:40]}…"
+        raise argparse.ArgumentTypeError(f"invalid int value: {shown!r} (a whole number in digits 0-9)")
+    return int(text)

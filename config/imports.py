@@ -335,7 +335,10 @@ class RowChecker:
 
 
 def cell_check(line: int, column: str, value: str) -> RowError | None:
-    """A cell too long to be a real value, or one a spreadsheet would run as a formula."""
+    """A cell too long to be a real value, one a spreadsheet would run as a formula, or one holding
+    a NUL (JSON can carry one; PostgreSQL text cannot store it)."""
+    if "\x00" in value:
+        return RowError(line, column, value.replace("\x00", "\N{SYMBOL FOR NULL}"), "contains a NUL character")
     if len(value) > MAX_CELL:
         return RowError(line, column, value, f"longer than {MAX_CELL:,} characters ({len(value):,})")
     if formula_like(value):

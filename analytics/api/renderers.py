@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -124,6 +125,10 @@ class XLSXRenderer(BaseRenderer):
 
     @staticmethod
     def _cell(sheet: object, column: str, value: object, ratios: set[str]) -> object:
+        if isinstance(value, str):
+            # XML 1.0 cannot hold most control characters, and openpyxl refuses them (a 500) rather
+            # than drop them; an imported or admin-typed title may hold one.
+            value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             # openpyxl makes any text starting with "=" a formula; the text is data, exactly as stored.

@@ -68,3 +68,19 @@ def test_xlsx_export_writes_formula_like_text_as_a_string_cell(client: APIClient
     header = [cell.value for cell in sheet[1]]
     cell = sheet.cell(row=2, column=header.index("title") + 1)
     assert (cell.value, cell.data_type) == (title, "s")
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"), [("A\x01B", "A\N{REPLACEMENT CHARACTER}B"), ("\x1b[31mRed", "\N{REPLACEMENT CHARACTER}[31mRed")]
+)
+def test_an_xlsx_export_of_text_with_control_characters_answers_with_them_replaced(
+    client: APIClient, title: str, shown: str
+) -> None:
+    best_book_titled(client, title)  # an importer or the admin stores such a title as it came
+
+    response = client.get("/api/analytics/top-books?limit=1&format=xlsx")
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["top-books"]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("title") + 1).value == shown

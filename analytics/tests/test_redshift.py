@@ -2,8 +2,11 @@
 against the PostgreSQL stand-in through the wire shim; what only Redshift can execute
 (COPY from S3, DISTKEY/SORTKEY) is checked as the exact text it would receive."""
 
+import hashlib
+import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -220,7 +223,7 @@ def test_the_small_rollup_is_copied_to_every_node_and_sorted_by_day() -> None:
     assert physical_design(small) == " DISTSTYLE ALL SORTKEY (sale_date)"
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate"])
+@pytest.mark.parametrize("damage", ["flip", "truncate", "flip-before-hashing"])
 @pytest.mark.django_db
 def test_a_damaged_s3_file_is_refused_before_any_copy_and_the_published_generation_keeps_serving(
     redshift: StandInRedshift, s3_endpoint: str, monkeypatch: pytest.MonkeyPatch, damage: str
@@ -239,10 +242,20 @@ def test_a_damaged_s3_file_is_refused_before_any_copy_and_the_published_generati
         key = f"lake/{manifest.tables['fact_sales'].files[0].key}"
         data = bytearray(s3.get_object(Bucket="folio-redshift-lake", Key=key)["Body"].read())
         middle = len(data) // 2
-        if damage == "flip":
+        if damage == "flip-before-hashing":
+            # Damage the SHA-256 cannot see (the file was damaged before it was hashed): inside
+            # sold_at's pages, where only the Parquet page checksums catch it.
+            parquet = pq.ParquetFile(io.BytesIO(bytes(data)))
+            chunk = parquet.metadata.row_group(0).column(parquet.schema_arrow.names.index("sold_at"))
+            middle = (chunk.dictionary_page_offset or chunk.data_page_offset) + chunk.total_compressed_size // 2
+        if damage.startswith("flip"):
             data[middle : middle + 4] = bytes(255 - byte for byte in data[middle : middle + 4])
         else:
             data = data[: len(data) // 2]
+        if damage == "flip-before-hashing":
+            sales = manifest.tables["fact_sales"]
+            entry = replace(sales.files[0], sha256=hashlib.sha256(bytes(data)).hexdigest())
+            manifest = manifest.with_table(replace(sales, files=(entry, *sales.files[1:])))
         s3.put_object(Bucket="folio-redshift-lake", Key=key, Body=bytes(data))
         damaged.append(f"s3://folio-redshift-lake/{key}")
         redshift.copies.clear()
@@ -254,7 +267,8 @@ def test_a_damaged_s3_file_is_refused_before_any_copy_and_the_published_generati
         warehouse_sync()
 
     assert str(refused.value).startswith(f"lake file {damaged[0]} ")
-    assert ("its SHA-256 is" if damage == "flip" else "bytes, the manifest says") in str(refused.value)
+    expected = {"flip": "its SHA-256 is", "truncate": "bytes, the manifest says"}
+    assert expected.get(damage, "cannot be read as Parquet: ") in str(refused.value)
     assert redshift.copies == []  # refused before the first COPY
     assert current_generation().pk == published.pk
     assert redshift.fetch(published.location, "SELECT sale_id, sold_at, amount FROM fact_sales ORDER BY sale_id") == (

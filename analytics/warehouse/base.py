@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from analytics.lake import Lake, LakeError, file_sha256
+from analytics.lake import Lake, LakeError, file_sha256, scratch_directory
 from analytics.manifest import LakeFile, Manifest, TableBatch
 from analytics.warehouse.schema import FULL_REFRESH_DROPS, ROLLUP_TABLES, ROLLUPS, TABLES, TABLES_BY_NAME, Table
 
@@ -115,15 +115,30 @@ def lake_file_checksum_check(lake: Lake, described: LakeFile, found: str) -> Non
         )
 
 
-def lake_object_verify(lake: Lake, described: LakeFile) -> int:
-    """Check a lake file in place (size, then SHA-256 of its content) without loading it:
-    for Redshift, whose COPY reads the S3 objects itself. Returns its size."""
+def lake_object_verify(lake: Lake, described: LakeFile, *, pages: bool = False) -> int:
+    """Check a lake file without loading it (size, then SHA-256 of its content) and, with
+    `pages`, its Parquet page checksums too: for Redshift, whose COPY reads the S3 objects
+    itself and checks neither, so a file damaged before it was hashed would load. Returns its size."""
     size = lake_file_size_check(lake, described)
-    try:
-        found = lake.sha256(described.key)
-    except LakeError as error:
-        raise LoadError(str(error)) from None
-    lake_file_checksum_check(lake, described, found)
+    if not pages:
+        try:
+            found = lake.sha256(described.key)
+        except LakeError as error:
+            raise LoadError(str(error)) from None
+        lake_file_checksum_check(lake, described, found)
+        return size
+    key = described.key
+    with scratch_directory() as scratch:
+        try:
+            path = lake.local_copy(key, Path(scratch))
+            lake_file_checksum_check(lake, described, file_sha256(path))
+            parquet = pq.ParquetFile(path, page_checksum_verification=True)
+            for group in range(parquet.num_row_groups):  # one row group at a time: memory stays bounded
+                parquet.read_row_group(group)
+        except LakeError as error:
+            raise LoadError(str(error)) from None
+        except (OSError, ValueError) as error:  # pyarrow raises ArrowInvalid (a ValueError) on corrupt files
+            raise LoadError(f"lake file {lake.uri(key)} cannot be read as Parquet: {error}") from None
     return size
 
 

@@ -138,15 +138,15 @@ class RedshiftWarehouse(SqlWarehouse):
             connection.close()
 
     def _copy_manifests_write(self, lake: Lake, manifest: Manifest) -> dict[str, tuple[str, str]]:
-        """One COPY manifest per file list, with every file checked to exist at its size and
-        SHA-256 first: COPY reads the S3 objects itself and verifies no checksum."""
+        """One COPY manifest per file list, with every file checked to exist at its size,
+        SHA-256 and Parquet page checksums first: COPY reads the S3 objects itself and verifies no checksum."""
         manifests = {}
         for name, entry in manifest.tables.items():
             uris = []
             for kind in ("files", "tombstone_files"):
                 entries = []
                 for described in getattr(entry, kind):
-                    size = lake_object_verify(lake, described)
+                    size = lake_object_verify(lake, described, pages=True)
                     entries.append(
                         {"url": lake.uri(described.key), "mandatory": True, "meta": {"content_length": size}}
                     )

@@ -822,3 +822,27 @@ def test_an_unreadable_ledger_value_is_a_row_error(tmp_path: Path, row: str, exp
 
     assert str(error.value).splitlines()[2] == f"  {expected}"
     assert database_state() == state
+
+
+@pytest.mark.django_db(databases="__all__")
+@pytest.mark.parametrize(
+    ("value", "shown", "reason"),
+    [
+        ("Imp\x00ôts", "Imp\N{SYMBOL FOR NULL}ôts", "contains a NUL character"),
+        ({"a": 1}, '{"a": 1}', "is not a single value (a JSON object or list)"),
+        (["Achats"], '["Achats"]', "is not a single value (a JSON object or list)"),
+    ],
+    ids=["nul", "object", "list"],
+)
+def test_a_json_value_no_database_can_store_as_text_is_a_row_error(
+    tmp_path: Path, db_alias: str, value: object, shown: str, reason: str
+) -> None:
+    records = json.loads((DATA / "compte-de-resultat.json").read_text(encoding="utf-8"))
+    records["results"][1]["poste"] = value
+    path = write(tmp_path / "cdr.json", json.dumps(records))
+
+    with pytest.raises(CommandError) as error:
+        run("import_statement", str(path), "--database", db_alias)
+
+    assert str(error.value).splitlines()[2] == f"  line 2, column poste: {reason} (value {shown!r})"
+    assert StatementLine.objects.using(db_alias).count() == 0

@@ -12,7 +12,7 @@ from books.services.generation import (
     SalesDataSpec,
     sales_data_generate,
 )
-from config.arguments import iso_date
+from config.arguments import ascii_int, iso_date
 from config.progress import progress_for
 
 
@@ -23,16 +23,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         """The options users know from the seed project, plus reproducibility and size controls."""
-        parser.add_argument("--books", type=int, default=500, help="New books to create (default 500).")
-        parser.add_argument("--sales", type=int, default=10_000, help="Sales to create (default 10000).")
-        parser.add_argument("--seed", type=int, default=None, help="Random seed; the same seed gives the same data.")
+        parser.add_argument("--books", type=ascii_int, default=500, help="New books to create (default 500).")
+        parser.add_argument("--sales", type=ascii_int, default=10_000, help="Sales to create (default 10000).")
         parser.add_argument(
-            "--years", type=int, default=5, help="Years of sales history ending at --end-date (default 5)."
+            "--seed", type=ascii_int, default=None, help="Random seed; the same seed gives the same data."
+        )
+        parser.add_argument(
+            "--years", type=ascii_int, default=5, help="Years of sales history ending at --end-date (default 5)."
         )
         parser.add_argument(
             "--end-date", type=iso_date, default=None, help="Last day of sales, YYYY-MM-DD (default today)."
         )
-        parser.add_argument("--batch-size", type=int, default=100_000, help=f"Rows per write (1000..{MAX_BATCH}).")
+        parser.add_argument(
+            "--batch-size", type=ascii_int, default=100_000, help=f"Rows per write (1000..{MAX_BATCH})."
+        )
         parser.add_argument("--skip-upload", action="store_true", help="Do not export the new rows to the lake.")
         parser.add_argument(
             "--skip-redshift", action="store_true", help="Export to the lake but do not load the warehouse."

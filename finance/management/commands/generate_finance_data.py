@@ -5,7 +5,7 @@ from django.db import connections
 
 from analytics.sync import SyncBusy, sync_after_write
 from analytics.warehouse.base import LoadError
-from config.arguments import iso_date
+from config.arguments import ascii_int, iso_date
 from finance.models import LedgerEntry
 from finance.services.generation import (
     MAX_BATCH,
@@ -22,11 +22,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Size, reproducibility and the pipeline switches shared with generate_sales_data."""
-        parser.add_argument("--entries", type=int, default=20_000, help="Ledger entries to create (default 20000).")
-        parser.add_argument("--years", type=int, default=5, help="Fiscal years of history (default 5).")
-        parser.add_argument("--seed", type=int, default=None, help="Random seed; the same seed gives the same data.")
+        parser.add_argument(
+            "--entries", type=ascii_int, default=20_000, help="Ledger entries to create (default 20000)."
+        )
+        parser.add_argument("--years", type=ascii_int, default=5, help="Fiscal years of history (default 5).")
+        parser.add_argument(
+            "--seed", type=ascii_int, default=None, help="Random seed; the same seed gives the same data."
+        )
         parser.add_argument("--end-date", type=iso_date, default=None, help="Last day of the ledger (default today).")
-        parser.add_argument("--batch-size", type=int, default=5_000, help=f"Rows per insert (100..{MAX_BATCH}).")
+        parser.add_argument("--batch-size", type=ascii_int, default=5_000, help=f"Rows per insert (100..{MAX_BATCH}).")
         parser.add_argument("--skip-upload", action="store_true", help="Do not export the new rows to the lake.")
         parser.add_argument(
             "--skip-redshift", action="store_true", help="Export to the lake but do not load the warehouse."

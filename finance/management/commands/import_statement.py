@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from config.arguments import import_options
+from config.arguments import ascii_int, import_options
 from config.imports import ImportRefused, ImportRejected, mapping_parse
 from config.progress import progress_for
 from finance.management.commands.import_ledger import summary_report
@@ -39,7 +39,10 @@ class Command(BaseCommand):
             "https://opendata.paris.fr/api/explore/v2.1/catalog/datasets/compte-de-resultat/records",
         )
         parser.add_argument(
-            "--page-size", type=int, default=EXPLORE_PAGE_SIZE, help=f"Records per request (1..{EXPLORE_PAGE_SIZE})."
+            "--page-size",
+            type=ascii_int,
+            default=EXPLORE_PAGE_SIZE,
+            help=f"Records per request (1..{EXPLORE_PAGE_SIZE}).",
         )
         parser.add_argument(
             "--timeout", type=float, default=HTTP_TIMEOUT_SECONDS, help="Seconds to wait for each page."

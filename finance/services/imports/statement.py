@@ -1,5 +1,6 @@
 """Import of the City of Paris *compte de résultat*: portal CSV, explore API JSON, or its URL."""
 
+import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -94,7 +95,15 @@ def _json_records(records: Iterable[Any], summary: ImportSummary) -> Iterator[Ro
             summary.reject(RowError(number, "", str(record), "is not a JSON object"))
             continue
         row = {header_normalise(str(k)): v.strip() if isinstance(v, str) else v for k, v in record.items()}
+        # A nested object or list would be stored as its Python repr ("{'a': 1}") in a text column.
         error = next(
+            (
+                RowError(number, k, json.dumps(v, ensure_ascii=False), "is not a single value (a JSON object or list)")
+                for k, v in row.items()
+                if isinstance(v, dict | list)
+            ),
+            None,
+        ) or next(
             (e for k, v in row.items() if isinstance(v, str) and (e := cell_check(number, k, v)) is not None), None
         )
         if error is not None:
