@@ -65,7 +65,13 @@ export function FilterBar({ filters, granularity = false, selects = [], children
         <label htmlFor="filter-preset" className={labelClass}>
           Period
         </label>
-        <select id="filter-preset" data-testid="filter-preset" className={fieldClass} value={preset} onChange={onPreset}>
+        <select
+          id="filter-preset"
+          data-testid="filter-preset"
+          className={fieldClass}
+          value={preset}
+          onChange={onPreset}
+        >
           {PRESETS.map((item) => (
             <option key={item.value} value={item.value}>
               {item.label}
