@@ -1,7 +1,8 @@
 import type { ChangeEvent, ReactNode } from "react";
 import { formatDate, formatRangeEnd } from "../lib/formatDate";
 import { PRESETS, isPreset } from "../lib/presetRange";
-import { GRANULARITIES, type DashboardFilters } from "../lib/useDashboardFilters";
+import { GRANULARITIES } from "../lib/urlFilters";
+import type { DashboardFilters } from "../lib/useDashboardFilters";
 
 type SelectFilter = "region" | "genre" | "department" | "fund";
 
