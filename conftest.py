@@ -25,10 +25,21 @@ SERVICE_FIXTURES = {
 # Parameter values that select a service: db_alias's "postgres", the warehouse backends
 # "postgresql" and "redshift" (a wire shim in front of PostgreSQL), the "redis" cache.
 SERVICE_PARAMETERS = {"postgres": {"postgres", "postgresql", "redshift"}, "redis": {"redis"}}
-# Tests measured at several seconds each (`pytest --durations=40`): they start processes
+# Tests measured at 5 s or more each (`pytest --durations=80`): they start processes
 # (Celery, gunicorn, Chromium) or generate and sync whole shops. A module's path marks all
 # its tests; a path with "::name" marks that test in every parametrization.
-SLOW_TESTS: set[str] = set()
+SLOW_TESTS = {
+    "analytics/tests/test_api_gunicorn.py",
+    "analytics/tests/test_processes.py",
+    "analytics/tests/test_rebuild_from_lake.py",
+    "analytics/tests/test_redshift.py",
+    "analytics/tests/test_sync_properties.py",
+    "analytics/tests/test_api_inputs.py::test_generated_values_of_every_parameter_never_get_a_500",
+    "analytics/tests/test_api_inputs.py::test_no_hostile_value_of_any_parameter_gets_a_500",
+    "analytics/tests/test_pages.py::test_with_the_database_down_health_fails_without_naming_the_host",
+    "books/tests/test_generation.py::test_generated_totals_equal_what_the_generator_reports",
+    "books/tests/test_imports.py::test_goodbooks_imports_in_full_and_again_unchanged",
+}
 
 
 def service_missing(what: str, url: str) -> None:
