@@ -1,6 +1,9 @@
 # Folio's two Quick start commands (see README.md):
 #   make demo   install everything (.venv, npm packages), build the dashboard, prepare the demo data, serve it
 #   make test   install everything, build the dashboard, run the whole test suite (browser tests included)
+# and for development:
+#   make lint       the dashboard's ESLint, Prettier, TypeScript and Vitest unit tests
+#   make test-fast  the tests that need no PostgreSQL, Redis or browser and are not slow
 # Python packages install into the project's own virtual environment (.venv), npm packages
 # into frontend/node_modules.
 
@@ -11,7 +14,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install frontend
+.PHONY: demo test test-fast lint install frontend
 
 install: $(INSTALLED)
 
@@ -58,3 +61,12 @@ demo: install frontend
 
 test: install frontend
 	$(PY) -m pytest
+
+# Markers come from conftest.py (what each test needs); this selection runs with neither
+# service up and no dashboard build.
+test-fast: install
+	$(PY) -m pytest -m "not postgres and not redis and not browser and not slow"
+
+# Lint and types of the dashboard (node only: the committed openapi.json gives the types).
+lint: $(NODE_MODULES)
+	cd frontend && npm run lint --silent && npm run typecheck --silent && npm test --silent

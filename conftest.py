@@ -2,6 +2,10 @@
 
 Outside CI a missing PostgreSQL or Redis skips the tests that need it with a one-line
 reason; with CI=true the same absence fails them, so CI never passes by skipping.
+
+Every test is marked by what it needs (postgres, redis, browser, slow) from the fixtures
+and parameters it uses, so `pytest -m "not postgres and not redis and not browser and not
+slow"` (`make test-fast`) is the loop that needs no service and no browser.
 """
 
 import os
@@ -10,6 +14,32 @@ import pytest
 from django.conf import settings
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Fixtures whose use means a test needs the service: each asks for it (or a process that
+# talks to it), directly or through another fixture.
+SERVICE_FIXTURES = {
+    "postgres": {"postgres_alias", "postgres_warehouse_url", "shared_database"},
+    "redis": {"redis_url", "private_redis"},
+    "browser": {"browser", "page"},
+}
+# Parameter values that select a service: db_alias's "postgres", the warehouse backends
+# "postgresql" and "redshift" (a wire shim in front of PostgreSQL), the "redis" cache.
+SERVICE_PARAMETERS = {"postgres": {"postgres", "postgresql", "redshift"}, "redis": {"redis"}}
+# Tests measured at 5 s or more each (`pytest --durations=80`): they start processes
+# (Celery, gunicorn, Chromium) or generate and sync whole shops. A module's path marks all
+# its tests; a path with "::name" marks that test in every parametrization.
+SLOW_TESTS = {
+    "analytics/tests/test_api_gunicorn.py",
+    "analytics/tests/test_processes.py",
+    "analytics/tests/test_rebuild_from_lake.py",
+    "analytics/tests/test_redshift.py",
+    "analytics/tests/test_sync_properties.py",
+    "analytics/tests/test_api_inputs.py::test_generated_values_of_every_parameter_never_get_a_500",
+    "analytics/tests/test_api_inputs.py::test_no_hostile_value_of_any_parameter_gets_a_500",
+    "analytics/tests/test_pages.py::test_with_the_database_down_health_fails_without_naming_the_host",
+    "books/tests/test_generation.py::test_generated_totals_equal_what_the_generator_reports",
+    "books/tests/test_imports.py::test_goodbooks_imports_in_full_and_again_unchanged",
+}
 
 
 def service_missing(what: str, url: str) -> None:
@@ -44,3 +74,20 @@ def redis_url() -> str:
     if not settings.REDIS_AVAILABLE:
         service_missing("Redis", settings.TEST_REDIS_URL)
     return settings.TEST_REDIS_URL
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test postgres, redis, browser and/or slow from what it uses (see above)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        parameters = {value for value in callspec.params.values() if isinstance(value, str)} if callspec else set()
+        for marker, names in SERVICE_FIXTURES.items():
+            if fixtures & names:
+                item.add_marker(marker)
+        for marker, values in SERVICE_PARAMETERS.items():
+            if parameters & values:
+                item.add_marker(marker)
+        path = item.nodeid.split("::", 1)[0]
+        if path in SLOW_TESTS or f"{path}::{getattr(item, 'originalname', item.name)}" in SLOW_TESTS:
+            item.add_marker("slow")

@@ -10,9 +10,7 @@ const BooksPage = lazy(() => import("./pages/BooksPage").then((module) => ({ def
 const RegionsPage = lazy(() => import("./pages/RegionsPage").then((module) => ({ default: module.RegionsPage })));
 const GenresPage = lazy(() => import("./pages/GenresPage").then((module) => ({ default: module.GenresPage })));
 const FinancePage = lazy(() => import("./pages/FinancePage").then((module) => ({ default: module.FinancePage })));
-const StatementPage = lazy(() =>
-  import("./pages/StatementPage").then((module) => ({ default: module.StatementPage })),
-);
+const StatementPage = lazy(() => import("./pages/StatementPage").then((module) => ({ default: module.StatementPage })));
 const PipelinePage = lazy(() => import("./pages/PipelinePage").then((module) => ({ default: module.PipelinePage })));
 const SettingsPage = lazy(() => import("./pages/SettingsPage").then((module) => ({ default: module.SettingsPage })));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage").then((module) => ({ default: module.NotFoundPage })));

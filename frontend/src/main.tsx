@@ -17,7 +17,8 @@ const queryClient = new QueryClient({
       // A 4xx or a 503 (nothing loaded yet) will not change by retrying at once; the panel
       // shows the API's detail with a Retry button instead.
       retry: (failures, error) =>
-        failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500) &&
+        failures < 2 &&
+        !(error instanceof ApiError && error.status >= 400 && error.status < 500) &&
         !(error instanceof ApiError && error.status === 503),
     },
   },

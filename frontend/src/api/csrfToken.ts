@@ -15,7 +15,10 @@ function cookie(name: string): string | null {
 export async function csrfToken(): Promise<string> {
   const fromCookie = cookie("csrftoken");
   if (fromCookie) return fromCookie;
-  const response = await fetch("/api/auth/csrf/", { credentials: "same-origin", headers: { Accept: "application/json" } });
+  const response = await fetch("/api/auth/csrf/", {
+    credentials: "same-origin",
+    headers: { Accept: "application/json" },
+  });
   const body = (await response.json()) as Csrf;
   return cookie("csrftoken") ?? body.csrf_token;
 }

@@ -7,8 +7,7 @@ type GenerateTestDataRequest = components["schemas"]["GenerateTestDataRequest"];
 type SyncRequest = components["schemas"]["SyncRequestRequest"];
 
 export type JobStart =
-  | { kind: "sync"; body: SyncRequest }
-  | { kind: "generate-test-data"; body: GenerateTestDataRequest };
+  { kind: "sync"; body: SyncRequest } | { kind: "generate-test-data"; body: GenerateTestDataRequest };
 
 /** Starts a staff job: a warehouse sync (POST sync) or test data (POST generate-test-data);
  * both answer 202 with the job and the URL to poll. */

@@ -34,7 +34,11 @@ export function AppLayout() {
         </div>
         <Suspense
           fallback={
-            <div className="h-64 animate-pulse rounded-xl bg-slate-200" aria-busy="true" aria-label="Loading the page" />
+            <div
+              className="h-64 animate-pulse rounded-xl bg-slate-200"
+              aria-busy="true"
+              aria-label="Loading the page"
+            />
           }
         >
           <Outlet />

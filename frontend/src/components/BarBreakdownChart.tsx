@@ -64,13 +64,7 @@ export function BarBreakdownChart<Row>({
           tickFormatter={axisFormat}
           tick={{ fontSize: 12, fill: "#475569" }}
         />
-        <YAxis
-          type="category"
-          dataKey="__label"
-          width={150}
-          interval={0}
-          tick={CategoryTick}
-        />
+        <YAxis type="category" dataKey="__label" width={150} interval={0} tick={CategoryTick} />
         <Tooltip
           cursor={{ fill: "#eff6ff" }}
           content={({ active, payload }) => (

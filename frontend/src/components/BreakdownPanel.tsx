@@ -30,7 +30,15 @@ const CHART_ROWS = 10;
 
 /** Sales per region or genre: a bar chart of the top ones and a table of all, where a
  * click on a bar or a row filters the dashboard to it. */
-export function BreakdownPanel({ name, title, dimension, query, download, filters, full = false }: BreakdownPanelProps) {
+export function BreakdownPanel({
+  name,
+  title,
+  dimension,
+  query,
+  download,
+  filters,
+  full = false,
+}: BreakdownPanelProps) {
   const rows = breakdownRows(query.data?.results);
   const state = panelState(query, rows.length === 0);
   const noun = dimension === "region" ? "region" : "genre";
@@ -82,10 +90,20 @@ export function BreakdownPanel({ name, title, dimension, query, download, filter
         <BarBreakdownChart
           rows={rows.slice(0, CHART_ROWS)}
           label={(row) => row.name}
-          value={{ key: "revenue", label: "Revenue", color: chartColors.primary, format: (value) => formatDecimal(value) }}
+          value={{
+            key: "revenue",
+            label: "Revenue",
+            color: chartColors.primary,
+            format: (value) => formatDecimal(value),
+          }}
           extra={[
             { key: "share", label: "Share", color: chartColors.neutral, format: formatRatio },
-            { key: "units", label: "Units", color: chartColors.secondary, format: (value) => formatInteger(Number(value)) },
+            {
+              key: "units",
+              label: "Units",
+              color: chartColors.secondary,
+              format: (value) => formatInteger(Number(value)),
+            },
           ]}
           summary={summary}
           onSelect={drill}

@@ -42,7 +42,10 @@ export function BreakdownView({ dimension }: { dimension: BreakdownDimension }) 
         ? "empty"
         : focus === undefined
           ? "loading"
-          : panelState(trend, buckets.every((row) => row.orders === 0));
+          : panelState(
+              trend,
+              buckets.every((row) => row.orders === 0),
+            );
 
   const trendSummary =
     buckets.length > 0
@@ -85,8 +88,21 @@ export function BreakdownView({ dimension }: { dimension: BreakdownDimension }) 
           granularity={filters.granularity}
           summary={trendSummary}
           series={[
-            { key: "revenue", label: "Revenue", color: chartColors.primary, type: "bar", format: (value) => formatDecimal(value) },
-            { key: "units", label: "Units", color: chartColors.secondary, type: "line", axis: "right", format: (value) => formatInteger(Number(value)) },
+            {
+              key: "revenue",
+              label: "Revenue",
+              color: chartColors.primary,
+              type: "bar",
+              format: (value) => formatDecimal(value),
+            },
+            {
+              key: "units",
+              label: "Units",
+              color: chartColors.secondary,
+              type: "line",
+              axis: "right",
+              format: (value) => formatInteger(Number(value)),
+            },
           ]}
         />
       </Panel>

@@ -1,4 +1,5 @@
-import type { DashboardFilters, DrillFilter } from "../lib/useDashboardFilters";
+import type { DrillFilter } from "../lib/urlFilters";
+import type { DashboardFilters } from "../lib/useDashboardFilters";
 
 const NOUNS: Record<DrillFilter, string> = {
   region: "Region",

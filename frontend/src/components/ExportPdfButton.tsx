@@ -12,7 +12,11 @@ export function ExportPdfButton({ target }: { target: RefObject<HTMLElement | nu
     try {
       const page = document.title.replace(" · Folio", "");
       const stamp = new Date().toISOString().slice(0, 10);
-      await exportPdf(target.current, `Folio — ${page} — ${new Date().toLocaleString()}`, `folio-${page.toLowerCase().replace(/\W+/g, "-")}-${stamp}`);
+      await exportPdf(
+        target.current,
+        `Folio — ${page} — ${new Date().toLocaleString()}`,
+        `folio-${page.toLowerCase().replace(/\W+/g, "-")}-${stamp}`,
+      );
     } catch (error) {
       setFailure(error instanceof Error ? error.message : "PDF export failed.");
     } finally {

@@ -1,7 +1,8 @@
 import type { ChangeEvent, ReactNode } from "react";
 import { formatDate, formatRangeEnd } from "../lib/formatDate";
 import { PRESETS, isPreset } from "../lib/presetRange";
-import { GRANULARITIES, type DashboardFilters } from "../lib/useDashboardFilters";
+import { GRANULARITIES } from "../lib/urlFilters";
+import type { DashboardFilters } from "../lib/useDashboardFilters";
 
 type SelectFilter = "region" | "genre" | "department" | "fund";
 
@@ -65,7 +66,13 @@ export function FilterBar({ filters, granularity = false, selects = [], children
         <label htmlFor="filter-preset" className={labelClass}>
           Period
         </label>
-        <select id="filter-preset" data-testid="filter-preset" className={fieldClass} value={preset} onChange={onPreset}>
+        <select
+          id="filter-preset"
+          data-testid="filter-preset"
+          className={fieldClass}
+          value={preset}
+          onChange={onPreset}
+        >
           {PRESETS.map((item) => (
             <option key={item.value} value={item.value}>
               {item.label}

@@ -177,7 +177,11 @@ export function Panel({
         ) : null}
         {state === "ready" || (state === "empty" && contentWhenEmpty) ? children : null}
       </div>
-      {footer && state !== "loading" ? <div className="mt-3" data-export-ignore="">{footer}</div> : null}
+      {footer && state !== "loading" ? (
+        <div className="mt-3" data-export-ignore="">
+          {footer}
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { NavLink, useLocation, useNavigate } from "react-router";
 import { useLogout } from "../api/useLogout";
 import type { CurrentUser } from "../api/useMe";
@@ -20,10 +20,15 @@ export function TopNav({ user }: { user: CurrentUser | undefined }) {
   const location = useLocation();
   const navigate = useNavigate();
   const logout = useLogout();
-  useEffect(() => setOpen(false), [location.pathname]);
+  // A new page closes the menu: adjusted while rendering (React's pattern for state that
+  // follows a changing value), not in an effect that would draw the open menu once more.
+  const [menuPath, setMenuPath] = useState(location.pathname);
+  if (menuPath !== location.pathname) {
+    setMenuPath(location.pathname);
+    setOpen(false);
+  }
 
-  const onLogout = () =>
-    logout.mutate(undefined, { onSettled: () => navigate("/login", { replace: true }) });
+  const onLogout = () => logout.mutate(undefined, { onSettled: () => navigate("/login", { replace: true }) });
 
   const focus = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white";
   return (

@@ -13,8 +13,10 @@ export function describeScope(params: Record<string, unknown> | undefined, filte
   const end = text(params?.end);
   const parts = [start && end ? `between ${formatDate(start)} and ${formatRangeEnd(end)}` : "in the data"];
   const options = filters.options.data?.result;
-  if (filters.region) parts.push(`in ${options?.regions.find((item) => item.code === filters.region)?.name ?? filters.region}`);
-  if (filters.genre) parts.push(`for genre ${options?.genres.find((item) => item.slug === filters.genre)?.name ?? filters.genre}`);
+  if (filters.region)
+    parts.push(`in ${options?.regions.find((item) => item.code === filters.region)?.name ?? filters.region}`);
+  if (filters.genre)
+    parts.push(`for genre ${options?.genres.find((item) => item.slug === filters.genre)?.name ?? filters.genre}`);
   if (filters.department) {
     const name = options?.departments.find((item) => String(item.code) === filters.department)?.name;
     parts.push(`for department ${name ?? filters.department}`);

@@ -2,27 +2,11 @@ import { useCallback, useMemo } from "react";
 import { useSearchParams } from "react-router";
 import { useFilterOptions } from "../api/useFilterOptions";
 import { isoDate } from "./isoDate";
-import { isPreset, presetRange, type Preset } from "./presetRange";
-
-export const GRANULARITIES = ["day", "week", "month", "quarter", "year"] as const;
-export type Granularity = (typeof GRANULARITIES)[number];
-
-/** Filters a click on a chart bar or table row sets; the breadcrumb lists them. */
-export const DRILL_FILTERS = ["region", "genre", "department", "fund", "search"] as const;
-export type DrillFilter = (typeof DRILL_FILTERS)[number];
+import { presetRange, type Preset } from "./presetRange";
+import { patchSearchParams, readUrlFilters, type FilterPatch } from "./urlFilters";
 
 /** Which last day with data the date presets count back from. */
 export type FilterDomain = "sales" | "ledger";
-
-export type FilterPatch = Partial<Record<string, string | null>>;
-
-function isGranularity(value: string | null): value is Granularity {
-  return GRANULARITIES.some((granularity) => granularity === value);
-}
-
-function text(value: string | null): string | undefined {
-  return value === null || value === "" ? undefined : value;
-}
 
 /** The dashboard's filters, read from and written to the URL's search parameters, so a
  * link reproduces the view and back/forward walk through it. Date presets resolve against
@@ -32,46 +16,20 @@ export function useDashboardFilters(domain: FilterDomain) {
   const [params, setParams] = useSearchParams();
   const options = useFilterOptions();
 
-  const rawStart = params.get("start");
-  const rawEnd = params.get("end");
-  const rawPreset = params.get("preset");
-  const preset: Preset = isPreset(rawPreset) ? rawPreset : rawStart || rawEnd ? "custom" : "all";
+  const { preset, custom, granularity, region, genre, department, fund, exercice, search } = readUrlFilters(params);
   const bounds = options.data?.result;
   const lastDay = (domain === "ledger" ? bounds?.ledger_last_date : bounds?.sales_last_date) ?? null;
   const firstDay = (domain === "ledger" ? bounds?.ledger_first_date : bounds?.sales_first_date) ?? null;
   const needsBounds = preset !== "all" && preset !== "custom";
   // If the options cannot be read, ask for all the data: the panels then show the API's own error.
   const rangeReady = !needsBounds || options.isSuccess || options.isError;
-  const range = presetRange(preset, lastDay, {
-    start: isoDate.isValid(rawStart) ? rawStart : undefined,
-    end: isoDate.isValid(rawEnd) ? rawEnd : undefined,
-  });
-  const rawGranularity = params.get("granularity");
-  const granularity: Granularity = isGranularity(rawGranularity) ? rawGranularity : "month";
-
-  const region = text(params.get("region"));
-  const genre = text(params.get("genre"));
-  const department = text(params.get("department"));
-  const fund = text(params.get("fund"));
-  const exercice = text(params.get("exercice"));
-  const search = text(params.get("search"));
+  const range = presetRange(preset, lastDay, custom);
 
   /** Sets (or, with null/"", removes) URL parameters as a new history entry; any change
    * but paging itself returns to the first page. */
   const update = useCallback(
     (patch: FilterPatch, { replace = false }: { replace?: boolean } = {}) => {
-      setParams(
-        (current) => {
-          const next = new URLSearchParams(current);
-          for (const [name, value] of Object.entries(patch)) {
-            if (value === null || value === undefined || value === "") next.delete(name);
-            else next.set(name, value);
-          }
-          if (!("page" in patch)) next.delete("page");
-          return next;
-        },
-        { replace },
-      );
+      setParams((current) => patchSearchParams(current, patch), { replace });
     },
     [setParams],
   );

@@ -23,7 +23,12 @@ export function useUnauthorizedRedirect(): void {
     });
     const stopMutations = queryClient.getMutationCache().subscribe((event) => {
       const mutation = event.mutation;
-      if (event.type === "updated" && mutation && !mutation.meta?.noAuthRedirect && isUnauthorized(mutation.state.error))
+      if (
+        event.type === "updated" &&
+        mutation &&
+        !mutation.meta?.noAuthRedirect &&
+        isUnauthorized(mutation.state.error)
+      )
         toLogin();
     });
     return () => {

@@ -41,8 +41,13 @@ export function BooksPage() {
   const applied = filters.search ?? "";
   const [draft, setDraft] = useState(applied);
 
-  // The URL wins when it changes from outside (back/forward, breadcrumb, a book drill-down).
-  useEffect(() => setDraft(applied), [applied]);
+  // The URL wins when it changes from outside (back/forward, breadcrumb, a book drill-down):
+  // adjusted while rendering, so no render ever pairs the new URL with the old draft.
+  const [draftFor, setDraftFor] = useState(applied);
+  if (draftFor !== applied) {
+    setDraftFor(applied);
+    setDraft(applied);
+  }
   const pending = draft !== applied && !(draft.trim() === "" && applied === "");
   const { update } = filters;
   useEffect(() => {
@@ -122,11 +127,7 @@ export function BooksPage() {
       <Panel
         name="books-table"
         title="Best sellers"
-        subtitle={
-          rows.length > 0
-            ? `Books ${offset + 1}–${offset + rows.length}, by ${sort}`
-            : `By ${sort}`
-        }
+        subtitle={rows.length > 0 ? `Books ${offset + 1}–${offset + rows.length}, by ${sort}` : `By ${sort}`}
         state={state}
         error={books.error}
         onRetry={() => void books.refetch()}

@@ -109,7 +109,8 @@ export function FinancePage() {
     { key: "net", header: "Net", numeric: true, render: (row) => money(row.net) },
     { key: "ratio", header: "Revenue / expenses", numeric: true, render: (row) => formatRatio(row.ratio) },
   ];
-  const fundTotal = (key: "revenue" | "expenses" | "net") => formatDecimal(sumDecimals(fundRows.map((row) => row[key])));
+  const fundTotal = (key: "revenue" | "expenses" | "net") =>
+    formatDecimal(sumDecimals(fundRows.map((row) => row[key])));
   const roiRanked = roiRows.filter((row) => row.roi !== null).slice(0, ROI_CHART_ROWS);
 
   return (
@@ -227,7 +228,13 @@ export function FinancePage() {
             summary={netProfitSummary(netRows, filters.granularity)}
             series={[
               { key: "net", label: "Net", color: chartColors.primary, type: "bar", format: money },
-              { key: "cumulative_net", label: "Running total", color: chartColors.negative, type: "line", format: money },
+              {
+                key: "cumulative_net",
+                label: "Running total",
+                color: chartColors.negative,
+                type: "line",
+                format: money,
+              },
             ]}
           />
         </Panel>

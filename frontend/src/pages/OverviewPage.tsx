@@ -62,7 +62,10 @@ export function OverviewPage() {
 
   return (
     <div className="flex flex-col gap-4">
-      <PageHeader title="Overview" description="Book sales at a glance: headline numbers, trend, best sellers, regions and genres." />
+      <PageHeader
+        title="Overview"
+        description="Book sales at a glance: headline numbers, trend, best sellers, regions and genres."
+      />
       <FilterBar filters={filters} granularity selects={["region", "genre"]} />
       <DrillBreadcrumb filters={filters} names={["region", "genre"]} />
 
@@ -134,7 +137,13 @@ export function OverviewPage() {
           granularity={filters.granularity}
           summary={seriesSummary(buckets, filters.granularity)}
           series={[
-            { key: "revenue", label: "Revenue", color: chartColors.primary, type: "line", format: (value) => formatDecimal(value) },
+            {
+              key: "revenue",
+              label: "Revenue",
+              color: chartColors.primary,
+              type: "line",
+              format: (value) => formatDecimal(value),
+            },
           ]}
         />
       </Panel>

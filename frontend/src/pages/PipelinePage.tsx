@@ -125,7 +125,12 @@ export function PipelinePage() {
     { key: "status", header: "Status", render: (row) => <StatusBadge status={row.status} /> },
     { key: "full", header: "Kind", render: (row) => (row.full_refresh ? "full" : "incremental") },
     { key: "started", header: "Started", render: (row) => formatDateTime(row.started_at) },
-    { key: "duration", header: "Duration", numeric: true, render: (row) => secondsBetween(row.started_at, row.finished_at) },
+    {
+      key: "duration",
+      header: "Duration",
+      numeric: true,
+      render: (row) => secondsBetween(row.started_at, row.finished_at),
+    },
     {
       key: "rows",
       header: "Rows loaded",
@@ -148,11 +153,17 @@ export function PipelinePage() {
     {
       key: "error",
       header: "Error",
-      render: (row) => (row.error ? <span className="block max-w-sm break-words whitespace-normal text-red-700">{row.error}</span> : "—"),
+      render: (row) =>
+        row.error ? (
+          <span className="block max-w-sm break-words whitespace-normal text-red-700">{row.error}</span>
+        ) : (
+          "—"
+        ),
     },
   ];
 
-  const startError = start.error instanceof ApiError ? start.error.detail : start.error ? "The job could not start." : null;
+  const startError =
+    start.error instanceof ApiError ? start.error.detail : start.error ? "The job could not start." : null;
   const pollError = job.error instanceof ApiError ? job.error.detail : null;
 
   return (
@@ -162,7 +173,11 @@ export function PipelinePage() {
         <h2 id="generation-title" className="text-base font-semibold">
           Current generation
         </h2>
-        <p className="mt-1 text-3xl font-semibold tabular-nums" data-testid="pipeline-generation" data-value={data?.generation ?? ""}>
+        <p
+          className="mt-1 text-3xl font-semibold tabular-nums"
+          data-testid="pipeline-generation"
+          data-value={data?.generation ?? ""}
+        >
           {data ? (data.generation ?? "none yet") : "…"}
         </p>
         {data ? (

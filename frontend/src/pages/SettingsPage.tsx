@@ -51,7 +51,8 @@ function CreatedToken({ created }: { created: ApiTokenCreated }) {
         ) : null}
       </div>
       <p className="mt-2 text-slate-700">
-        Use it as <code className="font-mono">Authorization: Bearer …</code>; it expires {formatDateTime(created.expires_at)}.
+        Use it as <code className="font-mono">Authorization: Bearer …</code>; it expires{" "}
+        {formatDateTime(created.expires_at)}.
       </p>
     </div>
   );
@@ -67,10 +68,7 @@ export function SettingsPage() {
 
   const onCreate = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate(
-      { name: name.trim(), ...(days ? { days: Number(days) } : {}) },
-      { onSuccess: () => setName("") },
-    );
+    create.mutate({ name: name.trim(), ...(days ? { days: Number(days) } : {}) }, { onSuccess: () => setName("") });
   };
 
   const rows = tokens.data ?? [];
@@ -82,13 +80,18 @@ export function SettingsPage() {
     { key: "prefix", header: "Prefix", render: (row) => <code className="font-mono">{row.prefix}…</code> },
     { key: "created", header: "Created", render: (row) => formatDateTime(row.created_at) },
     { key: "expires", header: "Expires", render: (row) => formatDateTime(row.expires_at) },
-    { key: "used", header: "Last used", render: (row) => (row.last_used_at ? formatDateTime(row.last_used_at) : "never") },
+    {
+      key: "used",
+      header: "Last used",
+      render: (row) => (row.last_used_at ? formatDateTime(row.last_used_at) : "never"),
+    },
     {
       key: "status",
       header: "Status",
       render: (row) => {
         const status = statusOf(row);
-        const tone = status === "active" ? "text-emerald-800" : status === "revoked" ? "text-red-800" : "text-slate-600";
+        const tone =
+          status === "active" ? "text-emerald-800" : status === "revoked" ? "text-red-800" : "text-slate-600";
         return (
           <span data-testid={`token-status-${row.id}`} className={`font-medium ${tone}`}>
             {status}
@@ -117,7 +120,10 @@ export function SettingsPage() {
 
   return (
     <div className="flex flex-col gap-4">
-      <PageHeader title="Settings" description="Personal API tokens for scripts: send one as Authorization: Bearer <token>." />
+      <PageHeader
+        title="Settings"
+        description="Personal API tokens for scripts: send one as Authorization: Bearer <token>."
+      />
       <section aria-labelledby="new-token-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
         <h2 id="new-token-title" className="text-base font-semibold">
           New token

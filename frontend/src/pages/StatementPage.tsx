@@ -50,7 +50,9 @@ export function StatementPage() {
   const profitRows = profit.data?.results ?? [];
   const operatingRows = operating.data?.results ?? [];
   const posteRows = byPoste.data?.results ?? [];
-  const chartExercice = filters.exercice ? Number(filters.exercice) : Math.max(0, ...posteRows.map((row) => row.exercice));
+  const chartExercice = filters.exercice
+    ? Number(filters.exercice)
+    : Math.max(0, ...posteRows.map((row) => row.exercice));
   const chartPostes = posteRows.filter((row) => row.exercice === chartExercice);
 
   const profitColumns: Column<StatementProfit>[] = [
@@ -58,9 +60,19 @@ export function StatementPage() {
     { key: "produits", header: "Produits", numeric: true, render: (row) => money(row.produits) },
     { key: "charges", header: "Charges", numeric: true, render: (row) => money(row.charges) },
     { key: "resultat", header: "Résultat", numeric: true, render: (row) => money(row.resultat) },
-    { key: "exploitation", header: "dont exploitation", numeric: true, render: (row) => money(row.resultat_exploitation) },
+    {
+      key: "exploitation",
+      header: "dont exploitation",
+      numeric: true,
+      render: (row) => money(row.resultat_exploitation),
+    },
     { key: "financier", header: "dont financier", numeric: true, render: (row) => money(row.resultat_financier) },
-    { key: "exceptionnel", header: "dont exceptionnel", numeric: true, render: (row) => money(row.resultat_exceptionnel) },
+    {
+      key: "exceptionnel",
+      header: "dont exceptionnel",
+      numeric: true,
+      render: (row) => money(row.resultat_exceptionnel),
+    },
   ];
   const operatingColumns: Column<StatementOperating>[] = [
     { key: "exercice", header: "Exercice", render: (row) => row.exercice },
@@ -148,7 +160,10 @@ export function StatementPage() {
             granularity="year"
             height={240}
             summary={profitRows
-              .map((row) => `${row.exercice}: produits ${money(row.produits)}, charges ${money(row.charges)}, résultat ${money(row.resultat)}`)
+              .map(
+                (row) =>
+                  `${row.exercice}: produits ${money(row.produits)}, charges ${money(row.charges)}, résultat ${money(row.resultat)}`,
+              )
               .join("; ")}
             series={[
               { key: "produits", label: "Produits", color: chartColors.positive, type: "bar", format: money },
@@ -156,7 +171,12 @@ export function StatementPage() {
               { key: "resultat", label: "Résultat", color: chartColors.negative, type: "line", format: money },
             ]}
           />
-          <DataTable caption="Résultat per exercice" columns={profitColumns} rows={profitRows} rowKey={(row) => row.exercice} />
+          <DataTable
+            caption="Résultat per exercice"
+            columns={profitColumns}
+            rows={profitRows}
+            rowKey={(row) => row.exercice}
+          />
         </div>
       </Panel>
 
@@ -188,7 +208,12 @@ export function StatementPage() {
         download={{ endpoint: "statement/operating", query }}
         skeleton="table"
       >
-        <DataTable caption="Operating profitability per exercice" columns={operatingColumns} rows={operatingRows} rowKey={(row) => row.exercice} />
+        <DataTable
+          caption="Operating profitability per exercice"
+          columns={operatingColumns}
+          rows={operatingRows}
+          rowKey={(row) => row.exercice}
+        />
       </Panel>
 
       <Panel
