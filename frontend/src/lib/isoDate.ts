@@ -27,7 +27,10 @@ export const isoDate = {
     return `${iso.slice(0, 4)}-01-01`;
   },
   isValid(iso: string | null | undefined): iso is string {
-    return !!iso && /^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(parse(iso).getTime());
+    // Round-trips, so an impossible day ("2024-02-30") is refused instead of rolling over to March.
+    return (
+      !!iso && /^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(parse(iso).getTime()) && format(parse(iso)) === iso
+    );
   },
   parse,
 };

@@ -67,6 +67,9 @@ describe("isoDate", () => {
     ["2024-3-5", false],
     ["05/03/2024", false],
     ["2024-13-01", false],
+    ["2024-02-30", false],
+    ["2023-02-29", false],
+    ["2024-02-29", true],
     ["", false],
     [null, false],
   ])("%j is a valid ISO date: %s", (value, valid) => {
