@@ -6,15 +6,14 @@ import config.date_window
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('books', '0001_initial'),
+        ("books", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='sale',
-            name='sold_at',
+            model_name="sale",
+            name="sold_at",
             field=models.DateTimeField(db_index=True, validators=[config.date_window.date_plausible_validate]),
         ),
     ]

@@ -166,7 +166,9 @@ class BulkWriter:
         column_list = ", ".join(f'"{name}"' for name in batch.column_names)
         placeholders = ", ".join(["%s"] * len(columns))
         with self.connection.cursor() as cursor:
-            cursor.executemany(f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})', zip(*columns, strict=True))
+            cursor.executemany(
+                f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})', zip(*columns, strict=True)
+            )
 
 
 def _as_arrow(values: Column) -> pa.Array:

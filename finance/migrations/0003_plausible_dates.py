@@ -6,25 +6,26 @@ import config.date_window
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('finance', '0002_big_codes'),
+        ("finance", "0002_big_codes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='budget',
-            name='fiscal_year',
+            model_name="budget",
+            name="fiscal_year",
             field=models.PositiveSmallIntegerField(validators=[config.date_window.year_plausible_validate]),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='entry_date',
+            model_name="ledgerentry",
+            name="entry_date",
             field=models.DateField(db_index=True, validators=[config.date_window.date_plausible_validate]),
         ),
         migrations.AlterField(
-            model_name='statementline',
-            name='exercice',
-            field=models.PositiveSmallIntegerField(help_text='Fiscal year (exercice comptable).', validators=[config.date_window.year_plausible_validate]),
+            model_name="statementline",
+            name="exercice",
+            field=models.PositiveSmallIntegerField(
+                help_text="Fiscal year (exercice comptable).", validators=[config.date_window.year_plausible_validate]
+            ),
         ),
     ]
