@@ -191,10 +191,12 @@ def warehouse_rebuild_from_lake(*, using: str = "default") -> Generation:
         checked = round(time.perf_counter() - started, 3)
         try:
             number = (Generation.objects.using(using).aggregate(top=Max("number"))["top"] or 0) + 1
-            with warehouse.load(manifests=manifests, lake=lake, previous_location=None, number=number) as pending:
-                with transaction.atomic(using=using):
-                    _rebuild_publish(attempt, number, manifests, pending.result, checked, started)
-                    pending.commit()
+            with (
+                warehouse.load(manifests=manifests, lake=lake, previous_location=None, number=number) as pending,
+                transaction.atomic(using=using),
+            ):
+                _rebuild_publish(attempt, number, manifests, pending.result, checked, started)
+                pending.commit()
         except BaseException as error:
             attempt.status = GenerationStatus.FAILED
             attempt.number = None

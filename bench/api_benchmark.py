@@ -48,7 +48,8 @@ QUESTIONS = (
         "top 10 books for a year",
         "top-books?limit=10&start=2025-01-01&end=2026-01-01",
         (
-            "SELECT s.book_id, b.title, SUM(s.amount) AS revenue FROM books_sale s JOIN books_book b ON b.id = s.book_id"
+            "SELECT s.book_id, b.title, SUM(s.amount) AS revenue"
+            " FROM books_sale s JOIN books_book b ON b.id = s.book_id"
             " WHERE s.sold_at >= '2025-01-01' AND s.sold_at < '2026-01-01' GROUP BY s.book_id, b.title"
             " ORDER BY revenue DESC LIMIT 10"
         ),
@@ -124,7 +125,8 @@ def main() -> None:
     client.force_login(user)
     client.get("/api/analytics/freshness")  # opens the warehouse file once
     print(
-        "| question | uncached p50 | uncached p95 | cached p50 | cached p95 | PostgreSQL tables | PostgreSQL / uncached |"
+        "| question | uncached p50 | uncached p95 | cached p50 | cached p95 "
+        "| PostgreSQL tables | PostgreSQL / uncached |"
     )
     print("|---|---|---|---|---|---|---|")
     for name, path, raw_sql in QUESTIONS:

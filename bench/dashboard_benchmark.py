@@ -136,13 +136,16 @@ def main() -> None:
     print("|---|---|---|---|")
     print(f"| Overview fully drawn, first visit (server cache cold) | | {first[0]:.0f} ms | {first[0]:.0f} |")
     print(
-        f"| Overview fully drawn after navigation | ≤ 1,000 ms | {statistics.median(loads):.0f} ms | {', '.join(f'{t:.0f}' for t in loads)} |"
+        f"| Overview fully drawn after navigation | ≤ 1,000 ms | {statistics.median(loads):.0f} ms "
+        f"| {', '.join(f'{t:.0f}' for t in loads)} |"
     )
     print(
-        f"| date preset changed → redrawn | ≤ 300 ms | {statistics.median(changes):.0f} ms | {', '.join(f'{t:.0f}' for t in changes)} |"
+        f"| date preset changed → redrawn | ≤ 300 ms | {statistics.median(changes):.0f} ms "
+        f"| {', '.join(f'{t:.0f}' for t in changes)} |"
     )
     print(
-        f"| region filter changed → redrawn | ≤ 300 ms | {statistics.median(drills):.0f} ms | {', '.join(f'{t:.0f}' for t in drills)} |"
+        f"| region filter changed → redrawn | ≤ 300 ms | {statistics.median(drills):.0f} ms "
+        f"| {', '.join(f'{t:.0f}' for t in drills)} |"
     )
 
 

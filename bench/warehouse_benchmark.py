@@ -96,7 +96,8 @@ def full_refresh(options: argparse.Namespace, work: Path, env: dict[str, str]) -
         full_times.append(seconds)
         print(f"  full refresh: {seconds:.1f} s\n{output}", file=sys.stderr)
     print(
-        f"| full refresh into DuckDB | {statistics.median(full_times):.1f} s | {', '.join(f'{t:.1f}' for t in full_times)} |"
+        f"| full refresh into DuckDB | {statistics.median(full_times):.1f} s "
+        f"| {', '.join(f'{t:.1f}' for t in full_times)} |"
     )
 
 

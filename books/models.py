@@ -128,6 +128,10 @@ class BookAuthor(models.Model):
         ordering = ["book", "position"]
         constraints = [models.UniqueConstraint(fields=["book", "author"], name="book_author_unique")]
 
+    def __str__(self) -> str:
+        """Book and author ids with the credit position, without loading either row."""
+        return f"book {self.book_id}: author {self.author_id} (#{self.position})"
+
 
 class Channel(models.TextChoices):
     """Where a sale happened."""

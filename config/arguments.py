@@ -39,7 +39,7 @@ def import_options(parser: argparse.ArgumentParser, *, map_help: str, rejects_di
 
 def ascii_int(text: str) -> int:
     """A whole number in ASCII digits for argparse: `int()` alone also reads `٣` and `１` as 3 and 1,
-    which no API parameter or importer accepts."""
+    which no API parameter or importer accepts."""  # noqa: RUF002 — names the non-ASCII digits it refuses
     if not re.fullmatch(r"-?[0-9]{1,30}", text):
         shown = text if len(text) <= 40 else f"{text[:40]}…"
         raise argparse.ArgumentTypeError(f"invalid int value: {shown!r} (a whole number in digits 0-9)")

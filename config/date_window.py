@@ -65,9 +65,7 @@ class DateWindow:
         """Why a fiscal year (exercice) is implausible, or None when it is inside the window's years."""
         if self.earliest.year <= year <= self.latest.year:
             return None
-        return (
-            f"the year is outside the plausible years {self.earliest.year} to {self.latest.year} ({SETTINGS_NAMES})"
-        )
+        return f"the year is outside the plausible years {self.earliest.year} to {self.latest.year} ({SETTINGS_NAMES})"
 
 
 def date_window(*, today: date | None = None) -> DateWindow:

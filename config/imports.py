@@ -54,9 +54,7 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF8", "a GIF image"),
     (b"\xd0\xcf\x11\xe0", "an old Office document (XLS)"),
 )
-FORMULA_REASON = (
-    "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)"
-)
+FORMULA_REASON = "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)"
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 

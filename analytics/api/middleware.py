@@ -14,10 +14,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
 from analytics.api.throttling import PerUserThrottle
+from analytics.client_address import client_address
 from analytics.log_filters import text_trimmed
 from analytics.services.tokens import api_token_authenticate
-
-from analytics.client_address import client_address
 
 logger = logging.getLogger("folio.api.requests")
 

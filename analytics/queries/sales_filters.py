@@ -20,7 +20,10 @@ class SalesFilters:
         sql = f" WHERE {alias}.sale_date >= %s AND {alias}.sale_date < %s"
         values: list[object] = [period.start, period.end]
         if self.regions:
-            sql += f" AND {alias}.region_id IN (SELECT region_id FROM dim_region WHERE code IN ({placeholders(self.regions)}))"
+            sql += (
+                f" AND {alias}.region_id IN"
+                f" (SELECT region_id FROM dim_region WHERE code IN ({placeholders(self.regions)}))"
+            )
             values += list(self.regions)
         if self.genres:
             sql += (

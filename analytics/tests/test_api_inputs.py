@@ -33,8 +33,8 @@ from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.backends import warehouse_for
 from analytics.warehouse.redshift_backend import RedshiftWarehouse
 from books.models import Book, Sale
-from books.services.records import sale_create
 from books.services.generation import SalesDataSpec, sales_data_generate
+from books.services.records import sale_create
 from finance.services.generation import FinanceDataSpec, finance_data_generate
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ ANSWER_ROUTES = {
 HOSTILE = [
     "²",
     "٣",
-    "１",
+    "１",  # noqa: RUF001 — non-ASCII digits on purpose: the input being refused
     "9" * 5000,
     "-1",
     "1e3",
@@ -58,7 +58,7 @@ HOSTILE = [
     "x" * 8192,
     "0001-01-01",
     "9999-12-31",
-    "٢٠٢٥-٠١-٠١",
+    "٢٠٢٥-٠١-٠١",  # noqa: RUF001 — non-ASCII digits on purpose: the input being refused
     "20250101",
     "2025-W01-1",
     "%_\\",
@@ -128,13 +128,13 @@ def test_a_single_valued_parameter_given_twice_is_a_400_naming_it(client: APICli
         ("summary?start=9999-12-31", "start", "Give a date from 1000-01-01 to 9000-01-01."),
         ("timeseries?end=9999-12-31&granularity=year", "end", "Give a date from 1000-01-01 to 9000-01-01."),
         ("finance/net-profit?start=0999-12-31", "start", "Give a date from 1000-01-01 to 9000-01-01."),
-        ("summary?start=٢٠٢٥-٠١-٠١", "start", "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."),
+        ("summary?start=٢٠٢٥-٠١-٠١", "start", "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."),  # noqa: RUF001 — non-ASCII digits on purpose: the input being refused
         ("summary?start=20250101", "start", "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."),
         ("statement/profit?exercice=²", "exercice", "Not a whole number of at most 9 digits 0-9: ²."),
         ("finance/top-roi?department=²", "department", "Not a whole number of at most 9 digits 0-9: ²."),
         ("finance/fund-table?fund=٣", "fund", "Not a whole number of at most 9 digits 0-9: ٣."),
         ("top-books?limit=٣", "limit", "A valid integer is required."),
-        ("top-books?offset=１", "offset", "A valid integer is required."),
+        ("top-books?offset=１", "offset", "A valid integer is required."),  # noqa: RUF001 — non-ASCII digits on purpose: the input being refused
         ("top-books?limit=5.0", "limit", "A valid integer is required."),
         ("top-books?limit=" + "9" * 900, "limit", "Ensure this value is less than or equal to 100."),
         ("top-books?limit=3&limit=5", "limit", GIVEN_TWICE.format(count=2)),

@@ -234,7 +234,9 @@ def test_the_admin_upload_form_refuses_a_file_over_the_limit(root: User, uploads
     )
 
     assert response.status_code == 413
-    assert response.context["form"].errors["file"][0].startswith(
-        "catalogue.csv is larger than the import limit of 100,000 bytes (IMPORT_MAX_BYTES)"
+    assert (
+        response.context["form"]
+        .errors["file"][0]
+        .startswith("catalogue.csv is larger than the import limit of 100,000 bytes (IMPORT_MAX_BYTES)")
     )
     assert Job.objects.count() == 0

@@ -14,7 +14,10 @@ from analytics.services.tokens import api_token_authenticate, api_token_create
 
 pytestmark = pytest.mark.django_db
 
-CATALOGUE = "isbn13,title,authors,genre,publisher,price,published\n9780439023481,The Hunger Games,Suzanne Collins,Young Adult,Scholastic,12.99,2008-09-14\n"
+CATALOGUE = (
+    "isbn13,title,authors,genre,publisher,price,published\n"
+    "9780439023481,The Hunger Games,Suzanne Collins,Young Adult,Scholastic,12.99,2008-09-14\n"
+)
 
 # (what, method's URL, body, the permission's codename, the refusal)
 API_ACTIONS = [

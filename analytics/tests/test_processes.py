@@ -52,7 +52,7 @@ def child_environment(database_url: str, extra: dict[str, str]) -> dict[str, str
 
 def manage(database_url: str, extra: dict[str, str], *arguments: str) -> str:
     """Run manage.py in a child process and return its output (fails the test on error)."""
-    done = subprocess.run(  # noqa: PLW1510 — the return code is checked below, with the output
+    done = subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=ROOT,
         env=child_environment(database_url, extra),

@@ -15,9 +15,9 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from analytics.models import Generation
-from analytics.tests.test_api import MODELS
 from analytics.questions.catalogue import QUESTIONS
 from analytics.sync import warehouse_sync
+from analytics.tests.test_api import MODELS
 from books.models import Region
 from books.services.generation import SalesDataSpec, sales_data_generate
 from finance.models import Department, Fund, StatementLine

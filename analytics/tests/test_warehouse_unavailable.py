@@ -114,12 +114,10 @@ def test_every_endpoint_answers_503_naming_the_problem(
         responses[endpoint] = client.get(f"/api/analytics/{endpoint}")
 
     expected = f"{UNAVAILABLE}{reason}. The next sync rebuilds it in full."
-    assert {endpoint: response.status_code for endpoint, response in responses.items()} == dict.fromkeys(
-        ENDPOINTS, 503
-    )
-    assert {endpoint: response.json() for endpoint, response in responses.items()} == dict.fromkeys(
-        ENDPOINTS, {"detail": expected}
-    )
+    assert {endpoint: response.status_code for endpoint, response in responses.items()} == dict.fromkeys(ENDPOINTS, 503)
+    assert {endpoint: response.json() for endpoint, response in responses.items()} == {
+        endpoint: {"detail": expected} for endpoint in ENDPOINTS
+    }
 
 
 def test_freshness_says_the_warehouse_is_unavailable(

@@ -195,7 +195,10 @@ def money_totals_mismatch(sums: dict[str, Any], entry: TableBatch) -> tuple[str,
 
 
 # What PostgreSQL and Redshift record of each generation they hold (a DuckDB file is its generation).
-GENERATION_TABLE_DDL = "CREATE TABLE IF NOT EXISTS folio_generation (number BIGINT PRIMARY KEY, batch VARCHAR(40), published_at TIMESTAMPTZ)"
+GENERATION_TABLE_DDL = (
+    "CREATE TABLE IF NOT EXISTS folio_generation"
+    " (number BIGINT PRIMARY KEY, batch VARCHAR(40), published_at TIMESTAMPTZ)"
+)
 
 
 def table_ddl(table: Table, physical: str = "") -> str:

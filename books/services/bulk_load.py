@@ -58,7 +58,7 @@ class BulkWriter:
                 return np.sort(np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64, count=count))
             # SQLite: the caller holds the write lock (transaction_mode IMMEDIATE), so MAX(id)
             # cannot move under us; AUTOINCREMENT's sqlite_sequence follows explicit ids.
-            cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 - table from code
+            cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
             start = cursor.fetchone()[0] + 1
         return np.arange(start, start + count, dtype=np.int64)
 
@@ -155,16 +155,20 @@ class BulkWriter:
         buffer = io.BytesIO()
         pa_csv.write_csv(batch, buffer, pa_csv.WriteOptions(include_header=False, batch_size=65536))
         column_list = ", ".join(f'"{name}"' for name in batch.column_names)
-        with self.connection.cursor() as cursor:
-            with cursor.cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN WITH (FORMAT csv)') as copy:
-                copy.write(buffer.getbuffer())
+        with (
+            self.connection.cursor() as cursor,
+            cursor.cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN WITH (FORMAT csv)') as copy,
+        ):
+            copy.write(buffer.getbuffer())
 
     def _executemany(self, table: str, batch: pa.Table) -> None:
         columns = [_sqlite_values(batch.column(name)) for name in batch.column_names]
         column_list = ", ".join(f'"{name}"' for name in batch.column_names)
         placeholders = ", ".join(["%s"] * len(columns))
         with self.connection.cursor() as cursor:
-            cursor.executemany(f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})', zip(*columns))
+            cursor.executemany(
+                f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})', zip(*columns, strict=True)
+            )
 
 
 def _as_arrow(values: Column) -> pa.Array:

@@ -667,7 +667,8 @@ def _stage_duplicates_reject(writer: BulkWriter, columns: dict[str, str], summar
             return 0
         cursor.execute(
             f"SELECT line, first_line, sold_at FROM (SELECT line, sold_at, MIN(line) OVER "
-            f"(PARTITION BY {_KEY_COLUMNS}) AS first_line FROM {STAGE_TABLE}) AS s WHERE line > first_line ORDER BY line"
+            f"(PARTITION BY {_KEY_COLUMNS}) AS first_line FROM {STAGE_TABLE}) AS s"
+            " WHERE line > first_line ORDER BY line"
         )
         duplicates = cursor.fetchall()
         for line, first_line, sold_at in duplicates:

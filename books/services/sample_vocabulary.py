@@ -358,7 +358,7 @@ LAST_NAMES: tuple[str, ...] = (
     "Wilson",
     "Wójcik",
     "Yamamoto",
-    "Yılmaz",
+    "Yılmaz",  # noqa: RUF001 — a real Turkish surname
     "Zhang",
     "Zimmermann",
 )

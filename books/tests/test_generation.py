@@ -201,7 +201,7 @@ def test_the_command_prints_its_totals(capsys: pytest.CaptureFixture) -> None:
         (["--batch-size", "10"], "--batch-size must be between 1,000 and 1,000,000, got 10"),
         (["--books", "ten"], "argument --books: invalid int value: 'ten'"),
         (["--years", "٣"], "argument --years: invalid int value: '٣' (a whole number in digits 0-9)"),
-        (["--sales", "１０"], "argument --sales: invalid int value: '１０' (a whole number in digits 0-9)"),
+        (["--sales", "１０"], "argument --sales: invalid int value: '１０' (a whole number in digits 0-9)"),  # noqa: RUF001 — non-ASCII digits on purpose: the input being refused
         (["--database", "nowhere"], "--database 'nowhere' is not a configured database alias"),
     ],
 )

@@ -198,22 +198,98 @@ def test_a_book_without_isbn_is_keyed_by_its_source_id(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("row", "error"),
     [
-        ("9780439023482,Bad Check,Someone,,,1.00,", RowError(3, "isbn13", "9780439023482", "no usable ISBN ('9780439023482' is not a valid ISBN-13) and no source id to key the book by")),
-        ("9780439023481,Again,Someone,,,1.00,", RowError(3, "isbn13", "9780439023481", "duplicate key: the same book as line 2")),
+        (
+            "9780439023482,Bad Check,Someone,,,1.00,",
+            RowError(
+                3,
+                "isbn13",
+                "9780439023482",
+                "no usable ISBN ('9780439023482' is not a valid ISBN-13) and no source id to key the book by",
+            ),
+        ),
+        (
+            "9780439023481,Again,Someone,,,1.00,",
+            RowError(3, "isbn13", "9780439023481", "duplicate key: the same book as line 2"),
+        ),
         ("9780306406157,Priced,Someone,,,abc,", RowError(3, "price", "abc", "not a number")),
-        ("9780306406157,Priced,Someone,,,-1.00,", RowError(3, "price", "-1.00", "a price is a non-negative amount with at most 2 decimals, under 100,000,000")),
-        ("9780306406157,Dated,Someone,,,1.00,2024-02-30", RowError(3, "published", "2024-02-30", "not a date (YYYY-MM-DD or a year)")),
+        (
+            "9780306406157,Priced,Someone,,,-1.00,",
+            RowError(
+                3, "price", "-1.00", "a price is a non-negative amount with at most 2 decimals, under 100,000,000"
+            ),
+        ),
+        (
+            "9780306406157,Dated,Someone,,,1.00,2024-02-30",
+            RowError(3, "published", "2024-02-30", "not a date (YYYY-MM-DD or a year)"),
+        ),
         ("9780306406157,,Someone,,,1.00,", RowError(3, "title", "", "a book needs a title")),
         ("9780306406157,No Authors,,,,1.00,", RowError(3, "authors", "", "a book needs at least one author")),
-        ("9780306406157,=cmd|' /C calc'!A0,Someone,,,1.00,", RowError(3, "title", "=cmd|' /C calc'!A0", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
-        ("9780306406157,@SUM(A1),Someone,,,1.00,", RowError(3, "title", "@SUM(A1)", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
-        ("9780306406157,-2+3+HYPERLINK(\"x\"),Someone,,,1.00,", RowError(3, "title", '-2+3+HYPERLINK("x")', "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
-        ("9780306406157,Title,-1+1+cmd|' /C calc'!A0,,,1.00,", RowError(3, "authors", "-1+1+cmd|' /C calc'!A0", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
-        ("9780306406157," + "x" * 10_001 + ",Someone,,,1.00,", RowError(3, "title", "x" * 10_001, "longer than 10,000 characters (10,001)")),
-        ("9780306406157,Cut Short,Someone", RowError(3, "authors", "9780306406157,Cut Short,Someone", "has 3 fields, the header has 7 (the last line is cut short)")),
+        (
+            "9780306406157,=cmd|' /C calc'!A0,Someone,,,1.00,",
+            RowError(
+                3,
+                "title",
+                "=cmd|' /C calc'!A0",
+                "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)",
+            ),
+        ),
+        (
+            "9780306406157,@SUM(A1),Someone,,,1.00,",
+            RowError(
+                3,
+                "title",
+                "@SUM(A1)",
+                "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)",
+            ),
+        ),
+        (
+            '9780306406157,-2+3+HYPERLINK("x"),Someone,,,1.00,',
+            RowError(
+                3,
+                "title",
+                '-2+3+HYPERLINK("x")',
+                "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)",
+            ),
+        ),
+        (
+            "9780306406157,Title,-1+1+cmd|' /C calc'!A0,,,1.00,",
+            RowError(
+                3,
+                "authors",
+                "-1+1+cmd|' /C calc'!A0",
+                "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)",
+            ),
+        ),
+        (
+            "9780306406157," + "x" * 10_001 + ",Someone,,,1.00,",
+            RowError(3, "title", "x" * 10_001, "longer than 10,000 characters (10,001)"),
+        ),
+        (
+            "9780306406157,Cut Short,Someone",
+            RowError(
+                3,
+                "authors",
+                "9780306406157,Cut Short,Someone",
+                "has 3 fields, the header has 7 (the last line is cut short)",
+            ),
+        ),
     ],
-    ids=["bad-isbn", "duplicate", "price-text", "price-negative", "bad-date", "no-title", "no-authors", "formula", "at-formula", "minus-formula-title", "minus-formula-author", "oversized", "truncated"],
-)  # fmt: skip
+    ids=[
+        "bad-isbn",
+        "duplicate",
+        "price-text",
+        "price-negative",
+        "bad-date",
+        "no-title",
+        "no-authors",
+        "formula",
+        "at-formula",
+        "minus-formula-title",
+        "minus-formula-author",
+        "oversized",
+        "truncated",
+    ],
+)
 @pytest.mark.django_db(databases="__all__")
 def test_a_bad_book_row_is_reported_and_nothing_changes(
     db_alias: str, tmp_path: Path, row: str, error: RowError
@@ -260,23 +336,104 @@ def test_sales_import_exact_revenue_and_idempotent(catalogue: str, tmp_path: Pat
 @pytest.mark.parametrize(
     ("row", "error"),
     [
-        ("2024-13-01,9780439023481,FR,1,12.99,0", RowError(3, "sold_at", "2024-13-01", "not a date (YYYY-MM-DD) or a time with its zone (YYYY-MM-DDTHH:MM:SS+HH:MM)")),
-        ("2024-03-01T10:00:00,9780439023481,FR,1,12.99,0", RowError(3, "sold_at", "2024-03-01T10:00:00", "a time needs its time zone, e.g. 2024-03-01T10:00:00+01:00 or …Z")),
-        ("2024-03-05,9780439023481,FR,1,twelve,0", RowError(3, "unit_price", "twelve", "not a non-negative amount with at most 2 decimals")),
-        ("2024-03-05,9780439023481,FR,1,12.99,1.005", RowError(3, "discount", "1.005", "not a non-negative amount with at most 2 decimals")),
-        ("2024-03-05,9780439023481,FR,-2,12.99,0", RowError(3, "quantity", "-2", "the quantity must be a positive whole number")),
+        (
+            "2024-13-01,9780439023481,FR,1,12.99,0",
+            RowError(
+                3,
+                "sold_at",
+                "2024-13-01",
+                "not a date (YYYY-MM-DD) or a time with its zone (YYYY-MM-DDTHH:MM:SS+HH:MM)",
+            ),
+        ),
+        (
+            "2024-03-01T10:00:00,9780439023481,FR,1,12.99,0",
+            RowError(
+                3, "sold_at", "2024-03-01T10:00:00", "a time needs its time zone, e.g. 2024-03-01T10:00:00+01:00 or …Z"
+            ),
+        ),
+        (
+            "2024-03-05,9780439023481,FR,1,twelve,0",
+            RowError(3, "unit_price", "twelve", "not a non-negative amount with at most 2 decimals"),
+        ),
+        (
+            "2024-03-05,9780439023481,FR,1,12.99,1.005",
+            RowError(3, "discount", "1.005", "not a non-negative amount with at most 2 decimals"),
+        ),
+        (
+            "2024-03-05,9780439023481,FR,-2,12.99,0",
+            RowError(3, "quantity", "-2", "the quantity must be a positive whole number"),
+        ),
         ("2024-03-05,9780439023481,FR,1.5,12.99,0", RowError(3, "quantity", "1.5", "not a whole number")),
-        ("2024-03-05,9780439023481,FR,1,12.99,20.00", RowError(3, "discount", "20.00", "the discount exceeds the gross amount 12.99")),
-        ("2024-03-05,9780439023481,XX,1,12.99,0", RowError(3, "region", "XX", "unknown region code (add it first, or import with --create-missing)")),
-        ("2024-03-05,9780000000002,FR,1,12.99,0", RowError(3, "isbn", "9780000000002", "no book has this ISBN (import the catalogue first)")),
-        ("2024-03-01T09:00:00Z,9780439023481,FR,1,12.99,0", RowError(3, "sold_at", "2024-03-01 09:00:00", "duplicate key: the same sale as line 2")),
-        ("2024-03-05,9780439023481,FR,1", RowError(3, "quantity", "2024-03-05,9780439023481,FR,1", "has 4 fields, the header has 6 (the last line is cut short)")),
-        ("2024-03-05,9780439023481,+FR,1,12.99,0", RowError(3, "region", "+FR", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
-        ("2024-03-05,9780439023481,-1+1+FR,1,12.99,0", RowError(3, "region", "-1+1+FR", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
-        ("2024-03-05,9780439023481,FR,1,-1+13.99,0", RowError(3, "unit_price", "-1+13.99", "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)")),
+        (
+            "2024-03-05,9780439023481,FR,1,12.99,20.00",
+            RowError(3, "discount", "20.00", "the discount exceeds the gross amount 12.99"),
+        ),
+        (
+            "2024-03-05,9780439023481,XX,1,12.99,0",
+            RowError(3, "region", "XX", "unknown region code (add it first, or import with --create-missing)"),
+        ),
+        (
+            "2024-03-05,9780000000002,FR,1,12.99,0",
+            RowError(3, "isbn", "9780000000002", "no book has this ISBN (import the catalogue first)"),
+        ),
+        (
+            "2024-03-01T09:00:00Z,9780439023481,FR,1,12.99,0",
+            RowError(3, "sold_at", "2024-03-01 09:00:00", "duplicate key: the same sale as line 2"),
+        ),
+        (
+            "2024-03-05,9780439023481,FR,1",
+            RowError(
+                3,
+                "quantity",
+                "2024-03-05,9780439023481,FR,1",
+                "has 4 fields, the header has 6 (the last line is cut short)",
+            ),
+        ),
+        (
+            "2024-03-05,9780439023481,+FR,1,12.99,0",
+            RowError(
+                3,
+                "region",
+                "+FR",
+                "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)",
+            ),
+        ),
+        (
+            "2024-03-05,9780439023481,-1+1+FR,1,12.99,0",
+            RowError(
+                3,
+                "region",
+                "-1+1+FR",
+                "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)",
+            ),
+        ),
+        (
+            "2024-03-05,9780439023481,FR,1,-1+13.99,0",
+            RowError(
+                3,
+                "unit_price",
+                "-1+13.99",
+                "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)",
+            ),
+        ),
     ],
-    ids=["bad-date", "naive-time", "price-text", "sub-cent", "negative-quantity", "fractional-quantity", "discount-too-big", "unknown-region", "unknown-book", "duplicate", "truncated", "formula", "minus-formula-region", "minus-formula-price"],
-)  # fmt: skip
+    ids=[
+        "bad-date",
+        "naive-time",
+        "price-text",
+        "sub-cent",
+        "negative-quantity",
+        "fractional-quantity",
+        "discount-too-big",
+        "unknown-region",
+        "unknown-book",
+        "duplicate",
+        "truncated",
+        "formula",
+        "minus-formula-region",
+        "minus-formula-price",
+    ],
+)
 @pytest.mark.django_db(databases="__all__")
 def test_a_bad_sale_row_is_reported_and_nothing_changes(
     catalogue: str, tmp_path: Path, row: str, error: RowError
@@ -449,20 +606,56 @@ HUGE_INTEGER = "9" * 5_000
 @pytest.mark.parametrize(
     ("row", "column", "reason"),
     [
-        (f"2024-03-05,9780439023481,FR,{HUGE_INTEGER},12.99,0", "quantity", "the quantity must be a positive whole number"),
-        (f"2024-03-05,9780439023481,FR,1,{HUGE_INTEGER},0", "unit_price", "not a non-negative amount with at most 2 decimals"),
-        ("2024-03-05,9780439023481,FR,1,1e999999999,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
-        ("2024-03-05,9780439023481,FR,1,12.99,1e-999999999", "discount", "not a non-negative amount with at most 2 decimals"),
-        ("2024-03-05,9780439023481,FR,1,12." + "0" * 5_000 + "1,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
+        (
+            f"2024-03-05,9780439023481,FR,{HUGE_INTEGER},12.99,0",
+            "quantity",
+            "the quantity must be a positive whole number",
+        ),
+        (
+            f"2024-03-05,9780439023481,FR,1,{HUGE_INTEGER},0",
+            "unit_price",
+            "not a non-negative amount with at most 2 decimals",
+        ),
+        (
+            "2024-03-05,9780439023481,FR,1,1e999999999,0",
+            "unit_price",
+            "not a non-negative amount with at most 2 decimals",
+        ),
+        (
+            "2024-03-05,9780439023481,FR,1,12.99,1e-999999999",
+            "discount",
+            "not a non-negative amount with at most 2 decimals",
+        ),
+        (
+            "2024-03-05,9780439023481,FR,1,12." + "0" * 5_000 + "1,0",
+            "unit_price",
+            "not a non-negative amount with at most 2 decimals",
+        ),
         ("2024-03-05,9780439023481,FR,1,NaN,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
         ("2024-03-05,9780439023481,FR,1,Infinity,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
         ("2024-03-05,9780439023481,FR,1,١٢.٩٩,0", "unit_price", "not a non-negative amount with at most 2 decimals"),
         (f"2024-03-05,{HUGE_INTEGER},FR,1,12.99,0", "isbn", "not a valid ISBN"),
         ("0001-01-01T00:00:00+01:00,9780439023481,FR,1,12.99,0", "sold_at", "the date is outside the plausible window"),
-        ("99999-01-01,9780439023481,FR,1,12.99,0", "sold_at", "not a date (YYYY-MM-DD) or a time with its zone (YYYY-MM-DDTHH:MM:SS+HH:MM)"),
+        (
+            "99999-01-01,9780439023481,FR,1,12.99,0",
+            "sold_at",
+            "not a date (YYYY-MM-DD) or a time with its zone (YYYY-MM-DDTHH:MM:SS+HH:MM)",
+        ),
     ],
-    ids=["5000-digit-quantity", "5000-digit-price", "huge-exponent", "tiny-exponent", "5000-decimals", "nan", "infinity", "arabic-indic-digits", "5000-digit-isbn", "offset-year-1", "year-99999"],
-)  # fmt: skip
+    ids=[
+        "5000-digit-quantity",
+        "5000-digit-price",
+        "huge-exponent",
+        "tiny-exponent",
+        "5000-decimals",
+        "nan",
+        "infinity",
+        "arabic-indic-digits",
+        "5000-digit-isbn",
+        "offset-year-1",
+        "year-99999",
+    ],
+)
 @pytest.mark.django_db(databases="__all__")
 def test_an_unreadable_sale_value_is_a_row_error(
     catalogue: str, tmp_path: Path, row: str, column: str, reason: str
@@ -480,15 +673,35 @@ def test_an_unreadable_sale_value_is_a_row_error(
 @pytest.mark.parametrize(
     ("header", "row", "column", "reason"),
     [
-        ("isbn13,title,authors,original_publication_year", "9780306406157,T,A,1e400", "original_publication_year", "not a year"),
-        ("isbn13,title,authors,original_publication_year", "9780306406157,T,A,inf", "original_publication_year", "not a year"),
-        ("isbn13,title,authors,original_publication_year", f"9780306406157,T,A,{HUGE_INTEGER}", "original_publication_year", "not a year"),
+        (
+            "isbn13,title,authors,original_publication_year",
+            "9780306406157,T,A,1e400",
+            "original_publication_year",
+            "not a year",
+        ),
+        (
+            "isbn13,title,authors,original_publication_year",
+            "9780306406157,T,A,inf",
+            "original_publication_year",
+            "not a year",
+        ),
+        (
+            "isbn13,title,authors,original_publication_year",
+            f"9780306406157,T,A,{HUGE_INTEGER}",
+            "original_publication_year",
+            "not a year",
+        ),
         ("isbn13,title,authors,price", "9780306406157,T,A,١٢.50", "price", "not a number"),
         ("isbn13,title,authors,published", "9780306406157,T,A,١٩٩٧", "published", "not a date (YYYY-MM-DD or a year)"),
-        ("isbn13,title,authors,published", "9780306406157,T,A,0001-01-01T00:00:00+01:00", "published", "not a date (YYYY-MM-DD or a year)"),
+        (
+            "isbn13,title,authors,published",
+            "9780306406157,T,A,0001-01-01T00:00:00+01:00",
+            "published",
+            "not a date (YYYY-MM-DD or a year)",
+        ),
     ],
     ids=["year-1e400", "year-inf", "5000-digit-year", "arabic-indic-price", "arabic-indic-year", "offset-time"],
-)  # fmt: skip
+)
 @pytest.mark.django_db
 def test_an_unreadable_book_value_is_a_row_error(
     tmp_path: Path, header: str, row: str, column: str, reason: str

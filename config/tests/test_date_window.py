@@ -104,9 +104,7 @@ def test_the_statement_admin_form_refuses_an_implausible_exercice(staff_client: 
 
 def test_sale_create_refuses_an_implausible_time() -> None:
     with pytest.raises(ValidationError) as refused:
-        sale_create(
-            book=BookFactory(), region=RegionFactory(), sold_at=datetime(1, 1, 1, 10, tzinfo=UTC), quantity=1
-        )
+        sale_create(book=BookFactory(), region=RegionFactory(), sold_at=datetime(1, 1, 1, 10, tzinfo=UTC), quantity=1)
 
     assert refused.value.message_dict == {
         "sold_at": [f"0001-01-01T10:00:00+00:00: the date is outside the plausible window {window_text()}."]

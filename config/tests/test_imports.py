@@ -144,9 +144,7 @@ def test_oversized_field_is_a_row_error(tmp_path: Path) -> None:
     ]
 
 
-FORMULA_REASON = (
-    "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)"
-)
+FORMULA_REASON = "starts like a spreadsheet formula (=, +, -, @, tab or carriage return; - only before a plain number)"
 
 
 @pytest.mark.parametrize(
@@ -191,7 +189,7 @@ def test_negative_numbers_and_dates_are_not_formulas(tmp_path: Path, cell: str) 
 def test_every_text_cell_of_the_rejects_file_is_defused(tmp_path: Path) -> None:
     source = write(tmp_path, b"a,b\n1,2\n")
     summary = ImportSummary(read=4)
-    summary.reject(RowError(2, "@col", "-2+3+HYPERLINK(\"http://evil\")", "=reason"))
+    summary.reject(RowError(2, "@col", '-2+3+HYPERLINK("http://evil")', "=reason"))
     summary.reject(RowError(3, "b", "-12.50", "+reason"))
     summary.reject(RowError(4, "b", "\t-1+1+cmd|' /C calc'!A0", "not a number"))
 
@@ -200,7 +198,7 @@ def test_every_text_cell_of_the_rejects_file_is_defused(tmp_path: Path) -> None:
     with (tmp_path / "input.rejects.csv").open(newline="") as handle:
         assert list(csv.reader(handle)) == [
             ["line", "column", "value", "reason"],
-            ["2", "'@col", "'-2+3+HYPERLINK(\"http://evil\")", "'=reason"],
+            ["2", "'@col", '\'-2+3+HYPERLINK("http://evil")', "'=reason"],
             ["3", "b", "'-12.50", "'+reason"],
             ["4", "b", "'\t-1+1+cmd|' /C calc'!A0", "not a number"],
         ]

@@ -232,7 +232,7 @@ def _statement_write(rng: np.random.Generator, using: str, exercices: list[int])
         growth = 1.02 ** (exercice - 2015)
         for poste in city.STATEMENT_POSTES:
             noise = rng.normal(1.0, 0.06)
-            cents = int(round(poste.base_eur * growth * noise * 100))
+            cents = round(poste.base_eur * growth * noise * 100)
             lines.append(
                 StatementLine(
                     exercice=exercice,

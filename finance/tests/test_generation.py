@@ -95,7 +95,7 @@ def test_a_second_run_adds_entries_and_updates_budgets_in_place() -> None:
         (["--years", "0"], "--years must be between 1 and 30, got 0"),
         (["--end-date", "31/12/2024"], "argument --end-date: '31/12/2024' is not a date in the form YYYY-MM-DD"),
         (["--batch-size", "1"], "--batch-size must be between 100 and 100,000, got 1"),
-        (["--entries", "١٠"], "argument --entries: invalid int value: '١٠' (a whole number in digits 0-9)"),
+        (["--entries", "١٠"], "argument --entries: invalid int value: '١٠' (a whole number in digits 0-9)"),  # noqa: RUF001 — non-ASCII digits on purpose: the input being refused
     ],
 )
 @pytest.mark.django_db

@@ -30,11 +30,18 @@ DATAVIZHUB = Path(settings.BASE_DIR).parent / "shared" / "datasets" / "datavizhu
 STATEMENT_COLUMNS = ["exercice", "type_de_resultat", "produit_charge", "poste", "detail_postes", "montant_en_eur"]
 STATEMENT_ROWS = [
     (2023, "EXCEPTIONNEL", "PRODUITS", "Produits de cessions", "Cessions d'immobilisations", Decimal("-1500.05")),
-    (2023, "EXPLOITATION", "PRODUITS", "Dotations et participations", "Dotation globale de fonctionnement", Decimal("3000000.00")),
+    (
+        2023,
+        "EXPLOITATION",
+        "PRODUITS",
+        "Dotations et participations",
+        "Dotation globale de fonctionnement",
+        Decimal("3000000.00"),
+    ),
     (2022, "EXPLOITATION", "CHARGES", "Charges de personnel", "Rémunérations du personnel", Decimal("2500000.10")),
     (2022, "EXPLOITATION", "PRODUITS", "Impôts et taxes", "Taxe foncière", Decimal("1234567.89")),
     (2022, "FINANCIER", "CHARGES", "Charges d'intérêts", "", Decimal("98765.43")),
-]  # fmt: skip
+]
 LEDGER_HEADER = (
     "date,amount,kind,department_id,department_name,fund_id,fund_description,cost_center_id,cost_center_description"
 )
@@ -193,13 +200,15 @@ def test_a_ledger_with_ids_creates_its_dimensions_and_keeps_sign_and_kind(tmp_pa
     assert second == "Ledger: imported: read 4, created 0, updated 0, unchanged 4, rejected 0\n"
     assert database_state() == state
     assert sorted(
-        LedgerEntry.objects.values_list("entry_date", "amount", "kind", "department__code", "fund__code", "cost_center__code")
+        LedgerEntry.objects.values_list(
+            "entry_date", "amount", "kind", "department__code", "fund__code", "cost_center__code"
+        )
     ) == [
         (date(2024, 1, 15), Decimal("1250.50"), "Revenues", 103, 11101, 103000),
         (date(2024, 1, 16), Decimal("-75.25"), "Revenues", 103, 11101, 103000),
         (date(2024, 1, 31), Decimal("980.10"), "Expenses", 107, 28050, 107000),
         (date(2024, 2, 1), Decimal("0.05"), "Expenses", 107, 11101, 107000),
-    ]  # fmt: skip
+    ]
     assert sum(LedgerEntry.objects.values_list("amount", flat=True)) == Decimal("2155.40")
     assert list(CostCenter.objects.values_list("code", "name", "department__code")) == [
         (103000, "INNOVATION", 103),
@@ -781,15 +790,32 @@ def test_a_url_answering_too_deep_a_json_gives_a_clear_error(recorded_api: Recor
 @pytest.mark.parametrize(
     ("field", "written", "expected"),
     [
-        ("montant_en_eur", HUGE_INTEGER, f"line 2, column montant_en_eur: has more than 14 digits before the decimal point (value '{HUGE_INTEGER[:60]}…')"),
+        (
+            "montant_en_eur",
+            HUGE_INTEGER,
+            "line 2, column montant_en_eur: has more than 14 digits before the decimal point"
+            f" (value '{HUGE_INTEGER[:60]}…')",
+        ),
         ("montant_en_eur", "NaN", "line 2, column montant_en_eur: is not a finite number (value 'NaN')"),
         ("montant_en_eur", "-Infinity", "line 2, column montant_en_eur: is not a finite number (value '-Infinity')"),
-        ("montant_en_eur", "1e999999999", "line 2, column montant_en_eur: has more than 14 digits before the decimal point (value '1E+999999999')"),
-        ("exercice_comptable", HUGE_INTEGER, f"line 2, column exercice_comptable: is not a year (value '{HUGE_INTEGER[:60]}…')"),
-        ("exercice_comptable", '"0001-01-01T00:00:00+01:00"', "line 2, column exercice_comptable: is not a year (value '0001-01-01T00:00:00+01:00')"),
+        (
+            "montant_en_eur",
+            "1e999999999",
+            "line 2, column montant_en_eur: has more than 14 digits before the decimal point (value '1E+999999999')",
+        ),
+        (
+            "exercice_comptable",
+            HUGE_INTEGER,
+            f"line 2, column exercice_comptable: is not a year (value '{HUGE_INTEGER[:60]}…')",
+        ),
+        (
+            "exercice_comptable",
+            '"0001-01-01T00:00:00+01:00"',
+            "line 2, column exercice_comptable: is not a year (value '0001-01-01T00:00:00+01:00')",
+        ),
     ],
     ids=["5000-digits", "nan", "infinity", "huge-exponent", "5000-digit-year", "offset-time-year"],
-)  # fmt: skip
+)
 def test_an_unreadable_json_number_is_a_row_error(tmp_path: Path, field: str, written: str, expected: str) -> None:
     records = json.loads((DATA / "compte-de-resultat.json").read_text(encoding="utf-8"))
     records["results"][1][field] = "@written@"
@@ -807,12 +833,22 @@ def test_an_unreadable_json_number_is_a_row_error(tmp_path: Path, field: str, wr
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        (f"2024-01-16,10.00,Revenues,{HUGE_INTEGER},Innovation,11101,General Fund,103000,INNOVATION", f"line 3, column department_id: is larger than the largest id this database holds (9,223,372,036,854,775,807) (value '{HUGE_INTEGER[:60]}…')"),
-        (f"2024-01-16,{HUGE_INTEGER},Revenues,103,Innovation,11101,General Fund,103000,INNOVATION", f"line 3, column amount: has more than 12 digits before the decimal point (value '{HUGE_INTEGER[:60]}…')"),
-        ("0001-01-01T00:00:00+01:00,10.00,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION", "line 3, column date: is not a date (YYYY-MM-DD or MM/DD/YYYY) (value '0001-01-01T00:00:00+01:00')"),
+        (
+            f"2024-01-16,10.00,Revenues,{HUGE_INTEGER},Innovation,11101,General Fund,103000,INNOVATION",
+            "line 3, column department_id: is larger than the largest id this database holds"
+            f" (9,223,372,036,854,775,807) (value '{HUGE_INTEGER[:60]}…')",
+        ),
+        (
+            f"2024-01-16,{HUGE_INTEGER},Revenues,103,Innovation,11101,General Fund,103000,INNOVATION",
+            f"line 3, column amount: has more than 12 digits before the decimal point (value '{HUGE_INTEGER[:60]}…')",
+        ),
+        (
+            "0001-01-01T00:00:00+01:00,10.00,Revenues,103,Innovation,11101,General Fund,103000,INNOVATION",
+            "line 3, column date: is not a date (YYYY-MM-DD or MM/DD/YYYY) (value '0001-01-01T00:00:00+01:00')",
+        ),
     ],
     ids=["5000-digit-id", "5000-digit-amount", "offset-time"],
-)  # fmt: skip
+)
 def test_an_unreadable_ledger_value_is_a_row_error(tmp_path: Path, row: str, expected: str) -> None:
     state = database_state()
     path = write(tmp_path / "ledger.csv", f"{LEDGER_HEADER}\n{LEDGER_OK}\n{row}\n")

@@ -28,7 +28,10 @@ class Command(BaseCommand):
         for attempt in recent_generations(int(options["limit"])):
             number = attempt.number or "-"
             total = attempt.timings.get("total", 0)
-            line = f"  attempt {attempt.pk:>5}  generation {number!s:>5}  {attempt.status:<9} {attempt.started_at:%Y-%m-%d %H:%M:%S}  {total:.2f} s"
+            line = (
+                f"  attempt {attempt.pk:>5}  generation {number!s:>5}  {attempt.status:<9} "
+                f"{attempt.started_at:%Y-%m-%d %H:%M:%S}  {total:.2f} s"
+            )
             if attempt.error:
                 line += f"  error: {attempt.error[:200]}"
             if attempt.note:

@@ -60,7 +60,8 @@ class Command(BaseCommand):
         result = finance_data_generate(spec=spec, using=using)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Generated {result.entries:,} ledger entries (revenues {result.revenues:,}, expenses {result.expenses:,}) "
+                f"Generated {result.entries:,} ledger entries "
+                f"(revenues {result.revenues:,}, expenses {result.expenses:,}) "
                 f"for {result.departments} departments, {result.funds} funds and {result.cost_centers} cost centres; "
                 f"{result.budgets} budgets; {result.statement_lines} statement lines for exercices "
                 f"{', '.join(map(str, result.exercices))}; in {result.seconds:.1f} s; seed {result.seed}."

@@ -25,7 +25,7 @@ def decimal_parse(text: object, *, places: int = 2, max_digits: int = 14, comma_
         raise ValueError("is not a number")
     if isinstance(text, float):
         # A refusal of the row like any other bad value, so ValueError and not TypeError.
-        raise ValueError("is a binary float; parse JSON with parse_float=Decimal")  # noqa: TRY004
+        raise ValueError("is a binary float; parse JSON with parse_float=Decimal")
     if isinstance(text, (int, Decimal)):
         value = Decimal(text)
     else:
