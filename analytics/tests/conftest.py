@@ -1,17 +1,24 @@
 """Fixtures for the pipeline (a lake directory and a warehouse on each real backend) and each cache."""
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
 from psycopg import sql
+from rest_framework.test import APIClient
 
+from analytics.cache_guard import breaker
+from analytics.sync import warehouse_sync
+from books.services.generation import SalesDataSpec, sales_data_generate
 from conftest import service_missing
+from finance.services.generation import FinanceDataSpec, finance_data_generate
 
 # Named after the test database so that two test runs on one server (TEST_POSTGRES_URL
 # naming different databases) never drop each other's warehouse.
@@ -61,3 +68,30 @@ def each_cache(request: pytest.FixtureRequest) -> Iterator[str]:
         cache.clear()
         yield request.param
         cache.clear()
+
+
+@pytest.fixture
+def fresh_cache() -> Iterator[None]:
+    """An empty cache believed to work, emptied again afterwards (for modules that use it)."""
+    cache.clear()
+    breaker.reset()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Iterator[None]:
+    """20 books, 400 sales and a small ledger in 2025, published as generation 1 on DuckDB."""
+    with override_settings(WAREHOUSE_URL=f"duckdb:///{tmp_path / 'warehouse'}", LAKE_URL=(tmp_path / "lake").as_uri()):
+        sales_data_generate(spec=SalesDataSpec(books=20, sales=400, seed=3, years=1, end_date=date(2025, 12, 31)))
+        finance_data_generate(spec=FinanceDataSpec(entries=100, years=1, seed=3, end_date=date(2025, 12, 31)))
+        warehouse_sync()
+        yield
+
+
+@pytest.fixture
+def client() -> APIClient:
+    """A logged-in analyst."""
+    api = APIClient()
+    api.force_login(User.objects.create_user("analyst", password="analyst-password"))
+    return api

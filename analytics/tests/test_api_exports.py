@@ -2,51 +2,21 @@
 is capped in rows with a message naming the limit, and counts for more in the throttle."""
 
 import io
-from collections.abc import Iterator
-from datetime import date
-from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import override_settings
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from analytics.api.renderers import XLSXRenderer
 from analytics.api.throttling import PerUserThrottle
-from analytics.cache_guard import breaker
 from analytics.sync import warehouse_sync
 from books.models import Sale
-from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_delete
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 A_YEAR_OF_DAYS = "/api/analytics/timeseries?granularity=day&start=2025-01-01&end=2026-01-01"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    cache.clear()
-    breaker.reset()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def shop(tmp_path: Path) -> Iterator[None]:
-    with override_settings(WAREHOUSE_URL=f"duckdb:///{tmp_path / 'warehouse'}", LAKE_URL=(tmp_path / "lake").as_uri()):
-        sales_data_generate(spec=SalesDataSpec(books=20, sales=400, seed=3, years=1, end_date=date(2025, 12, 31)))
-        warehouse_sync()
-        yield
-
-
-@pytest.fixture
-def client() -> APIClient:
-    api = APIClient()
-    api.force_login(User.objects.create_user("analyst", password="analyst-password"))
-    return api
 
 
 @pytest.fixture

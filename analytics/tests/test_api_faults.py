@@ -6,7 +6,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,15 +23,12 @@ from analytics.queries.base import Source
 from analytics.questions.warm import dashboard_warm
 from analytics.selectors import current_generation
 from analytics.services.tokens import api_token_create
-from analytics.sync import warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.duckdb_backend import DuckDBWarehouse
 from analytics.warehouse.limits import QueryTimeout
 from analytics.warehouse.postgres_backend import PostgresWarehouse
 from analytics.warehouse.redshift_backend import RedshiftWarehouse
-from books.services.generation import SalesDataSpec, sales_data_generate
-from finance.services.generation import FinanceDataSpec, finance_data_generate
 
 pytestmark = pytest.mark.django_db
 
@@ -64,23 +60,6 @@ def any_cache(request: pytest.FixtureRequest) -> Iterator[str]:
         yield request.param
         cache.clear()
     breaker.reset()
-
-
-@pytest.fixture
-def shop(tmp_path: Path) -> Iterator[None]:
-    """20 books, 400 sales and a small ledger in 2025, published as generation 1 on DuckDB."""
-    with override_settings(WAREHOUSE_URL=f"duckdb:///{tmp_path / 'warehouse'}", LAKE_URL=(tmp_path / "lake").as_uri()):
-        sales_data_generate(spec=SalesDataSpec(books=20, sales=400, seed=3, years=1, end_date=date(2025, 12, 31)))
-        finance_data_generate(spec=FinanceDataSpec(entries=100, years=1, seed=3, end_date=date(2025, 12, 31)))
-        warehouse_sync()
-        yield
-
-
-@pytest.fixture
-def client() -> APIClient:
-    api = APIClient()
-    api.force_login(User.objects.create_user("analyst", password="analyst-password"))
-    return api
 
 
 def broken(source: Source) -> object:

@@ -12,7 +12,6 @@ import duckdb
 import psycopg
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +21,6 @@ from rest_framework.test import APIClient
 from analytics.api import analytics_urls
 from analytics.api.answer_views import AnswerView
 from analytics.api.params import GIVEN_TWICE
-from analytics.cache_guard import breaker
 from analytics.queries import top_books
 from analytics.queries.base import Period, Source
 from analytics.queries.sales_filters import SalesFilters
@@ -37,7 +35,7 @@ from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_create
 from finance.services.generation import FinanceDataSpec, finance_data_generate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 # Every GET answer endpoint with its parameters, read from the URL map: a new endpoint is swept too.
 ANSWER_ROUTES = {
@@ -64,31 +62,6 @@ HOSTILE = [
     "%_\\",
     "",
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    cache.clear()
-    breaker.reset()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def shop(tmp_path: Path) -> Iterator[None]:
-    """20 books, 400 sales, a ledger and a statement in 2025, published on DuckDB."""
-    with override_settings(WAREHOUSE_URL=f"duckdb:///{tmp_path / 'warehouse'}", LAKE_URL=(tmp_path / "lake").as_uri()):
-        sales_data_generate(spec=SalesDataSpec(books=20, sales=400, seed=3, years=1, end_date=date(2025, 12, 31)))
-        finance_data_generate(spec=FinanceDataSpec(entries=100, years=1, seed=3, end_date=date(2025, 12, 31)))
-        warehouse_sync()
-        yield
-
-
-@pytest.fixture
-def client() -> APIClient:
-    api = APIClient()
-    api.force_login(User.objects.create_user("analyst", password="analyst-password"))
-    return api
 
 
 def parameters(route: str) -> list[str]:

@@ -3,28 +3,21 @@ spelling does, for every route and method; the schema documents one spelling."""
 
 import json
 import logging
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import URLPattern
 from rest_framework.test import APIClient
 
 from analytics.api import account_urls, analytics_urls
 from analytics.api.throttling import PerUserThrottle
-from analytics.cache_guard import breaker
 from analytics.log_filters import LongArgumentsTrimmed
 from analytics.services.job_starts import sync_start
 from analytics.services.tokens import api_token_create
-from analytics.sync import warehouse_sync
-from books.services.generation import SalesDataSpec, sales_data_generate
-from finance.services.generation import FinanceDataSpec, finance_data_generate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 DECLARED = {
     f"/api/{prefix}{pattern.pattern}"
@@ -38,23 +31,6 @@ FRESH_CSRF_TOKEN = {"/api/auth/csrf/", "/api/docs/"}  # each answer carries a ne
 
 def other_spelling(path: str) -> str:
     return path[:-1] if path.endswith("/") else f"{path}/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    cache.clear()
-    breaker.reset()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def shop(tmp_path: Path) -> Iterator[None]:
-    with override_settings(WAREHOUSE_URL=f"duckdb:///{tmp_path / 'warehouse'}", LAKE_URL=(tmp_path / "lake").as_uri()):
-        sales_data_generate(spec=SalesDataSpec(books=20, sales=400, seed=3, years=1, end_date=date(2025, 12, 31)))
-        finance_data_generate(spec=FinanceDataSpec(entries=100, years=1, seed=3, end_date=date(2025, 12, 31)))
-        warehouse_sync()
-        yield
 
 
 @pytest.fixture
