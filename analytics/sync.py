@@ -153,17 +153,22 @@ def warehouse_sync(
                     batch_loaded_mark(lake, manifest, attempt)
                     pending.commit()
         except BaseException as error:
-            attempt.status = GenerationStatus.FAILED
-            attempt.number = None
-            attempt.error = f"{type(error).__name__}: {error}"
-            attempt.finished_at = timezone.now()
-            attempt.timings = {"total": round(time.perf_counter() - started, 3)}
-            attempt.save(using=using)
+            _attempt_failed(attempt, error, started, using)
             raise
         _old_files_prune(warehouse, attempt, using)
         if using == "default":
             generation_announce(attempt)  # the API answers from it from now on (see runner)
         return attempt
+
+
+def _attempt_failed(attempt: Generation, error: BaseException, started: float, using: str) -> None:
+    """Record why a sync or rebuild attempt failed; the last published generation keeps serving."""
+    attempt.status = GenerationStatus.FAILED
+    attempt.number = None
+    attempt.error = f"{type(error).__name__}: {error}"
+    attempt.finished_at = timezone.now()
+    attempt.timings = {"total": round(time.perf_counter() - started, 3)}
+    attempt.save(using=using)
 
 
 def warehouse_rebuild_from_lake(*, using: str = "default") -> Generation:
@@ -198,12 +203,7 @@ def warehouse_rebuild_from_lake(*, using: str = "default") -> Generation:
                 _rebuild_publish(attempt, number, manifests, pending.result, checked, started)
                 pending.commit()
         except BaseException as error:
-            attempt.status = GenerationStatus.FAILED
-            attempt.number = None
-            attempt.error = f"{type(error).__name__}: {error}"
-            attempt.finished_at = timezone.now()
-            attempt.timings = {"total": round(time.perf_counter() - started, 3)}
-            attempt.save(using=using)
+            _attempt_failed(attempt, error, started, using)
             raise
         _old_files_prune(warehouse, attempt, using)
         if using == "default":
