@@ -2,7 +2,7 @@
 #   make demo   install everything (.venv, npm packages), build the dashboard, prepare the demo data, serve it
 #   make test   install everything, build the dashboard, run the whole test suite (browser tests included)
 # and for development:
-#   make lint       ruff (check and format), then the dashboard's ESLint, Prettier, TypeScript and Vitest unit tests
+#   make lint       ruff (check and format), mypy, then the dashboard's ESLint, Prettier, TypeScript and Vitest unit tests
 #   make test-fast  the tests that need no PostgreSQL, Redis or browser and are not slow
 # Python packages install into the project's own virtual environment (.venv), npm packages
 # into frontend/node_modules.
@@ -73,9 +73,10 @@ test: install frontend
 test-fast: install
 	$(PY) -m pytest -m "not postgres and not redis and not browser and not slow"
 
-# Python lint and format check (ruff, configured in pyproject.toml), then lint and types of the
+# Python lint, format check and types (ruff and mypy, configured in pyproject.toml), then lint and types of the
 # dashboard (the committed openapi.json gives the types).
 lint: $(DEV_INSTALLED) $(NODE_MODULES)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 	cd frontend && npm run lint --silent && npm run typecheck --silent && npm test --silent
