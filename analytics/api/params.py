@@ -220,7 +220,10 @@ class SalesQuerySerializer(PeriodQuerySerializer):
     def validate(self, attrs: dict) -> dict:
         """The filters the queries take."""
         attrs = super().validate(attrs)
-        attrs["filters"] = SalesFilters(attrs["period"], attrs.get("region", ()), attrs.get("genre", ()))
+        options = self.context["options"]
+        first, last = options["sales_first_date"], options["sales_last_date"]
+        span = Period(first, last + ONE_DAY) if first and last else None
+        attrs["filters"] = SalesFilters(attrs["period"], attrs.get("region", ()), attrs.get("genre", ()), span)
         return attrs
 
 

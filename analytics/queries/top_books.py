@@ -1,24 +1,34 @@
 """The best-selling books of a period, by revenue or by units, with an optional search.
 
-Grain: agg_sales_daily aggregated per book first, then joined to dim_book for the page
-of books asked for (joining 500K books before the LIMIT costs seconds).
+Grain: the coarsest book rollups that tile the period. Without a region filter a period is
+cut into whole years (agg_sales_book_yearly), whole months at its edges
+(agg_sales_book_monthly) and days at the edges of those (agg_sales_daily); a period that
+is exactly one year or one month, or that covers every day with sales
+(agg_sales_book_total), is a pre-ranked read: one row per book, no aggregation. A region
+filter needs the day × book × region grain. The page of books is ranked first, then joined
+to dim_book (joining 500K books before the LIMIT costs seconds).
 """
 
 from dataclasses import dataclass
+from datetime import date
 
-from analytics.queries.base import Source, count, money
+from analytics.queries.base import Period, Source, count, money
 from analytics.queries.sales_filters import SalesFilters
+from analytics.warehouse.schema import BOOK_MONTHLY, BOOK_TOTAL, BOOK_YEARLY, ROLLUP
 
 ORDERINGS = {"revenue": "revenue", "units": "units", "orders": "orders"}  # allowlist: ?order= → column
 
+MEASURES = "a.book_id, a.revenue, a.units, a.orders"
 SQL = (
-    "WITH ranked AS ("
-    " SELECT a.book_id, SUM(a.revenue) AS revenue, SUM(a.units) AS units, SUM(a.orders) AS orders"
-    " FROM agg_sales_daily a{where}{search}"
-    " GROUP BY a.book_id ORDER BY {order} DESC, a.book_id LIMIT %s OFFSET %s)"
+    "WITH ranked AS ({ranked} ORDER BY {order} DESC, a.book_id LIMIT %s OFFSET %s)"
     " SELECT r.book_id, b.isbn13, b.title, b.authors, g.slug, g.name, r.revenue, r.units, r.orders"
     " FROM ranked r JOIN dim_book b ON b.book_id = r.book_id LEFT JOIN dim_genre g ON g.genre_id = b.genre_id"
     " ORDER BY r.{order} DESC, r.book_id"
+)
+# Several pieces (or the day grain, where a book has a row per day and region): summed per book.
+SUMMED = (
+    "SELECT a.book_id, SUM(a.revenue) AS revenue, SUM(a.units) AS units, SUM(a.orders) AS orders"
+    " FROM ({pieces}) a GROUP BY a.book_id"
 )
 # `!` escapes, not a backslash: Redshift treats backslashes in string literals specially and
 # PostgreSQL and DuckDB do not, while `!` means the same on all three. The searched text is
@@ -28,6 +38,8 @@ SEARCH = (
     " AND a.book_id IN (SELECT book_id FROM dim_book"
     f" WHERE LOWER(title) LIKE %s ESCAPE '{LIKE_ESCAPE}' OR LOWER(authors) LIKE %s ESCAPE '{LIKE_ESCAPE}')"
 )
+# Coarsest first: a period takes whole buckets of the first grain that fits, then of the next.
+BUCKET_GRAINS = (("year", BOOK_YEARLY), ("month", BOOK_MONTHLY))
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,14 @@ class TopBooksParams:
     search: str = ""
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A part of the period read from one rollup (`period` None: the whole of BOOK_TOTAL)."""
+
+    table: str
+    period: Period | None
+
+
 def like_literal(text: str) -> str:
     """`text` as a LIKE pattern that matches it literally: `%`, `_` and the escape escaped."""
     for special in (LIKE_ESCAPE, "%", "_"):
@@ -48,14 +68,79 @@ def like_literal(text: str) -> str:
     return text
 
 
+def bucket_start(day: date, grain: str) -> date:
+    """The first day of the year or month holding `day`."""
+    return day.replace(month=1, day=1) if grain == "year" else day.replace(day=1)
+
+
+def next_bucket_start(day: date, grain: str) -> date:
+    """The first day of the year or month after the one holding `day`."""
+    if grain == "year":
+        return date(day.year + 1, 1, 1)
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def pieces(filters: SalesFilters) -> list[Piece]:
+    """The rollup reads that together hold exactly the filtered period's sales."""
+    period, span = filters.period, filters.span
+    if filters.regions:
+        return [Piece(ROLLUP, period)]
+    if span is not None:
+        if period.start <= span.start and period.end >= span.end:
+            return [Piece(BOOK_TOTAL, None)]
+        # Days outside the span hold no sales: a period clipped to it tiles into fewer pieces.
+        period = Period(max(period.start, span.start), min(period.end, span.end))
+        if period.end <= period.start:
+            return []
+    return _tiled(period, 0)
+
+
+def _tiled(period: Period, level: int) -> list[Piece]:
+    """`period` as whole buckets of grain `level` and, at its edges, finer pieces."""
+    if period.end <= period.start:
+        return []
+    if level == len(BUCKET_GRAINS):
+        return [Piece(ROLLUP, period)]
+    grain, table = BUCKET_GRAINS[level]
+    first = bucket_start(period.start, grain)
+    if first < period.start:
+        first = next_bucket_start(period.start, grain)
+    last = bucket_start(period.end, grain)
+    if first >= last:
+        return _tiled(period, level + 1)
+    return [
+        *_tiled(Period(period.start, first), level + 1),
+        Piece(table, Period(first, last)),
+        *_tiled(Period(last, period.end), level + 1),
+    ]
+
+
+def _piece_sql(piece: Piece, filters: SalesFilters, search: tuple[str, list[object]]) -> tuple[str, list[object]]:
+    """One piece's rows (book and measures) with the filters and the search applied."""
+    if piece.period is None:
+        dimensions, values = filters.dimensions()
+        where = f" WHERE 1 = 1{dimensions}"
+    else:
+        where, values = filters.where(period=piece.period)
+    return f"SELECT {MEASURES} FROM {piece.table} a{where}{search[0]}", [*values, *search[1]]
+
+
 def run(source: Source, params: TopBooksParams) -> list[dict]:
     """One row per book, best first; ties broken by book id so pages never overlap."""
-    where, values = params.filters.where()
-    search = ""
+    search: tuple[str, list[object]] = ("", [])
     if params.search:
         pattern = "%" + like_literal(params.search.lower()) + "%"
-        search, values = SEARCH, [*values, pattern, pattern]
-    sql = SQL.format(where=where, search=search, order=ORDERINGS[params.order])
+        search = (SEARCH, [pattern, pattern])
+    parts = pieces(params.filters)
+    if not parts:
+        return []
+    reads = [_piece_sql(piece, params.filters, search) for piece in parts]
+    if len(parts) == 1 and parts[0].table != ROLLUP:
+        ranked, values = reads[0]  # one row per book already: pre-ranked
+    else:
+        ranked = SUMMED.format(pieces=" UNION ALL ".join(sql for sql, _ in reads))
+        values = [value for _, piece_values in reads for value in piece_values]
+    sql = SQL.format(ranked=ranked, order=ORDERINGS[params.order])
     return [
         {
             "rank": params.offset + position,

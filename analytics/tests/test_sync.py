@@ -21,8 +21,10 @@ from analytics.manifest import Manifest
 from analytics.models import Generation, GenerationStatus
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
+from analytics.tests.book_rollups import book_rollups_from_source, book_rollups_in_warehouse
 from analytics.warehouse.backends import current_warehouse
 from analytics.warehouse.postgres_backend import PostgresWarehouse
+from analytics.warehouse.schema import SCHEMA_VERSION
 from books.models import Author, Book, BookAuthor, Genre, Publisher, Region, Sale
 from books.models import Tombstone as BooksTombstone
 from books.services.generation import SalesDataSpec, sales_data_generate
@@ -55,7 +57,7 @@ def warehouse_sales() -> list[tuple]:
 
 
 def assert_warehouse_equals_source() -> None:
-    """Facts, dimensions and both daily rollups equal the transactional records exactly."""
+    """Facts, dimensions and every rollup equal the transactional records exactly."""
     assert warehouse_sales() == source_sales()
     revenue_by_region: dict[int, Decimal] = {}
     for region_id, amount in Sale.objects.values_list("region_id", "amount"):
@@ -72,6 +74,7 @@ def assert_warehouse_equals_source() -> None:
     assert {
         (region, genre): (Decimal(total), int(orders)) for region, genre, total, orders in mix
     } == by_region_and_genre
+    assert book_rollups_in_warehouse(warehouse_rows) == book_rollups_from_source()
     ledger = warehouse_rows("SELECT entry_id, amount, kind FROM fact_ledger ORDER BY entry_id")
     assert [tuple(row) for row in ledger] == list(
         LedgerEntry.objects.order_by("pk").values_list("pk", "amount", "kind")
@@ -401,13 +404,13 @@ def test_duckdb_readers_never_block_a_load_and_old_files_go_after_the_grace_peri
 
 def test_a_generation_of_an_older_schema_is_followed_by_a_full_rebuild(warehouse_url: str, records: None) -> None:
     first = warehouse_sync()
-    Generation.objects.filter(pk=first.pk).update(schema_version=1)
+    Generation.objects.filter(pk=first.pk).update(schema_version=SCHEMA_VERSION - 1)
     department = Department.objects.order_by("pk").first()
     big = CostCenter.objects.create(code=9_993_817_000, name="Water Utility Operations", department=department)
 
     second = warehouse_sync()
 
-    assert (second.full_refresh, second.schema_version) == (True, 2)
+    assert (second.full_refresh, second.schema_version) == (True, SCHEMA_VERSION)
     centres = dict(warehouse_rows("SELECT cost_center_id, code FROM dim_cost_center"))
     assert centres[big.pk] == 9_993_817_000
     assert_warehouse_equals_source()

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from analytics.models import Generation
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
+from analytics.tests.book_rollups import book_rollups_from_source, book_rollups_in_warehouse
 from analytics.tests.conftest import _postgres_warehouse_empty
 from analytics.warehouse.backends import current_warehouse
 from books.models import Sale, Tombstone
@@ -38,6 +39,10 @@ def fact_sales() -> list[tuple]:
         current_generation().location, "SELECT sale_id, quantity, discount, amount FROM fact_sales ORDER BY sale_id"
     )
     return [tuple(row) for row in rows]
+
+
+def warehouse_rows(sql: str) -> list[tuple]:
+    return current_warehouse().fetch(current_generation().location, sql)
 
 
 def daily_revenue(rollup: str = "agg_sales_daily") -> dict:
@@ -84,6 +89,7 @@ def apply(operation: tuple, books: list, regions: list) -> None:
         warehouse_sync()
         assert fact_sales() == source()
         assert daily_revenue() == daily_revenue("agg_sales_mix_daily") == source_daily_revenue()
+        assert book_rollups_in_warehouse(warehouse_rows) == book_rollups_from_source()
 
 
 @pytest.mark.parametrize("backend", ["duckdb", "postgresql"])

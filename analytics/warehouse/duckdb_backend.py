@@ -36,8 +36,8 @@ from analytics.warehouse.limits import QueryTimeout, query_timeout_seconds
 from analytics.warehouse.schema import (
     TABLES_BY_NAME,
     rollup_statements_after,
-    touched_days_needed,
-    touched_days_sql,
+    touched_needed,
+    touched_sql,
 )
 
 
@@ -115,8 +115,8 @@ class DuckDBWarehouse(SqlWarehouse):
                         f"CREATE OR REPLACE TEMP TABLE gone AS SELECT {table.key} FROM read_parquet(?)",
                         [str(tombstones_path)],
                     )
-                    if touched_days_needed(manifests, name):
-                        connection.execute(touched_days_sql("stage", "gone"))
+                    if touched_needed(manifests, name):
+                        connection.execute(touched_sql("stage", "gone"))
                     connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM stage)")
                     connection.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM stage")
                     connection.execute(f"DELETE FROM {table.name} WHERE {table.key} IN (SELECT {table.key} FROM gone)")

@@ -36,8 +36,8 @@ from analytics.warehouse.limits import QueryTimeout, query_timeout_ms, query_tim
 from analytics.warehouse.schema import (
     TABLES_BY_NAME,
     rollup_statements_after,
-    touched_days_needed,
-    touched_days_sql,
+    touched_needed,
+    touched_sql,
 )
 
 READER_POOL_SIZE = 8  # API queries at once per process; more wait for a free connection
@@ -103,8 +103,8 @@ class PostgresWarehouse(SqlWarehouse):
                 _copy_parquet(cursor, f"stage_{name}", table.column_names, rows_path)
                 cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT) ON COMMIT DROP")
                 _copy_parquet(cursor, f"gone_{name}", [table.key], tombstones_path)
-                if touched_days_needed(manifests, name):
-                    cursor.execute(touched_days_sql(f"stage_{name}", f"gone_{name}"))
+                if touched_needed(manifests, name):
+                    cursor.execute(touched_sql(f"stage_{name}", f"gone_{name}"))
                 cursor.execute(f"DELETE FROM {name} USING stage_{name} s WHERE {name}.{table.key} = s.{table.key}")
                 cursor.execute(
                     f"INSERT INTO {name} ({columns}) SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER"

@@ -37,11 +37,11 @@ from analytics.warehouse.base import (
 from analytics.warehouse.limits import QueryTimeout, query_timeout_ms
 from analytics.warehouse.schema import (
     TABLES_BY_NAME,
-    TOUCHED_DAYS,
+    TOUCHED,
     Table,
     rollup_statements_after,
-    touched_days_needed,
-    touched_days_sql,
+    touched_needed,
+    touched_sql,
 )
 
 QUERY_CANCELED = "57014"  # SQLSTATE of a statement cancelled by statement_timeout
@@ -189,8 +189,8 @@ class RedshiftWarehouse(SqlWarehouse):
                 cursor.execute(newest_sql(table, f"stage_{name}", f"newest_{name}"))
                 cursor.execute(f"CREATE TEMP TABLE gone_{name} ({table.key} BIGINT)")
                 self._stage(cursor, lake, f"gone_{name}", tombstones_manifest, entry.tombstone_files)
-                if touched_days_needed(manifests, name):
-                    cursor.execute(touched_days_sql(f"newest_{name}", f"gone_{name}"))
+                if touched_needed(manifests, name):
+                    cursor.execute(touched_sql(f"newest_{name}", f"gone_{name}"))
                     touched = True
                 cursor.execute(merge_sql(table, f"newest_{name}"))
                 cursor.execute(
@@ -203,7 +203,7 @@ class RedshiftWarehouse(SqlWarehouse):
         for statement in rollup_statements_after(manifests):
             cursor.execute(statement)
         if touched:
-            cursor.execute(f"DROP TABLE {TOUCHED_DAYS}")
+            cursor.execute(f"DROP TABLE {TOUCHED}")
         timings["rollups"] = round(time.perf_counter() - step, 3)
         rows, totals = self._counts(cursor)
         self._generation_record(cursor, number, manifests[-1].batch)

@@ -13,7 +13,8 @@ from analytics.manifest import Manifest
 
 # 2: department, fund and cost-centre codes are BIGINT (a real city's cost centres reach
 # 9,993,817,000). A generation of an older version is followed by a full rebuild.
-SCHEMA_VERSION = 2
+# 3: the book rollups (month, year, all data) that top-books reads.
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -234,9 +235,11 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME = {table.name: table for table in TABLES}
 
-# The rollup the API reads: one row per day, book and region (genre from dim_book).
-# Maintained inside every load: rebuilt for the days a batch touches, or whole on a full
-# refresh or when books change (a book's genre moves all its days).
+# The rollups the API reads, all maintained inside every load: rebuilt for what a batch
+# touches, or whole on a full refresh or when books change (a book's genre moves all its rows).
+#
+# agg_sales_daily: one row per day, book and region (genre from dim_book); on benchmark data
+# nearly one row per sale. The finest grain: every other rollup is built from it.
 ROLLUP = "agg_sales_daily"
 ROLLUP_COLUMNS: tuple[Column, ...] = (
     _date("sale_date"),
@@ -252,10 +255,8 @@ ROLLUP_SELECT = (
     " FROM fact_sales s JOIN dim_book b ON b.book_id = s.book_id{where}"
     " GROUP BY s.sale_date, s.book_id, s.region_id, b.genre_id"
 )
-# The small rollup: one row per day, region and genre (a few hundred thousand rows for
-# 10M sales, against ~9.5M in agg_sales_daily, where nearly every sale is its own
-# day × book × region). Summary, time series and the region and genre breakdowns read
-# it; only top-books needs the book grain. Built from agg_sales_daily for the same days.
+# agg_sales_mix_daily: one row per day, region and genre (a few hundred thousand rows for
+# 10M sales). Summary, time series and the region and genre breakdowns read it.
 ROLLUP_MIX = "agg_sales_mix_daily"
 ROLLUP_MIX_COLUMNS: tuple[Column, ...] = (
     Column("sale_date", "DATE", pa.date32()),
@@ -269,26 +270,94 @@ ROLLUP_MIX_SELECT = (
     f"SELECT sale_date, region_id, genre_id, SUM(orders), SUM(units), SUM(revenue) FROM {ROLLUP}{{where}}"
     " GROUP BY sale_date, region_id, genre_id"
 )
-# Every rollup, in the order a load rebuilds them, with its physical design on Redshift:
-# the big one spread by book like fact_sales, the small one copied to every node.
+# The book rollups top-books reads when no region is asked for: one row per month and book,
+# per year and book, and per book over all the data (sale_date is the bucket's first day).
+# A period is answered from whole years, then whole months, then days at its edges; a period
+# that is one bucket, or that covers all the data, is a pre-ranked read with no aggregation.
+BOOK_MONTHLY = "agg_sales_book_monthly"
+BOOK_YEARLY = "agg_sales_book_yearly"
+BOOK_TOTAL = "agg_sales_book_total"
+_BOOK_MEASURES: tuple[Column, ...] = (
+    _id("book_id"),
+    _id("genre_id"),
+    Column("orders", "BIGINT", pa.int64()),
+    Column("units", "BIGINT", pa.int64()),
+    _money("revenue", 18),
+)
+BOOK_BUCKET_COLUMNS: tuple[Column, ...] = (_date("sale_date"), *_BOOK_MEASURES)
+# Every rollup, in the order a load rebuilds them (each from the one before it), with its
+# physical design on Redshift: the book-grain ones spread by book like fact_sales, the small
+# one copied to every node.
 ROLLUP_TABLES: tuple[Table, ...] = (
     Table(ROLLUP, key="", columns=ROLLUP_COLUMNS, sort_key="sale_date", dist_key="book_id"),
     Table(ROLLUP_MIX, key="", columns=ROLLUP_MIX_COLUMNS, sort_key="sale_date"),
+    Table(BOOK_MONTHLY, key="", columns=BOOK_BUCKET_COLUMNS, sort_key="sale_date", dist_key="book_id"),
+    Table(BOOK_YEARLY, key="", columns=BOOK_BUCKET_COLUMNS, sort_key="sale_date", dist_key="book_id"),
+    Table(BOOK_TOTAL, key="", columns=_BOOK_MEASURES, dist_key="book_id"),
 )
 ROLLUPS: tuple[tuple[str, tuple[Column, ...]], ...] = tuple((table.name, table.columns) for table in ROLLUP_TABLES)
-TOUCHED_DAYS = "touched_days"
+# Before fact_sales is merged: the (day, book) pairs whose rollup rows the batch changes.
+TOUCHED = "touched_sales"
 # What a full refresh on PostgreSQL or Redshift drops before recreating (DuckDB starts a new file).
 FULL_REFRESH_DROPS: tuple[str, ...] = (*(table.name for table in TABLES), *(name for name, _ in ROLLUPS))
 
 
-def touched_days_sql(stage: str, gone: str) -> str:
-    """Before fact_sales is merged: the days whose rollup rows the batch changes (the new
-    rows' days, and the old days of rows it replaces or deletes)."""
+def bucket_start(grain: str, column: str) -> str:
+    """The first day of the month or year holding date `column`, as a DATE on all three backends."""
+    return f"CAST(DATE_TRUNC('{grain}', {column}) AS DATE)"
+
+
+def touched_sql(stage: str, gone: str) -> str:
+    """Before fact_sales is merged: the day and book of every sale row the batch adds, and of
+    every row it replaces or deletes (a sale moved to another day or book touches both)."""
     return (
-        f"CREATE TEMP TABLE {TOUCHED_DAYS} AS SELECT sale_date FROM {stage}"
-        f" UNION SELECT sale_date FROM fact_sales WHERE sale_id IN (SELECT sale_id FROM {stage})"
-        f" UNION SELECT sale_date FROM fact_sales WHERE sale_id IN (SELECT sale_id FROM {gone})"
+        f"CREATE TEMP TABLE {TOUCHED} AS SELECT sale_date, book_id FROM {stage}"
+        f" UNION SELECT sale_date, book_id FROM fact_sales WHERE sale_id IN (SELECT sale_id FROM {stage})"
+        f" UNION SELECT sale_date, book_id FROM fact_sales WHERE sale_id IN (SELECT sale_id FROM {gone})"
     )
+
+
+def _names(columns: tuple[Column, ...]) -> str:
+    return ", ".join(column.name for column in columns)
+
+
+_MEASURES_SUMMED = "SUM(a.orders), SUM(a.units), SUM(a.revenue)"
+
+
+def _book_bucket_select(grain: str, finer: str, keys: str = "") -> str:
+    """The rows of the month or year rollup from the finer one, for every bucket or (with
+    `keys`, a table of sale_date and book_id) for the touched buckets of the touched books."""
+    bucket = bucket_start(grain, "a.sale_date")
+    if not keys:
+        return (
+            f"SELECT {bucket}, a.book_id, a.genre_id, {_MEASURES_SUMMED} FROM {finer} a"
+            f" GROUP BY {bucket}, a.book_id, a.genre_id ORDER BY 1"
+        )
+    return (
+        f"SELECT k.sale_date, a.book_id, a.genre_id, {_MEASURES_SUMMED} FROM {finer} a"
+        f" JOIN {keys} k ON k.book_id = a.book_id AND k.sale_date = {bucket}"
+        f" WHERE a.sale_date >= (SELECT MIN(sale_date) FROM {keys})"
+        " GROUP BY k.sale_date, a.book_id, a.genre_id"
+    )
+
+
+def _book_total_select(keys: str = "") -> str:
+    """Every book's totals from the year rollup, or (with `keys`) the touched books' only."""
+    join = f" JOIN {keys} k ON k.book_id = a.book_id" if keys else ""
+    return f"SELECT a.book_id, a.genre_id, {_MEASURES_SUMMED} FROM {BOOK_YEARLY} a{join} GROUP BY a.book_id, a.genre_id"
+
+
+def _replaced(
+    table: str, columns: tuple[Column, ...], keys: str, key_columns: tuple[str, ...], select: str
+) -> list[str]:
+    """Delete `table`'s rows whose key is in the temp table `keys`, insert them again from
+    `select`, and drop `keys`."""
+    match = " AND ".join(f"{table}.{column} = {keys}.{column}" for column in key_columns)
+    return [
+        f"DELETE FROM {table} USING {keys} WHERE {match}",
+        f"INSERT INTO {table} ({_names(columns)}) {select}",
+        f"DROP TABLE {keys}",
+    ]
 
 
 def rollup_statements(manifest: Manifest) -> list[str]:
@@ -298,35 +367,59 @@ def rollup_statements(manifest: Manifest) -> list[str]:
         return _rollups_rebuilt()
     if "fact_sales" not in manifest.tables:
         return []
-    columns = ", ".join(column.name for column in ROLLUP_COLUMNS)
-    mix_columns = ", ".join(column.name for column in ROLLUP_MIX_COLUMNS)
-    days = f"SELECT sale_date FROM {TOUCHED_DAYS}"
+    days = f"SELECT sale_date FROM {TOUCHED}"
+    months, years, touched_books = "touched_months", "touched_years", "touched_books"
     return [
         f"DELETE FROM {ROLLUP} WHERE sale_date IN ({days})",
-        f"INSERT INTO {ROLLUP} ({columns}) {ROLLUP_SELECT.format(where=f' WHERE s.sale_date IN ({days})')}",
+        f"INSERT INTO {ROLLUP} ({_names(ROLLUP_COLUMNS)})"
+        f" {ROLLUP_SELECT.format(where=f' WHERE s.sale_date IN ({days})')}",
         f"DELETE FROM {ROLLUP_MIX} WHERE sale_date IN ({days})",
-        f"INSERT INTO {ROLLUP_MIX} ({mix_columns}) {ROLLUP_MIX_SELECT.format(where=f' WHERE sale_date IN ({days})')}",
+        f"INSERT INTO {ROLLUP_MIX} ({_names(ROLLUP_MIX_COLUMNS)})"
+        f" {ROLLUP_MIX_SELECT.format(where=f' WHERE sale_date IN ({days})')}",
+        f"CREATE TEMP TABLE {months} AS SELECT DISTINCT {bucket_start('month', 'sale_date')} AS sale_date, book_id"
+        f" FROM {TOUCHED}",
+        *_replaced(
+            BOOK_MONTHLY,
+            BOOK_BUCKET_COLUMNS,
+            months,
+            ("sale_date", "book_id"),
+            _book_bucket_select("month", ROLLUP, months),
+        ),
+        f"CREATE TEMP TABLE {years} AS SELECT DISTINCT {bucket_start('year', 'sale_date')} AS sale_date, book_id"
+        f" FROM {TOUCHED}",
+        *_replaced(
+            BOOK_YEARLY,
+            BOOK_BUCKET_COLUMNS,
+            years,
+            ("sale_date", "book_id"),
+            _book_bucket_select("year", BOOK_MONTHLY, years),
+        ),
+        f"CREATE TEMP TABLE {touched_books} AS SELECT DISTINCT book_id FROM {TOUCHED}",
+        *_replaced(BOOK_TOTAL, _BOOK_MEASURES, touched_books, ("book_id",), _book_total_select(touched_books)),
     ]
 
 
 def _rollups_rebuilt() -> list[str]:
-    """The statements that rebuild both rollups whole."""
-    columns = ", ".join(column.name for column in ROLLUP_COLUMNS)
-    mix_columns = ", ".join(column.name for column in ROLLUP_MIX_COLUMNS)
-    return [
-        f"DELETE FROM {ROLLUP}",
-        f"INSERT INTO {ROLLUP} ({columns}) {ROLLUP_SELECT.format(where='')}",
-        f"DELETE FROM {ROLLUP_MIX}",
-        f"INSERT INTO {ROLLUP_MIX} ({mix_columns}) {ROLLUP_MIX_SELECT.format(where='')}",
-    ]
+    """The statements that rebuild every rollup whole, each from the finer one."""
+    selects = (
+        (ROLLUP, ROLLUP_COLUMNS, ROLLUP_SELECT.format(where="")),
+        (ROLLUP_MIX, ROLLUP_MIX_COLUMNS, ROLLUP_MIX_SELECT.format(where="")),
+        (BOOK_MONTHLY, BOOK_BUCKET_COLUMNS, _book_bucket_select("month", ROLLUP)),
+        (BOOK_YEARLY, BOOK_BUCKET_COLUMNS, _book_bucket_select("year", BOOK_MONTHLY)),
+        (BOOK_TOTAL, _BOOK_MEASURES, _book_total_select()),
+    )
+    statements = []
+    for table, columns, select in selects:
+        statements += [f"DELETE FROM {table}", f"INSERT INTO {table} ({_names(columns)}) {select}"]
+    return statements
 
 
 def rollup_statements_after(manifests: list[Manifest]) -> list[str]:
-    """The rollup statements after applying `manifests` in order: one batch's own (days it
+    """The rollup statements after applying `manifests` in order: one batch's own (what it
     touched), or a whole rebuild after several batches (a rebuild from the lake)."""
     return rollup_statements(manifests[0]) if len(manifests) == 1 else _rollups_rebuilt()
 
 
-def touched_days_needed(manifests: list[Manifest], name: str) -> bool:
-    """Whether merging table `name` must first record the days it touches (one fact_sales batch)."""
+def touched_needed(manifests: list[Manifest], name: str) -> bool:
+    """Whether merging table `name` must first record what it touches (one fact_sales batch)."""
     return len(manifests) == 1 and name == "fact_sales"

@@ -1,0 +1,46 @@
+"""The book rollups (month, year, all data) as the source says they must be, and as the
+warehouse holds them: tests compare the two after every kind of load."""
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from books.models import Sale
+
+Totals = dict[tuple, tuple[int, int, Decimal]]
+
+
+def _add(totals: Totals, key: tuple, quantity: int, amount: Decimal) -> None:
+    orders, units, revenue = totals.get(key, (0, 0, Decimal("0.00")))
+    totals[key] = (orders + 1, units + quantity, revenue + amount)
+
+
+def book_rollups_from_source() -> dict[str, Totals]:
+    """Orders, units and revenue per (month, book, genre), (year, book, genre) and (book, genre)."""
+    monthly: Totals = {}
+    yearly: Totals = {}
+    total: Totals = {}
+    for sold_at, book_id, genre_id, quantity, amount in Sale.objects.values_list(
+        "sold_at", "book_id", "book__genre_id", "quantity", "amount"
+    ):
+        day = sold_at.date()
+        _add(monthly, (date(day.year, day.month, 1), book_id, genre_id), quantity, amount)
+        _add(yearly, (date(day.year, 1, 1), book_id, genre_id), quantity, amount)
+        _add(total, (book_id, genre_id), quantity, amount)
+    return {"agg_sales_book_monthly": monthly, "agg_sales_book_yearly": yearly, "agg_sales_book_total": total}
+
+
+def book_rollups_in_warehouse(rows: Callable[[str], list[tuple]]) -> dict[str, Totals]:
+    """The same, read from the generation `rows` queries (every row, duplicates kept apart)."""
+    found: dict[str, Totals] = {}
+    for table, key in (
+        ("agg_sales_book_monthly", "sale_date, book_id, genre_id"),
+        ("agg_sales_book_yearly", "sale_date, book_id, genre_id"),
+        ("agg_sales_book_total", "book_id, genre_id"),
+    ):
+        width = key.count(",") + 1
+        found[table] = {}
+        for row in rows(f"SELECT {key}, orders, units, revenue FROM {table}"):
+            assert tuple(row[:width]) not in found[table], f"{table} holds {row[:width]} twice"
+            found[table][tuple(row[:width])] = (int(row[width]), int(row[width + 1]), Decimal(row[width + 2]))
+    return found

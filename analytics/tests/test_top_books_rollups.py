@@ -1,0 +1,161 @@
+"""top-books reads the coarsest book rollups that tile a period (years, months, days, or all
+the data): whatever the period, filters, ranking, page and search, its answer equals the
+ranking computed from the transactional sales."""
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics.queries.base import Period
+from analytics.queries.sales_filters import SalesFilters
+from analytics.queries.top_books import Piece, pieces
+from analytics.questions.ask import ALL_DATA, ask
+from analytics.sync import warehouse_sync
+from analytics.warehouse.schema import BOOK_MONTHLY, BOOK_TOTAL, BOOK_YEARLY, ROLLUP
+from books.models import Book, BookAuthor, Genre, Region, Sale
+from books.services.generation import SalesDataSpec, sales_data_generate
+
+FIRST_SALE, LAST_SALE = date(2023, 1, 1), date(2025, 12, 31)
+SPAN = Period(FIRST_SALE, LAST_SALE + timedelta(days=1))
+
+
+def test_a_period_is_tiled_by_whole_years_then_whole_months_then_days() -> None:
+    period = Period(date(2023, 11, 20), date(2025, 2, 3))
+    assert pieces(SalesFilters(period, span=SPAN)) == [
+        Piece(ROLLUP, Period(date(2023, 11, 20), date(2023, 12, 1))),
+        Piece(BOOK_MONTHLY, Period(date(2023, 12, 1), date(2024, 1, 1))),
+        Piece(BOOK_YEARLY, Period(date(2024, 1, 1), date(2025, 1, 1))),
+        Piece(BOOK_MONTHLY, Period(date(2025, 1, 1), date(2025, 2, 1))),
+        Piece(ROLLUP, Period(date(2025, 2, 1), date(2025, 2, 3))),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        # One year or one month: one row per book, read pre-ranked.
+        (Period(date(2025, 1, 1), date(2026, 1, 1)), [Piece(BOOK_YEARLY, Period(date(2025, 1, 1), date(2026, 1, 1)))]),
+        (Period(date(2024, 2, 1), date(2024, 3, 1)), [Piece(BOOK_MONTHLY, Period(date(2024, 2, 1), date(2024, 3, 1)))]),
+        # Every day with sales (the dashboard's "All data"), or more: the all-data rollup.
+        (SPAN, [Piece(BOOK_TOTAL, None)]),
+        (Period(date(2000, 1, 1), date(2030, 1, 1)), [Piece(BOOK_TOTAL, None)]),
+        # Days outside the sales are dropped before tiling; a period with none reads nothing.
+        (
+            Period(date(2022, 6, 1), date(2023, 12, 1)),
+            [Piece(BOOK_MONTHLY, Period(date(2023, 1, 1), date(2023, 12, 1)))],
+        ),
+        (Period(date(2026, 1, 1), date(2026, 6, 1)), []),
+        # Days inside one month stay days.
+        (Period(date(2025, 3, 3), date(2025, 3, 10)), [Piece(ROLLUP, Period(date(2025, 3, 3), date(2025, 3, 10)))]),
+        # December's month ends at the next year's first day.
+        (
+            Period(date(2024, 12, 1), date(2025, 1, 5)),
+            [
+                Piece(BOOK_MONTHLY, Period(date(2024, 12, 1), date(2025, 1, 1))),
+                Piece(ROLLUP, Period(date(2025, 1, 1), date(2025, 1, 5))),
+            ],
+        ),
+    ],
+)
+def test_the_rollups_read_for_a_period(period: Period, expected: list[Piece]) -> None:
+    assert pieces(SalesFilters(period, span=SPAN)) == expected
+
+
+def test_a_region_filter_reads_the_day_book_region_grain() -> None:
+    period = Period(date(2025, 1, 1), date(2026, 1, 1))
+    assert pieces(SalesFilters(period, regions=("US",), span=SPAN)) == [Piece(ROLLUP, period)]
+
+
+def test_without_the_span_a_period_is_tiled_as_asked() -> None:
+    period = Period(date(2022, 12, 31), date(2024, 1, 1))
+    assert pieces(SalesFilters(period)) == [
+        Piece(ROLLUP, Period(date(2022, 12, 31), date(2023, 1, 1))),
+        Piece(BOOK_YEARLY, Period(date(2023, 1, 1), date(2024, 1, 1))),
+    ]
+
+
+@pytest.fixture
+def three_years(warehouse_url: str, db: None) -> Iterator[None]:
+    """40 books and 3,000 sales over 2023-2025, published on the backend under test."""
+    sales_data_generate(spec=SalesDataSpec(books=40, sales=3_000, seed=11, years=3, end_date=LAST_SALE))
+    warehouse_sync()
+    yield
+
+
+def expected_top_books(
+    period: Period, regions: tuple[str, ...], genres: tuple[str, ...], order: str, search: str
+) -> list[tuple[int, Decimal, int, int]]:
+    """(book, revenue, units, orders), best first by `order` then book id, from the ORM."""
+    authors: dict[int, list[str]] = {}
+    for book_id, name in BookAuthor.objects.order_by("book_id", "position", "id").values_list(
+        "book_id", "author__name"
+    ):
+        authors.setdefault(book_id, []).append(name)
+    found = {
+        book_id
+        for book_id, title in Book.objects.values_list("pk", "title")
+        if search.lower() in title.lower() or search.lower() in ", ".join(authors.get(book_id, [])).lower()
+    }
+    totals: dict[int, tuple[Decimal, int, int]] = {}
+    sales = Sale.objects.filter(book_id__in=found)
+    if regions:
+        sales = sales.filter(region__code__in=regions)
+    if genres:
+        sales = sales.filter(book__genre__slug__in=genres)
+    for sold_at, book_id, quantity, amount in sales.values_list("sold_at", "book_id", "quantity", "amount"):
+        if period.start <= sold_at.date() < period.end:
+            revenue, units, orders = totals.get(book_id, (Decimal("0.00"), 0, 0))
+            totals[book_id] = (revenue + amount, units + quantity, orders + 1)
+    measure = {"revenue": 0, "units": 1, "orders": 2}[order]
+    ranked = sorted(totals.items(), key=lambda item: (-item[1][measure], item[0]))
+    return [(book_id, *values) for book_id, values in ranked]
+
+
+@pytest.mark.slow
+def test_top_books_equals_the_ranking_of_the_source_sales(three_years: None) -> None:
+    regions = sorted(Region.objects.values_list("code", flat=True))
+    genres = sorted(Genre.objects.values_list("slug", flat=True))
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        start=st.one_of(st.none(), st.dates(date(2022, 11, 1), date(2026, 1, 31))),
+        days=st.integers(1, 1_300),
+        region=st.lists(st.sampled_from(regions), max_size=2, unique=True),
+        genre=st.lists(st.sampled_from(genres), max_size=3, unique=True),
+        order=st.sampled_from(["revenue", "units", "orders"]),
+        limit=st.integers(1, 25),
+        offset=st.integers(0, 30),
+        search=st.sampled_from(["", "a", "the", "e"]),
+    )
+    def asked(
+        start: date | None,
+        days: int,
+        region: list[str],
+        genre: list[str],
+        order: str,
+        limit: int,
+        offset: int,
+        search: str,
+    ) -> None:
+        params: dict[str, object] = {"order": order, "limit": limit, "offset": offset}
+        if start is not None:
+            params |= {"start": start.isoformat(), "end": (start + timedelta(days=days)).isoformat()}
+        if region:
+            params["region"] = ",".join(region)
+        if genre:
+            params["genre"] = ",".join(genre)
+        if search:
+            params["search"] = search
+        answer = ask("top-books", params, scope=ALL_DATA)
+        period = Period(answer.params["start"], answer.params["end"])
+        expected = expected_top_books(period, tuple(region), tuple(genre), order, search)[offset : offset + limit]
+        assert [
+            (row["book_id"], Decimal(row["revenue"]), row["units"], row["orders"]) for row in answer.answer.value
+        ] == expected
+        assert [row["rank"] for row in answer.answer.value] == list(range(offset + 1, offset + len(expected) + 1))
+
+    asked()
