@@ -334,6 +334,13 @@ def test_an_http_500_names_the_url_and_status_and_writes_nothing(recorded_api: R
     assert database_state() == state
 
 
+def test_an_empty_url_is_refused_before_anything_is_read() -> None:
+    with pytest.raises(CommandError) as error:
+        run("import_statement", "--url", "")
+
+    assert str(error.value) == "give a file or a non-empty --url"
+
+
 @pytest.mark.django_db
 def test_a_server_slower_than_the_timeout_gives_a_clear_error(recorded_api: RecordedApi) -> None:
     recorded_api.delay = 1.0
