@@ -13,6 +13,10 @@ import os
 import pytest
 from django.conf import settings
 
+# The service URLs are in the test settings only, and mypy checks `django.conf.settings`
+# against the local ones: read from the module itself, they are known and typed.
+from config.settings import test as test_settings
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 # Fixtures whose use means a test needs the service: each asks for it (or a process that
@@ -54,7 +58,7 @@ def service_missing(what: str, url: str) -> None:
 def db_alias(request: pytest.FixtureRequest) -> str:
     """Each database the transactional models must work on: SQLite and PostgreSQL."""
     if request.param == "postgres" and "postgres" not in settings.DATABASES:
-        service_missing("PostgreSQL", settings.TEST_POSTGRES_URL)
+        service_missing("PostgreSQL", test_settings.TEST_POSTGRES_URL)
     if request.param == "default" and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         pytest.skip("DATABASE_URL points the default database away from SQLite")
     return request.param
@@ -64,16 +68,16 @@ def db_alias(request: pytest.FixtureRequest) -> str:
 def postgres_alias() -> str:
     """The PostgreSQL database alias, for tests that need PostgreSQL itself."""
     if "postgres" not in settings.DATABASES:
-        service_missing("PostgreSQL", settings.TEST_POSTGRES_URL)
+        service_missing("PostgreSQL", test_settings.TEST_POSTGRES_URL)
     return "postgres"
 
 
 @pytest.fixture
 def redis_url() -> str:
     """A real Redis for cache tests (database 15, flushed before and after)."""
-    if not settings.REDIS_AVAILABLE:
-        service_missing("Redis", settings.TEST_REDIS_URL)
-    return settings.TEST_REDIS_URL
+    if not test_settings.REDIS_AVAILABLE:
+        service_missing("Redis", test_settings.TEST_REDIS_URL)
+    return test_settings.TEST_REDIS_URL
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -49,6 +49,14 @@ def published(database_url: str) -> tuple[int, int] | None:
     return tuple(row) if row else None
 
 
+def published_sales(database_url: str) -> int:
+    """The fact_sales rows of the newest published generation, which the latency part waits on."""
+    newest = published(database_url)
+    if newest is None:
+        raise SystemExit("no published generation to measure against: run the full part first")
+    return newest[1]
+
+
 def main() -> None:
     """Run the three measurements and print Markdown rows."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -143,12 +151,12 @@ def latency(options: argparse.Namespace, work: Path, env: dict[str, str]) -> Non
     try:
         time.sleep(5)
         for sample in range(options.latency_samples):
-            before = published(options.database_url)[1]
+            before = published_sales(options.database_url)
             manage(
                 env, "generate_sales_data", "--books", "1", "--sales", "1", "--seed", str(100 + sample), "--skip-upload"
             )
             committed = time.monotonic()
-            while published(options.database_url)[1] != before + 1:
+            while published_sales(options.database_url) != before + 1:
                 time.sleep(0.2)
             latencies.append(time.monotonic() - committed)
             print(f"  new sale visible after {latencies[-1]:.1f} s", file=sys.stderr)

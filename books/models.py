@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Length, Mod, Round, Substr
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 
@@ -27,7 +28,7 @@ def isbn13_is_valid(field: str) -> Q:
     """
     chars = [Substr(field, position, 1) for position in range(1, ISBN13_LENGTH + 1)]
     all_digits = [GreaterThanOrEqual(char, Value("0")) & LessThanOrEqual(char, Value("9")) for char in chars]
-    weighted = Value(0)
+    weighted: Combinable = Value(0)
     for index, char in enumerate(chars):
         weighted = weighted + Cast(char, models.IntegerField()) * (1 if index % 2 == 0 else 3)
     condition = Q(Exact(Length(field), ISBN13_LENGTH))

@@ -4,6 +4,44 @@ import argparse
 import re
 from datetime import date
 from pathlib import Path
+from typing import TypedDict
+
+
+class CommandOptions(TypedDict):
+    """The options every command here reads: Django's --verbosity and our --database.
+
+    A command's `handle(**options: Unpack[...])` names the options it declares in a subclass;
+    Django passes its other standard options too, which the commands never read.
+    """
+
+    verbosity: int
+    database: str
+
+
+class ImportOptions(CommandOptions):
+    """The options `import_options` adds, apart from --rejects / --rejects-dir."""
+
+    map: list[str]
+    skip_invalid: bool
+
+
+class FileImportOptions(ImportOptions):
+    """An import of one file: its path and --rejects."""
+
+    path: Path
+    rejects: Path | None
+
+
+class GenerateOptions(CommandOptions):
+    """The options generate_sales_data and generate_finance_data share."""
+
+    seed: int | None
+    years: int
+    end_date: date | None
+    batch_size: int
+    skip_upload: bool
+    skip_redshift: bool
+    if_empty: bool
 
 
 def iso_date(text: str) -> date:

@@ -227,7 +227,7 @@ def _delimiter_detect(text: str, name: str) -> str:
         # The Sniffer wants consistent counts over several lines; a one-row file or a ragged
         # file fails it, so fall back to the delimiter the header line uses most.
         counts = {candidate: first_line.count(candidate) for candidate in DELIMITERS}
-        delimiter = max(counts, key=counts.get)
+        delimiter = max(counts, key=counts.__getitem__)
         if counts[delimiter] == 0:
             delimiter = ""
     if not delimiter or delimiter not in first_line:
@@ -384,11 +384,11 @@ def csv_rows(layout: CsvLayout, summary: ImportSummary) -> Iterator[tuple[int, d
                 )
                 continue
             row = dict(zip(layout.header, (cell.strip() for cell in cells), strict=True))
-            error = next(
+            bad_cell = next(
                 (problem for column, value in row.items() if (problem := cell_check(start, column, value))), None
             )
-            if error is not None:
-                summary.reject(error)
+            if bad_cell is not None:
+                summary.reject(bad_cell)
                 continue
             yield start, row
 

@@ -6,7 +6,10 @@ subquery, a few milliseconds), shows "more than CAP" beyond that, and still lets
 page through the first pages and narrow the list with filters and search.
 """
 
+from typing import Any
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 CAP = 10_000
@@ -14,6 +17,8 @@ CAP = 10_000
 
 class CappedCountPaginator(Paginator):
     """Counts up to CAP + 1 rows; a changelist over a huge table then costs a bounded query."""
+
+    object_list: QuerySet[Any]  # the admin pages querysets, never plain sequences
 
     @cached_property
     def count(self) -> int:

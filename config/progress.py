@@ -6,6 +6,8 @@ import sys
 
 from tqdm import tqdm
 
+from config.arguments import CommandOptions
+
 
 class TerminalProgress:
     """A tqdm bar per stage on a terminal; silent when output is not a terminal or in CI."""
@@ -32,6 +34,6 @@ class TerminalProgress:
             self.bar = None
 
 
-def progress_for(options: dict) -> TerminalProgress:
+def progress_for(options: CommandOptions) -> TerminalProgress:
     """Bars on an interactive terminal only, never in CI or with --verbosity 0."""
     return TerminalProgress(enabled=sys.stderr.isatty() and not os.environ.get("CI") and options["verbosity"] > 0)

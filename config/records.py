@@ -47,7 +47,7 @@ def records_delete(*, queryset: models.QuerySet, tombstones: type[TombstoneBase]
     with transaction.atomic(using=using):
         ids = list(queryset.values_list("pk", flat=True))
         now = timezone.now()
-        tombstones.objects.using(using).bulk_create(
+        tombstones._default_manager.using(using).bulk_create(
             [tombstones(table=model._meta.model_name, object_id=pk, deleted_at=now) for pk in ids], batch_size=5_000
         )
         for start in range(0, len(ids), DELETE_CHUNK):

@@ -26,7 +26,7 @@ def money_array(cents: np.ndarray, *, scale: int = 2, precision: int = 14) -> pa
     words = np.empty((len(cents), 2), dtype=np.int64)
     words[:, 0] = cents
     words[:, 1] = cents >> 63  # sign extension into the high 64 bits of the int128
-    return pa.Array.from_buffers(pa.decimal128(precision, scale), len(cents), [None, pa.py_buffer(words)])
+    return pa.Array.from_buffers(pa.decimal128(precision, scale), len(cents), [None, pa.py_buffer(words.data)])
 
 
 def timestamp_array(epoch_seconds: np.ndarray) -> pa.Array:
@@ -167,7 +167,8 @@ class BulkWriter:
         placeholders = ", ".join(["%s"] * len(columns))
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})', zip(*columns, strict=True)
+                f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})',
+                zip(*columns, strict=True),  # type: ignore[arg-type]  # stubs want a Sequence; Django takes any iterable
             )
 
 
@@ -186,9 +187,12 @@ def _sqlite_values(column: pa.ChunkedArray) -> list:
         # Django keeps aware datetimes in SQLite as naive UTC text, "YYYY-MM-DD HH:MM:SS[.ffffff]";
         # the separator must be a space for range filters to compare correctly as text.
         # pyarrow's %S carries the fraction for sub-second units.
-        return pc.strftime(column.cast(pa.timestamp(kind.unit, tz="UTC")), format="%Y-%m-%d %H:%M:%S").to_pylist()
+        # pyarrow-stubs type the cast column as Scalar[TimestampType] chunks, not the TimestampScalar strftime takes.
+        utc = column.cast(pa.timestamp(kind.unit, tz="UTC"))
+        return pc.strftime(utc, format="%Y-%m-%d %H:%M:%S").to_pylist()  # type: ignore[arg-type]  # see above
     if pa.types.is_decimal(kind):
         return pc.cast(column, pa.string()).to_pylist()
     if pa.types.is_date(kind):
-        return pc.strftime(column.cast(pa.timestamp("s")), format="%Y-%m-%d").to_pylist()
+        midnights = column.cast(pa.timestamp("s"))
+        return pc.strftime(midnights, format="%Y-%m-%d").to_pylist()  # type: ignore[arg-type]  # as for timestamps
     return column.to_pylist()

@@ -241,12 +241,14 @@ def _draw(rng: np.random.Generator, cdf: np.ndarray, size: int) -> np.ndarray:
 def _reference_rows(using: str) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Genres and regions, created on first use and reused afterwards (matched by slug and code)."""
     genre_ids = []
-    for spec in vocab.GENRES:
-        genre, _ = Genre.objects.using(using).get_or_create(slug=spec.slug, defaults={"name": spec.name})
+    for genre_spec in vocab.GENRES:
+        genre, _ = Genre.objects.using(using).get_or_create(slug=genre_spec.slug, defaults={"name": genre_spec.name})
         genre_ids.append(genre.pk)
     region_ids = []
-    for spec in vocab.REGIONS:
-        region, _ = Region.objects.using(using).get_or_create(code=spec.code, defaults={"name": spec.name})
+    for region_spec in vocab.REGIONS:
+        region, _ = Region.objects.using(using).get_or_create(
+            code=region_spec.code, defaults={"name": region_spec.name}
+        )
         region_ids.append(region.pk)
     return (
         np.array(genre_ids, dtype=np.int64),
@@ -422,7 +424,8 @@ def _isbns_taken(using: str, isbns: list[str]) -> set[str]:
     taken: set[str] = set()
     for start in range(0, len(isbns), 5_000):
         chunk = isbns[start : start + 5_000]
-        taken.update(Book.objects.using(using).filter(isbn13__in=chunk).values_list("isbn13", flat=True))
+        found = Book.objects.using(using).filter(isbn13__in=chunk).values_list("isbn13", flat=True)
+        taken.update(isbn for isbn in found if isbn is not None)
     return taken
 
 

@@ -315,7 +315,7 @@ def _books_write(
     isbns = [record.isbn13 for record in records if record.isbn13]
     sources = [record.source_key for record in records if not record.isbn13]
     for chunk in _chunks(isbns, LOOKUP_CHUNK):
-        existing.update({book.isbn13: book for book in books.filter(isbn13__in=chunk)})
+        existing.update({book.isbn13: book for book in books.filter(isbn13__in=chunk) if book.isbn13})
     for chunk in _chunks(sources, LOOKUP_CHUNK):
         existing.update({f"source:{book.source_key}": book for book in books.filter(source_key__in=chunk)})
     credits: dict[int, tuple[str, ...]] = {}
@@ -466,7 +466,9 @@ def sales_import(
     first_text, after_text = window.utc_text_bounds()
     with transaction.atomic(using=using):
         lookups = _SaleLookups(
-            books_by_isbn=dict(Book.objects.using(using).exclude(isbn13=None).values_list("isbn13", "pk")),
+            books_by_isbn={
+                isbn: pk for isbn, pk in Book.objects.using(using).values_list("isbn13", "pk") if isbn is not None
+            },
             book_ids=set(Book.objects.using(using).values_list("pk", flat=True)) if "book_id" in columns else set(),
             regions=dict(Region.objects.using(using).values_list("code", "pk")),
             create_missing=create_missing,
@@ -631,9 +633,10 @@ def _sale_parse(
         raise fail("unit_price", "not a non-negative amount with at most 2 decimals")
     discount = 0
     if "discount" in columns and row[columns["discount"]]:
-        discount = _money_cents(row[columns["discount"]], maximum=MAX_DISCOUNT_CENTS)
-        if discount is None:
+        given = _money_cents(row[columns["discount"]], maximum=MAX_DISCOUNT_CENTS)
+        if given is None:
             raise fail("discount", "not a non-negative amount with at most 2 decimals")
+        discount = given
     amount = quantity * price - discount
     if amount < 0:
         raise fail("discount", f"the discount exceeds the gross amount {_cents_text(quantity * price)}")

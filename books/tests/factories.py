@@ -16,7 +16,7 @@ def valid_isbn13(n: int) -> str:
     return f"{twelve}{int(isbn13_check_digit(np.array([twelve]))[0])}"
 
 
-class GenreFactory(factory.django.DjangoModelFactory):
+class GenreFactory(factory.django.DjangoModelFactory[Genre]):
     class Meta:
         model = Genre
         django_get_or_create = ("slug",)
@@ -25,7 +25,7 @@ class GenreFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"genre-{n}")
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ("code",)
@@ -34,7 +34,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Region {n}")
 
 
-class PublisherFactory(factory.django.DjangoModelFactory):
+class PublisherFactory(factory.django.DjangoModelFactory[Publisher]):
     class Meta:
         model = Publisher
         django_get_or_create = ("name",)
@@ -42,14 +42,14 @@ class PublisherFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Publisher {n}")
 
 
-class AuthorFactory(factory.django.DjangoModelFactory):
+class AuthorFactory(factory.django.DjangoModelFactory[Author]):
     class Meta:
         model = Author
 
     name = factory.Sequence(lambda n: f"Author {n}")
 
 
-class BookFactory(factory.django.DjangoModelFactory):
+class BookFactory(factory.django.DjangoModelFactory[Book]):
     class Meta:
         model = Book
         skip_postgeneration_save = True
@@ -62,14 +62,14 @@ class BookFactory(factory.django.DjangoModelFactory):
     language = "eng"
 
     @factory.post_generation
-    def with_authors(self, create: bool, extracted: int | None, **kwargs: object) -> None:
-        """Credit one author by default (`with_authors=N` for more)."""
+    def with_authors(book: Book, create: bool, extracted: int | None, **kwargs: object) -> None:
+        """Credit one author by default (`with_authors=N` for more); factory_boy passes the new book."""
         if create:
             for position in range(1, (extracted or 1) + 1):
-                BookAuthor.objects.create(book=self, author=AuthorFactory(), position=position)
+                BookAuthor.objects.create(book=book, author=AuthorFactory.create(), position=position)
 
 
-class SaleFactory(factory.django.DjangoModelFactory):
+class SaleFactory(factory.django.DjangoModelFactory[Sale]):
     class Meta:
         model = Sale
 

@@ -17,9 +17,9 @@ MAY_DAY = datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
 
 
 def test_a_sale_takes_the_list_price_and_its_amount_is_exact() -> None:
-    book = BookFactory(list_price=Decimal("12.99"))
+    book = BookFactory.create(list_price=Decimal("12.99"))
 
-    sale = sale_create(book=book, region=RegionFactory(), sold_at=MAY_DAY, quantity=3, discount=Decimal("3.90"))
+    sale = sale_create(book=book, region=RegionFactory.create(), sold_at=MAY_DAY, quantity=3, discount=Decimal("3.90"))
 
     stored = Sale.objects.get(pk=sale.pk)
     assert (stored.unit_price, stored.amount) == (Decimal("12.99"), Decimal("35.07"))
@@ -36,10 +36,10 @@ def test_a_sale_takes_the_list_price_and_its_amount_is_exact() -> None:
     ],
 )
 def test_bad_sales_are_refused_with_the_field_and_reason(fields: dict, field: str, message: str) -> None:
-    book = BookFactory(list_price=Decimal("19.99"))
+    book = BookFactory.create(list_price=Decimal("19.99"))
 
     with pytest.raises(ValidationError) as refused:
-        sale_create(book=book, region=RegionFactory(), sold_at=MAY_DAY, **fields)
+        sale_create(book=book, region=RegionFactory.create(), sold_at=MAY_DAY, **fields)
 
     assert refused.value.message_dict == {field: [message]}
     assert Sale.objects.count() == 0
@@ -47,13 +47,13 @@ def test_bad_sales_are_refused_with_the_field_and_reason(fields: dict, field: st
 
 def test_a_naive_sale_time_is_refused() -> None:
     with pytest.raises(ValidationError) as refused:
-        sale_create(book=BookFactory(), region=RegionFactory(), sold_at=datetime(2024, 5, 1), quantity=1)
+        sale_create(book=BookFactory.create(), region=RegionFactory.create(), sold_at=datetime(2024, 5, 1), quantity=1)
 
     assert refused.value.message_dict == {"sold_at": ["The sale time needs a time zone."]}
 
 
 def test_updating_a_sale_recomputes_its_amount_and_moves_updated_at() -> None:
-    sale = SaleFactory(quantity=1, book=BookFactory(list_price=Decimal("10.00")))
+    sale = SaleFactory.create(quantity=1, book=BookFactory.create(list_price=Decimal("10.00")))
     before = Sale.objects.get(pk=sale.pk).updated_at
 
     sale_update(sale=sale, quantity=4, discount=Decimal("2.50"))
@@ -64,7 +64,7 @@ def test_updating_a_sale_recomputes_its_amount_and_moves_updated_at() -> None:
 
 
 def test_deleting_a_sale_leaves_a_tombstone() -> None:
-    sale = SaleFactory()
+    sale = SaleFactory.create()
     sale_id = sale.pk
 
     sale_delete(sale=sale)
@@ -74,7 +74,7 @@ def test_deleting_a_sale_leaves_a_tombstone() -> None:
 
 
 def test_a_book_with_sales_cannot_be_deleted_and_nothing_changes() -> None:
-    sale = SaleFactory()
+    sale = SaleFactory.create()
 
     with pytest.raises(ProtectedError):
         records_delete(queryset=Book.objects.filter(pk=sale.book_id), tombstones=Tombstone)

@@ -170,7 +170,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"  # None where nothing is collected (the tests)
 # The dashboard: `npm run build` in frontend/ writes dist/ (index.html and assets/); its
 # files are static files (/static/assets/…), and index.html answers every page's URL.
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"

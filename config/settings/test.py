@@ -39,8 +39,8 @@ LAKE_URL = (TEST_DATA_DIR / "lake").as_uri()
 WAREHOUSE_URL = f"duckdb:///{TEST_DATA_DIR / 'warehouse'}"
 CELERY_TASK_ALWAYS_EAGER = False
 
-TEST_POSTGRES_URL = env.str("TEST_POSTGRES_URL", default="postgresql://postgres@127.0.0.1:5432/folio")
-TEST_REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+TEST_POSTGRES_URL: str = env.str("TEST_POSTGRES_URL", default="postgresql://postgres@127.0.0.1:5432/folio")
+TEST_REDIS_URL: str = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 
 POSTGRES_AVAILABLE = reachable(TEST_POSTGRES_URL)
 REDIS_AVAILABLE = reachable(TEST_REDIS_URL)

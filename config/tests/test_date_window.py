@@ -37,7 +37,7 @@ def window_text() -> str:
 
 @pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "9999-12-31"])
 def test_the_sale_admin_form_refuses_an_implausible_date(staff_client: Client, day: str) -> None:
-    book, region = BookFactory(list_price=Decimal("10.00")), RegionFactory()
+    book, region = BookFactory.create(list_price=Decimal("10.00")), RegionFactory.create()
     form = {
         "book": book.pk,
         "region": region.pk,
@@ -104,7 +104,12 @@ def test_the_statement_admin_form_refuses_an_implausible_exercice(staff_client: 
 
 def test_sale_create_refuses_an_implausible_time() -> None:
     with pytest.raises(ValidationError) as refused:
-        sale_create(book=BookFactory(), region=RegionFactory(), sold_at=datetime(1, 1, 1, 10, tzinfo=UTC), quantity=1)
+        sale_create(
+            book=BookFactory.create(),
+            region=RegionFactory.create(),
+            sold_at=datetime(1, 1, 1, 10, tzinfo=UTC),
+            quantity=1,
+        )
 
     assert refused.value.message_dict == {
         "sold_at": [f"0001-01-01T10:00:00+00:00: the date is outside the plausible window {window_text()}."]

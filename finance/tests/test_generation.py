@@ -53,7 +53,10 @@ def test_the_city_has_its_departments_funds_cost_centres_and_budgets() -> None:
 
     assert (Department.objects.count(), Fund.objects.count()) == (24, 11)
     assert CostCenter.objects.count() == result.cost_centers
-    assert all(str(c.code).startswith(str(c.department.code)) for c in CostCenter.objects.select_related("department"))
+    assert all(
+        c.department is not None and str(c.code).startswith(str(c.department.code))
+        for c in CostCenter.objects.select_related("department")
+    )
     assert Budget.objects.count() == 24 * 5
     assert sorted(set(Budget.objects.values_list("fiscal_year", flat=True))) == [2020, 2021, 2022, 2023, 2024]
     police = Department.objects.get(name="Police Bureau")

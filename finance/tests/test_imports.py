@@ -4,7 +4,7 @@ import csv
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from config.date_window import date_window
+from config.imports import ImportSummary
 from conftest import IN_CI
 from finance.models import CostCenter, Department, Fund, LedgerEntry, StatementLine
 from finance.services import imports
@@ -47,7 +48,7 @@ LEDGER_HEADER = (
 )
 
 
-class DepartmentFactory(factory.django.DjangoModelFactory):
+class DepartmentFactory(factory.django.DjangoModelFactory[Department]):
     class Meta:
         model = Department
 
@@ -55,7 +56,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Department {n}")
 
 
-class FundFactory(factory.django.DjangoModelFactory):
+class FundFactory(factory.django.DjangoModelFactory[Fund]):
     class Meta:
         model = Fund
 
@@ -63,7 +64,7 @@ class FundFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Fund {n}")
 
 
-class CostCenterFactory(factory.django.DjangoModelFactory):
+class CostCenterFactory(factory.django.DjangoModelFactory[CostCenter]):
     class Meta:
         model = CostCenter
 
@@ -72,7 +73,7 @@ class CostCenterFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
 
 
-class StatementLineFactory(factory.django.DjangoModelFactory):
+class StatementLineFactory(factory.django.DjangoModelFactory[StatementLine]):
     class Meta:
         model = StatementLine
 
@@ -159,8 +160,8 @@ def test_datavizhub_dimensions_import_with_their_exact_counts_and_a_rerun_change
 
 @pytest.mark.django_db
 def test_a_renamed_department_is_updated_and_only_its_updated_at_moves(tmp_path: Path) -> None:
-    kept = DepartmentFactory(code=103, name="Innovation and Performance")
-    renamed = DepartmentFactory(code=107, name="Finance")
+    kept = DepartmentFactory.create(code=103, name="Innovation and Performance")
+    renamed = DepartmentFactory.create(code=107, name="Finance")
     path = write(
         tmp_path / "department.csv",
         "department_id,department_name,department_name_key\n"
@@ -218,9 +219,9 @@ def test_a_ledger_with_ids_creates_its_dimensions_and_keeps_sign_and_kind(tmp_pa
 
 @pytest.mark.django_db
 def test_a_ledger_with_names_matches_existing_dimensions(tmp_path: Path) -> None:
-    parks = DepartmentFactory(code=140, name="Parks & Recreation")
-    general = FundFactory(code=11101, name="General Fund")
-    trails = CostCenterFactory(code=140100, name="Trails", department=parks)
+    parks = DepartmentFactory.create(code=140, name="Parks & Recreation")
+    general = FundFactory.create(code=11101, name="General Fund")
+    trails = CostCenterFactory.create(code=140100, name="Trails", department=parks)
     path = write(
         tmp_path / "ledger.csv",
         "Date;Amount;Type;Department;Fund;Cost Center\n"
@@ -321,7 +322,7 @@ def test_the_url_is_read_page_by_page_and_every_record_arrives_once(recorded_api
 
 @pytest.mark.django_db
 def test_an_http_500_names_the_url_and_status_and_writes_nothing(recorded_api: RecordedApi) -> None:
-    StatementLineFactory()
+    StatementLineFactory.create()
     state = database_state()
     recorded_api.status = 500
 
@@ -332,6 +333,13 @@ def test_an_http_500_names_the_url_and_status_and_writes_nothing(recorded_api: R
         f"GET {recorded_api.url}?limit=2&offset=0 failed: HTTP 500 Internal Server Error; nothing was written"
     )
     assert database_state() == state
+
+
+def test_an_empty_url_is_refused_before_anything_is_read() -> None:
+    with pytest.raises(CommandError) as error:
+        run("import_statement", "--url", "")
+
+    assert str(error.value) == "give a file or a non-empty --url"
 
 
 @pytest.mark.django_db
@@ -433,9 +441,9 @@ LEDGER_OK = "2024-01-15,10.00,Revenues,103,Innovation,11101,General Fund,103000,
     ids=["bad-date", "not-a-number", "sub-cent", "unknown-kind", "strict-unknown", "id-without-name", "dup", "cut"],
 )
 def test_a_bad_ledger_row_refuses_the_whole_file(tmp_path: Path, body: str, options: list[str], expected: str) -> None:
-    DepartmentFactory(code=103, name="Innovation")
-    FundFactory(code=11101, name="General Fund")
-    CostCenterFactory(code=103000, name="INNOVATION", department=Department.objects.get(code=103))
+    DepartmentFactory.create(code=103, name="Innovation")
+    FundFactory.create(code=11101, name="General Fund")
+    CostCenterFactory.create(code=103000, name="INNOVATION", department=Department.objects.get(code=103))
     state = database_state()
     path = write(tmp_path / "ledger.csv", f"{LEDGER_HEADER}\n{LEDGER_OK}\n{body}")
 
@@ -483,7 +491,7 @@ STATEMENT_HEADER = "Exercice comptable;Type de résultat;Produit / Charge;Poste;
     ids=["type", "side", "exercice", "montant", "duplicate"],
 )
 def test_a_bad_statement_row_refuses_the_whole_file(tmp_path: Path, row: str, expected: str) -> None:
-    StatementLineFactory()
+    StatementLineFactory.create()
     state = database_state()
     good = "2022;EXPLOITATION;PRODUITS;Impôts et taxes;Taxe foncière;1234567,89"
     path = write(tmp_path / "cdr.csv", f"{STATEMENT_HEADER}\n{good}\n{row}\n", encoding="utf-8-sig")
@@ -562,12 +570,18 @@ def test_a_rejected_ledger_rolls_back_the_dimension_files_imported_before_it(tmp
 def test_a_crash_after_the_writes_leaves_the_database_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    StatementLineFactory()
+    StatementLineFactory.create()
     state = database_state()
     real_write = ledger_imports._ledger_write
 
-    def write_then_crash(**kwargs: object) -> None:
-        real_write(**kwargs)
+    def write_then_crash(
+        *,
+        entries: Mapping[ledger_imports.LedgerKey, ledger_imports.LedgerRow],
+        indexes: Mapping[str, ledger_imports.DimensionIndex],
+        using: str,
+        summary: ImportSummary,
+    ) -> None:
+        real_write(entries=entries, indexes=indexes, using=using, summary=summary)
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(ledger_imports, "_ledger_write", write_then_crash)
@@ -663,7 +677,7 @@ def test_a_bad_json_record_is_reported_by_its_position_and_field(tmp_path: Path)
 
 @pytest.mark.django_db
 def test_a_cost_centre_file_with_department_ids_links_them_and_refuses_unknown_ones(tmp_path: Path) -> None:
-    DepartmentFactory(code=103, name="Innovation")
+    DepartmentFactory.create(code=103, name="Innovation")
     path = write(
         tmp_path / "cost_center.csv",
         "cost_center_id,cost_center_description,department_id\n103000,INNOVATION,103\n555000,SANITATION,555\n",

@@ -1,5 +1,7 @@
 """`manage.py generate_sales_data`: realistic books and sales for demos and benchmarks."""
 
+from typing import Unpack
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
@@ -12,8 +14,15 @@ from books.services.generation import (
     SalesDataSpec,
     sales_data_generate,
 )
-from config.arguments import ascii_int, iso_date
+from config.arguments import GenerateOptions, ascii_int, iso_date
 from config.progress import progress_for
+
+
+class SalesDataOptions(GenerateOptions):
+    """The options `add_arguments` declares."""
+
+    books: int
+    sales: int
 
 
 class Command(BaseCommand):
@@ -46,17 +55,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Unpack[SalesDataOptions]) -> None:
         """Generate, then print what was written."""
-        using = str(options["database"])
+        using = options["database"]
         if using not in connections:
             raise CommandError(f"--database {using!r} is not a configured database alias")
         spec = SalesDataSpec(
-            books=int(options["books"]),
-            sales=int(options["sales"]),
+            books=options["books"],
+            sales=options["sales"],
             seed=options["seed"],
-            years=int(options["years"]),
-            batch_size=int(options["batch_size"]),
+            years=options["years"],
+            batch_size=options["batch_size"],
             **({"end_date": options["end_date"]} if options["end_date"] else {}),
         )
         try:

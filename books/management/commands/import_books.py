@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from books.services.imports import BOOK_FIELDS, books_import
-from config.arguments import import_options
+from config.arguments import FileImportOptions, import_options
 from config.imports import SHOWN_ERRORS, ImportRefused, ImportRejected, ImportSummary, Progress, mapping_parse
 from config.progress import progress_for
 
@@ -18,7 +19,7 @@ def import_arguments(parser: CommandParser, fields: dict[str, tuple[str, ...]]) 
     import_options(parser, map_help=f"Read FIELD from COLUMN (repeatable). Fields: {', '.join(fields)}.")
 
 
-def import_run(command: BaseCommand, options: dict, run: Callable[[Progress], ImportSummary]) -> None:
+def import_run(command: BaseCommand, options: FileImportOptions, run: Callable[[Progress], ImportSummary]) -> None:
     """Show progress, run the import, print its summary; refusals and rejections become CommandError."""
     if options["database"] not in connections:
         raise CommandError(f"--database {options['database']!r} is not a configured database alias")
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         """The path and the shared import options."""
         import_arguments(parser, BOOK_FIELDS)
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Unpack[FileImportOptions]) -> None:
         """Import, then print read / created / updated / unchanged / rejected."""
         try:
             mapping = mapping_parse(options["map"])
@@ -66,9 +67,9 @@ class Command(BaseCommand):
             lambda progress: books_import(
                 path=options["path"],
                 mapping=mapping,
-                skip_invalid=bool(options["skip_invalid"]),
+                skip_invalid=options["skip_invalid"],
                 rejects=options["rejects"],
                 progress=progress,
-                using=str(options["database"]),
+                using=options["database"],
             ),
         )

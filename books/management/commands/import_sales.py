@@ -1,10 +1,19 @@
 """`manage.py import_sales`: import historical sales from a CSV, streaming, all or nothing, idempotently."""
 
+from typing import Unpack
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from books.management.commands.import_books import import_arguments, import_run
 from books.services.imports import SALE_FIELDS, sales_import
+from config.arguments import FileImportOptions
 from config.imports import ImportRefused, mapping_parse
+
+
+class SalesImportOptions(FileImportOptions):
+    """The shared import options and --create-missing."""
+
+    create_missing: bool
 
 
 class Command(BaseCommand):
@@ -24,7 +33,7 @@ class Command(BaseCommand):
             help="Create unknown region codes (named by their code) instead of rejecting their rows.",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Unpack[SalesImportOptions]) -> None:
         """Import, then print read / created / updated / unchanged / rejected."""
         try:
             mapping = mapping_parse(options["map"])
@@ -36,10 +45,10 @@ class Command(BaseCommand):
             lambda progress: sales_import(
                 path=options["path"],
                 mapping=mapping,
-                skip_invalid=bool(options["skip_invalid"]),
-                create_missing=bool(options["create_missing"]),
+                skip_invalid=options["skip_invalid"],
+                create_missing=options["create_missing"],
                 rejects=options["rejects"],
                 progress=progress,
-                using=str(options["database"]),
+                using=options["database"],
             ),
         )

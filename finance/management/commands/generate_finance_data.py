@@ -1,11 +1,13 @@
 """`manage.py generate_finance_data`: a city's ledger, budgets and compte de résultat."""
 
+from typing import Unpack
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from analytics.sync import SyncBusy, sync_after_write
 from analytics.warehouse.base import LoadError
-from config.arguments import ascii_int, iso_date
+from config.arguments import GenerateOptions, ascii_int, iso_date
 from finance.models import LedgerEntry
 from finance.services.generation import (
     MAX_BATCH,
@@ -13,6 +15,12 @@ from finance.services.generation import (
     InvalidFinanceRequest,
     finance_data_generate,
 )
+
+
+class FinanceDataOptions(GenerateOptions):
+    """The options `add_arguments` declares."""
+
+    entries: int
 
 
 class Command(BaseCommand):
@@ -38,16 +46,16 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when ledger entries already exist.")
         parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Unpack[FinanceDataOptions]) -> None:
         """Generate, then print the totals."""
-        using = str(options["database"])
+        using = options["database"]
         if using not in connections:
             raise CommandError(f"--database {using!r} is not a configured database alias")
         spec = FinanceDataSpec(
-            entries=int(options["entries"]),
-            years=int(options["years"]),
+            entries=options["entries"],
+            years=options["years"],
             seed=options["seed"],
-            batch_size=int(options["batch_size"]),
+            batch_size=options["batch_size"],
             **({"end_date": options["end_date"]} if options["end_date"] else {}),
         )
         try:

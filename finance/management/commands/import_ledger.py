@@ -1,11 +1,12 @@
 """`manage.py import_ledger`: a city ledger CSV and its department, fund and cost-centre files."""
 
 from pathlib import Path
+from typing import Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from config.arguments import import_options
+from config.arguments import ImportOptions, import_options
 from config.imports import ImportRefused, ImportSummary, mapping_parse
 from config.progress import progress_for
 from finance.services.imports import LedgerFilesRejected, ledger_files_import
@@ -17,6 +18,17 @@ def summary_report(label: str, summary: ImportSummary) -> str:
     """The framework's summary lines under a label."""
     first, *rest = summary.lines()
     return "\n".join([f"{label}: {first}", *rest])
+
+
+class LedgerImportOptions(ImportOptions):
+    """The options `add_arguments` declares: the files, --strict and --rejects-dir."""
+
+    ledger: Path | None
+    departments: Path | None
+    funds: Path | None
+    cost_centers: Path | None
+    strict: bool
+    rejects_dir: Path | None
 
 
 class Command(BaseCommand):
@@ -52,20 +64,25 @@ class Command(BaseCommand):
             rejects_dir=True,
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Unpack[LedgerImportOptions]) -> None:
         """Import, then print what each file did."""
-        using = str(options["database"])
+        using = options["database"]
         if using not in connections:
             raise CommandError(f"--database {using!r} is not a configured database alias")
-        files = {k: options[k] for k in ("departments", "funds", "cost_centers")} | {"ledger": options["ledger"]}
+        files = {
+            "departments": options["departments"],
+            "funds": options["funds"],
+            "cost_centers": options["cost_centers"],
+            "ledger": options["ledger"],
+        }
         if not any(files.values()):
             raise CommandError("give a ledger file, or --departments, --funds or --cost-centers")
         progress = progress_for(options)
         try:
             summaries = ledger_files_import(
                 **files,
-                strict=bool(options["strict"]),
-                skip_invalid=bool(options["skip_invalid"]),
+                strict=options["strict"],
+                skip_invalid=options["skip_invalid"],
                 rejects_dir=options["rejects_dir"],
                 mapping=mapping_parse(options["map"]),
                 using=using,

@@ -1,11 +1,12 @@
 """`manage.py import_statement`: the City of Paris compte de résultat from a CSV, a JSON file or the API."""
 
 from pathlib import Path
+from typing import Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from config.arguments import ascii_int, import_options
+from config.arguments import ImportOptions, ascii_int, import_options
 from config.imports import ImportRefused, ImportRejected, mapping_parse
 from config.progress import progress_for
 from finance.management.commands.import_ledger import summary_report
@@ -15,6 +16,16 @@ from finance.services.imports import (
     ExploreFetchError,
     statement_import,
 )
+
+
+class StatementImportOptions(ImportOptions):
+    """The options `add_arguments` declares: a file or a URL (exactly one is given)."""
+
+    file: Path | None
+    url: str | None
+    rejects: Path | None
+    page_size: int
+    timeout: float
 
 
 class Command(BaseCommand):
@@ -49,22 +60,25 @@ class Command(BaseCommand):
         )
         import_options(parser, map_help="Read a column as a field, e.g. --map 'Année=exercice' (repeatable).")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Unpack[StatementImportOptions]) -> None:
         """Import, then print the summary."""
-        using = str(options["database"])
+        using = options["database"]
         if using not in connections:
             raise CommandError(f"--database {using!r} is not a configured database alias")
-        if not 1 <= int(options["page_size"]) <= EXPLORE_PAGE_SIZE:
+        if not 1 <= options["page_size"] <= EXPLORE_PAGE_SIZE:
             raise CommandError(f"--page-size must be between 1 and {EXPLORE_PAGE_SIZE}, got {options['page_size']}")
+        source = options["url"] or options["file"]
+        if not source:  # argparse requires one of the two, but `--url ""` gives neither
+            raise CommandError("give a file or a non-empty --url")
         progress = progress_for(options)
         try:
             summary = statement_import(
-                source=options["url"] or options["file"],
-                skip_invalid=bool(options["skip_invalid"]),
+                source=source,
+                skip_invalid=options["skip_invalid"],
                 rejects=options["rejects"],
                 mapping=mapping_parse(options["map"]),
-                page_size=int(options["page_size"]),
-                timeout=float(options["timeout"]),
+                page_size=options["page_size"],
+                timeout=options["timeout"],
                 using=using,
                 progress=progress,
             )

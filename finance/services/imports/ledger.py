@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TypedDict, TypeVar
 
 from django.db import connections, transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ from config.imports import (
     import_finish,
     rejects_default_path,
 )
+from config.records import Tracked
 from finance.models import CostCenter, Department, Fund, LedgerEntry
 from finance.services.imports.parsers import code_parse, decimal_parse, ledger_date_parse, ledger_kind_parse, name_parse
 from finance.services.imports.rows import Row, columns_find, rows_with_progress
@@ -52,6 +54,9 @@ DIMENSION_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "department_code": ("department_id", "department_code"),
     },
 }
+# One of DIMENSION_MODELS (each a tracked model with a unique `code` and a `name`; they have no
+# common base that declares those): a function over it reads and writes that one model's rows.
+DimensionT = TypeVar("DimensionT", bound=Tracked)
 DIMENSION_MODELS: dict[str, type[Department] | type[Fund] | type[CostCenter]] = {
     "departments": Department,
     "funds": Fund,
@@ -145,16 +150,18 @@ def ledger_dimensions_import(
 
 def _dimensions_write(
     *,
-    model: type[Department] | type[Fund] | type[CostCenter],
+    model: type[DimensionT],
     rows: list[tuple[int, int, str, int | None]],
     department_pks: Mapping[int, int],
     using: str,
     summary: ImportSummary,
 ) -> None:
     """Create the new codes, update the changed names (and cost-centre departments), count the rest."""
-    existing = {obj.code: obj for obj in model.objects.using(using).all()}
+    stored = model._default_manager.using(using)
+    existing = stored.in_bulk(field_name="code")
     now = timezone.now()
-    new, changed = [], []
+    new: list[DimensionT] = []
+    changed: list[DimensionT] = []
     for _line, code, name, department_code in rows:
         department_id = department_pks.get(department_code) if department_code is not None else None
         obj = existing.get(code)
@@ -162,20 +169,20 @@ def _dimensions_write(
             extra = {"department_id": department_id} if model is CostCenter else {}
             new.append(model(code=code, name=name, **extra))
             continue
-        fields = {"name": name}
+        values: dict[str, str | int] = {"name": name}
         # A file without a department column leaves each cost centre's department as it was.
         if model is CostCenter and department_id is not None:
-            fields["department_id"] = department_id
-        if all(getattr(obj, f) == v for f, v in fields.items()):
+            values["department_id"] = department_id
+        if all(getattr(obj, f) == v for f, v in values.items()):
             summary.unchanged += 1
             continue
-        for f, v in fields.items():
+        for f, v in values.items():
             setattr(obj, f, v)
         obj.updated_at = now  # bulk_update skips auto_now
         changed.append(obj)
-    model.objects.using(using).bulk_create(new, batch_size=1_000)
+    stored.bulk_create(new, batch_size=1_000)
     fields = ["name", "updated_at", *(["department_id"] if model is CostCenter else [])]
-    model.objects.using(using).bulk_update(changed, fields, batch_size=1_000)
+    stored.bulk_update(changed, fields, batch_size=1_000)
     summary.created += len(new)
     summary.updated += len(changed)
 
@@ -200,11 +207,15 @@ class LedgerRow:
     refs: dict[str, DimensionRef]
 
 
+# What makes two ledger entries the same: date, amount, kind, and department, fund and cost centre codes.
+LedgerKey = tuple[date, Decimal, str, int, int, int]
+
 DIGITS = re.compile(r"[0-9]+(\.0+)?")
 
 
 def _ref_read(check: RowChecker, dimension: str, largest: int) -> DimensionRef | None:
-    """The id and name a row gives for a dimension; a bare `department` column holds either."""
+    """The id and name a row gives for a dimension; a bare `department` column holds either.
+    None when they are not valid: `check.error` then says why."""
     code = name = None
     blame = None
     if check.present(f"{dimension}_code"):
@@ -268,11 +279,17 @@ class DimensionIndex:
         """Insert the planned new rows and learn their primary keys; returns how many."""
         objs = []
         for code, (name, department_code) in self.new.items():
-            extra = {"department_id": department_pks.get(department_code)} if self.model is CostCenter else {}
+            department_id = department_pks.get(department_code) if department_code is not None else None
+            extra = {"department_id": department_id} if self.model is CostCenter else {}
             objs.append(self.model(code=code, name=name, **extra))
-        self.model.objects.using(using).bulk_create(objs, batch_size=1_000)
+        _bulk_create(self.model, objs, using=using)
         self.pks.update(self.model.objects.using(using).filter(code__in=self.new).values_list("code", "pk"))
         return len(objs)
+
+
+def _bulk_create(model: type[DimensionT], objs: list[DimensionT], *, using: str) -> None:
+    """Insert new rows of one dimension model (DimensionIndex holds its model as a union of the three)."""
+    model._default_manager.using(using).bulk_create(objs, batch_size=1_000)
 
 
 def _ledger_rows_parse(
@@ -286,7 +303,11 @@ def _ledger_rows_parse(
         entry_date = check.get("entry_date", lambda v: ledger_date_parse(v, window=window))
         amount = check.get("amount", decimal_parse)
         kind = check.get("kind", ledger_kind_parse)
-        refs = {dimension: _ref_read(check, dimension, largest) for dimension in LEDGER_DIMENSIONS}
+        refs: dict[str, DimensionRef] = {}
+        for dimension in LEDGER_DIMENSIONS:
+            ref = _ref_read(check, dimension, largest)
+            if ref is not None:  # None only on a row that is rejected below
+                refs[dimension] = ref
         if check.error is not None:
             summary.reject(check.error)
             continue
@@ -331,7 +352,7 @@ def ledger_import(
             summary=summary,
         )
         indexes = {dimension: DimensionIndex(kind=kind, using=using) for dimension, kind in LEDGER_DIMENSIONS.items()}
-        entries: dict[tuple, LedgerRow] = {}
+        entries: dict[LedgerKey, LedgerRow] = {}
         for row in parsed:
             codes: dict[str, int] = {}
             planned: list[tuple[DimensionIndex, int]] = []
@@ -362,7 +383,7 @@ def ledger_import(
 
 
 def _ledger_write(
-    *, entries: Mapping[tuple, LedgerRow], indexes: Mapping[str, DimensionIndex], using: str, summary: ImportSummary
+    *, entries: Mapping[LedgerKey, LedgerRow], indexes: Mapping[str, DimensionIndex], using: str, summary: ImportSummary
 ) -> None:
     """Create the new dimensions, then the entries that are not already in the ledger."""
     indexes["department"].create(using=using, department_pks={})
@@ -406,6 +427,15 @@ class LedgerFilesRejected(ImportRejected):
         self.summaries = summaries
 
 
+class FileOptions(TypedDict):
+    """What `ledger_files_import` passes on to the import of each file."""
+
+    skip_invalid: bool
+    rejects: Path | None
+    using: str
+    progress: Progress | None
+
+
 def ledger_files_import(
     *,
     departments: Path | None = None,
@@ -428,7 +458,7 @@ def ledger_files_import(
                 if path is None:
                     continue
                 rejects = rejects_dir / rejects_default_path(path).name if rejects_dir else None
-                options = {"skip_invalid": skip_invalid, "rejects": rejects, "using": using, "progress": progress}
+                options = FileOptions(skip_invalid=skip_invalid, rejects=rejects, using=using, progress=progress)
                 if kind == "ledger":
                     summaries[kind] = ledger_import(path=path, strict=strict, mapping=mapping, **options)
                 else:
