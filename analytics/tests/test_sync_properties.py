@@ -12,9 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.models import Generation
-from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
-from analytics.tests.conftest import _postgres_warehouse_empty
+from analytics.tests.conftest import _postgres_warehouse_empty, published_generation
 from analytics.warehouse.backends import current_warehouse
 from books.models import Sale, Tombstone
 from books.services.records import sale_create, sale_delete, sale_update
@@ -35,14 +34,14 @@ EXAMPLE = itertools.count()
 
 def fact_sales() -> list[tuple]:
     rows = current_warehouse().fetch(
-        current_generation().location, "SELECT sale_id, quantity, discount, amount FROM fact_sales ORDER BY sale_id"
+        published_generation().location, "SELECT sale_id, quantity, discount, amount FROM fact_sales ORDER BY sale_id"
     )
     return [tuple(row) for row in rows]
 
 
 def daily_revenue(rollup: str = "agg_sales_daily") -> dict:
     rows = current_warehouse().fetch(
-        current_generation().location,
+        published_generation().location,
         f"SELECT sale_date, SUM(revenue), SUM(units) FROM {rollup} GROUP BY sale_date",
     )
     return {day: (revenue, units) for day, revenue, units in rows}
