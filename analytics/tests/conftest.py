@@ -15,7 +15,11 @@ from psycopg import sql
 from rest_framework.test import APIClient
 
 from analytics.cache_guard import breaker
+from analytics.models import Generation
+from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
+from analytics.warehouse.backends import warehouse_for
+from analytics.warehouse.postgres_backend import PostgresWarehouse
 from books.services.generation import SalesDataSpec, sales_data_generate
 from conftest import service_missing
 from finance.services.generation import FinanceDataSpec, finance_data_generate
@@ -43,6 +47,20 @@ def _postgres_warehouse_empty(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("DROP SCHEMA public CASCADE")
         connection.execute("CREATE SCHEMA public")
+
+
+def published_generation() -> Generation:
+    """The generation the API serves, for tests that have published one."""
+    generation = current_generation()
+    assert generation is not None, "no generation is published"
+    return generation
+
+
+def postgres_warehouse(url: str) -> PostgresWarehouse:
+    """This process's backend for a PostgreSQL warehouse URL (to close its pool or read its URL)."""
+    warehouse = warehouse_for(url)
+    assert isinstance(warehouse, PostgresWarehouse), f"{url} is not a PostgreSQL warehouse"
+    return warehouse
 
 
 @pytest.fixture(params=["duckdb", "postgresql"])

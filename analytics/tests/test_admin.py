@@ -4,6 +4,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -30,7 +31,7 @@ def staff_client() -> Client:
 
 
 @pytest.mark.parametrize("model", MODELS, ids=[model._meta.label for model in MODELS])
-def test_every_changelist_answers_without_counting_the_whole_table(staff_client: Client, model: type) -> None:
+def test_every_changelist_answers_without_counting_the_whole_table(staff_client: Client, model: type[Model]) -> None:
     SaleFactory.create_batch(3)
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
@@ -71,7 +72,7 @@ def test_deleting_sales_in_the_admin_leaves_tombstones(staff_client: Client) -> 
 
 
 def test_deleting_a_sold_book_in_the_admin_is_refused_and_nothing_changes(staff_client: Client) -> None:
-    sale = SaleFactory()
+    sale: Sale = SaleFactory.create()
 
     response = staff_client.post(
         reverse("admin:books_book_changelist"),

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
+from pytest_django import DjangoDbBlocker
 from rest_framework.test import APIClient
 
 from analytics.models import Generation
@@ -30,7 +31,7 @@ MODELS = (Sale, BookAuthor, Book, Author, Publisher, Genre, Region, LedgerEntry,
 def published(
     request: pytest.FixtureRequest,
     django_db_setup: None,
-    django_db_blocker: object,
+    django_db_blocker: DjangoDbBlocker,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
     """One shop and city (80 books, 3,000 sales over 2024-2025, 600 ledger entries and a
@@ -61,7 +62,7 @@ def client(published: str) -> APIClient:
     return api
 
 
-def get(client: APIClient, endpoint: str, **params: object) -> dict:
+def get(client: APIClient, endpoint: str, **params: str | int) -> dict:
     response = client.get(f"/api/analytics/{endpoint}", params)
     assert response.status_code == 200, response.content
     return response.json()
@@ -257,8 +258,8 @@ def signed(entry: LedgerEntry) -> tuple[Decimal, Decimal]:
 
 
 def ledger_filters() -> list[dict]:
-    department = Department.objects.order_by("code").first().code
-    fund = Fund.objects.order_by("code").first().code
+    department = Department.objects.order_by("code")[0].code
+    fund = Fund.objects.order_by("code")[0].code
     return [
         {},
         {"start": "2025-01-01", "end": "2025-07-01"},
@@ -368,7 +369,7 @@ def test_top_budget_ranks_departments_by_spending_with_their_budget(client: APIC
 
 
 def test_top_budget_for_one_department_ranks_its_cost_centres(client: APIClient) -> None:
-    department = Department.objects.order_by("code").first()
+    department = Department.objects.order_by("code")[0]
     spent: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for entry in LedgerEntry.objects.select_related("cost_center").filter(department=department):
         spent[entry.cost_center.code] += signed(entry)[1]

@@ -4,7 +4,7 @@ hangs, and a Redis that accepts connections and never answers."""
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,12 +18,13 @@ from rest_framework.test import APIClient
 
 from analytics import runner
 from analytics.cache_guard import breaker
+from analytics.models import Generation
 from analytics.queries import summary
 from analytics.queries.base import Source
 from analytics.questions.warm import dashboard_warm
 from analytics.selectors import current_generation
 from analytics.services.tokens import api_token_create
-from analytics.tests.conftest import _postgres_warehouse_empty
+from analytics.tests.conftest import _postgres_warehouse_empty, published_generation
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.duckdb_backend import DuckDBWarehouse
 from analytics.warehouse.limits import QueryTimeout
@@ -67,7 +68,7 @@ def broken(source: Source) -> object:
     raise duckdb.IOException("IO Error: Cannot open file '/srv/folio/warehouse/generation-1.duckdb'")
 
 
-def ask(compute: object, generation: object) -> runner.Answer:
+def ask(compute: Callable[[Source], object], generation: Generation | None) -> runner.Answer:
     return runner.answer(endpoint="broken", params={"a": 1}, scope="all", compute=compute, generation=generation)
 
 
@@ -77,7 +78,8 @@ def ask(compute: object, generation: object) -> runner.Answer:
 def test_a_failing_question_releases_its_lock_and_the_next_identical_one_fails_at_once(
     any_cache: str, shop: None
 ) -> None:
-    generation = current_generation()
+    generation = published_generation()
+    assert generation.number is not None
     key = runner.answer_key("broken", {"a": 1}, "all", generation.number)
     with pytest.raises(runner.QueryFailed) as first:
         ask(broken, generation)

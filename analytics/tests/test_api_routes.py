@@ -129,10 +129,12 @@ def test_the_schema_documents_each_route_once() -> None:
 LONG_PATH = "/api/analytics/" + "x" * 8192
 
 
-def test_an_anonymous_404_for_an_8kb_path_is_answered_and_logged_short(tmp_path: Path) -> None:
+def test_an_anonymous_404_for_an_8kb_path_is_answered_and_logged_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     django_lines: list[str] = []
     handler = logging.Handler()
-    handler.emit = lambda record: django_lines.append(record.getMessage())
+    monkeypatch.setattr(handler, "emit", lambda record: django_lines.append(record.getMessage()))
     handler.addFilter(LongArgumentsTrimmed())
     logging.getLogger("django.request").addHandler(handler)
     log = tmp_path / "api.jsonl"

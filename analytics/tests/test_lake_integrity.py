@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -14,11 +15,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from analytics import export
-from analytics.lake import DirectoryLake, lake_from_url
+from analytics.lake import DirectoryLake, Lake, lake_from_url
 from analytics.manifest import LakeFile, Manifest
 from analytics.models import Generation, GenerationStatus
-from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
+from analytics.tests.conftest import published_generation
 from analytics.warehouse.backends import current_warehouse
 from books.models import Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def served_sales() -> list[tuple]:
     """What the published generation holds: every sale's day and amount, and the total."""
     rows = current_warehouse().fetch(
-        current_generation().location, "SELECT sale_id, sold_at, sale_date, amount FROM fact_sales ORDER BY sale_id"
+        published_generation().location, "SELECT sale_id, sold_at, sale_date, amount FROM fact_sales ORDER BY sale_id"
     )
     return [tuple(row) for row in rows]
 
@@ -100,9 +101,9 @@ def test_a_damaged_fact_sales_file_is_refused_and_the_published_generation_keeps
     original = export.export_batch_write
     damaged: dict[str, str] = {}
 
-    def export_then_damage(**kwargs: object) -> Manifest:
-        manifest = original(**kwargs)
-        lake = kwargs["lake"]
+    def export_then_damage(*, lake: Lake, **kwargs: Any) -> Manifest:
+        manifest = original(lake=lake, **kwargs)
+        assert isinstance(lake, DirectoryLake)  # the warehouse_url fixture's lake is a folder
         sales = manifest.tables["fact_sales"]
         path = lake.root / sales.files[0].key
         entry = damage(path, sales.files[0])
@@ -117,9 +118,9 @@ def test_a_damaged_fact_sales_file_is_refused_and_the_published_generation_keeps
 
     assert str(refused.value).startswith(f"lake file {damaged['uri']} ")
     assert message.format(**damaged) in str(refused.value)
-    assert current_generation().pk == published.pk
+    assert published_generation().pk == published.pk
     assert served_sales() == served_before
-    failed = Generation.objects.order_by("-id").first()
+    failed = Generation.objects.order_by("-id")[0]
     assert (failed.status, failed.number) == (GenerationStatus.FAILED, None)
     assert damaged["uri"] in failed.error
 

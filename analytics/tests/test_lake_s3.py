@@ -3,15 +3,17 @@ boto3 code that talks to AWS."""
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import boto3
 import pytest
 from django.test import override_settings
 from moto.server import ThreadedMotoServer
 
-from analytics.lake import lake_from_url
+from analytics.lake import S3Lake, lake_from_url
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
+from analytics.tests.conftest import published_generation
 from analytics.warehouse.backends import current_warehouse
 from books.models import Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
@@ -28,7 +30,7 @@ def s3_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture
-def s3_lake(s3_endpoint: str, tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def s3_lake(s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Settings pointing the lake at a fresh bucket on the endpoint, and DuckDB at tmp_path."""
     for name, value in {
         "AWS_ACCESS_KEY_ID": "folio-test",
@@ -56,7 +58,7 @@ def test_a_sync_through_s3_writes_the_batch_and_loads_it(s3_lake: str, s3_endpoi
     batch = generation.lake_prefix
     assert f"exports/{batch}/manifest.json" in keys
     assert f"exports/{batch}/fact_sales/part-0000.parquet" in keys
-    total = current_warehouse().fetch(current_generation().location, "SELECT COUNT(*), SUM(amount) FROM fact_sales")
+    total = current_warehouse().fetch(published_generation().location, "SELECT COUNT(*), SUM(amount) FROM fact_sales")
     assert total[0] == (700, sum(Sale.objects.values_list("amount", flat=True)))
 
 
@@ -64,16 +66,17 @@ def test_a_sync_through_s3_writes_the_batch_and_loads_it(s3_lake: str, s3_endpoi
 def test_a_missing_s3_file_fails_the_load_naming_it(s3_lake: str, s3_endpoint: str) -> None:
     sales_data_generate(spec=SalesDataSpec(books=5, sales=50, seed=3, years=1, end_date=date(2025, 12, 31)))
     lake = lake_from_url()
+    assert isinstance(lake, S3Lake)
     original = lake.put_file
 
-    def put_then_lose(key: str, path: object) -> int:
+    def put_then_lose(key: str, path: Path) -> int:
         size = original(key, path)
         if key.endswith("fact_sales/part-0000.parquet"):
             lake.client.delete_object(Bucket=s3_lake, Key=f"exports/{key}")
         return size
 
-    lake.put_file = put_then_lose
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lake, "put_file", put_then_lose)
         patch.setattr("analytics.sync.lake_from_url", lambda: lake)
         with pytest.raises(
             Exception,

@@ -1,7 +1,7 @@
 """Freshness and job statuses tell every user how things went, but where the data lives on
 the servers (file paths, lake and warehouse URLs) only to staff."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from pytest_django import Settings
 from rest_framework.test import APIClient
 
 from analytics.sync import warehouse_sync
@@ -47,7 +48,7 @@ def as_user(*, is_staff: bool, codenames: tuple[str, ...] = ()) -> APIClient:
     ],
     ids=["file path", "file URI", "s3 URI", "database host"],
 )
-def test_a_failed_load_names_its_location_to_staff_only(published: Path, error: object) -> None:
+def test_a_failed_load_names_its_location_to_staff_only(published: Path, error: Callable[[Path], OSError]) -> None:
     failure = error(published)
 
     def broken() -> None:
@@ -80,7 +81,7 @@ def test_a_load_error_without_a_location_reads_the_same_to_everyone(published: P
     assert analyst["last_load_error"] == "OSError: fact_sales: 1 row in the manifest, 0 loaded"
 
 
-def test_an_uploads_stored_path_is_shown_to_staff_only(settings: object) -> None:
+def test_an_uploads_stored_path_is_shown_to_staff_only(settings: Settings) -> None:
     clerk = as_user(is_staff=False, codenames=("import_books", "view_job"))
     staff = as_user(is_staff=True, codenames=("view_job",))
     upload = SimpleUploadedFile("catalogue.csv", b"isbn13,title\n", "text/csv")

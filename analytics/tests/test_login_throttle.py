@@ -5,6 +5,7 @@ with the local-memory cache."""
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,6 +14,10 @@ from rest_framework.test import APIClient
 
 from analytics.api.throttling import PerUserThrottle
 from analytics.client_address import client_address
+
+if TYPE_CHECKING:  # the test clients' responses, as the stubs name them (no runtime classes)
+    from django.test.client import _MonkeyPatchedWSGIResponse
+    from rest_framework.response import _MonkeyPatchedResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -25,22 +30,21 @@ def ada() -> User:
     return User.objects.create_user("ada", password=PASSWORD, is_staff=True)
 
 
-def api_login(client: APIClient, username: str, password: str, forwarded_for: str = "") -> object:
+def api_login(client: APIClient, username: str, password: str, forwarded_for: str = "") -> "_MonkeyPatchedResponse":
     """POST /api/auth/login/ as the dashboard does (CSRF token first), optionally with an X-Forwarded-For."""
-    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
-    csrf = client.get("/api/auth/csrf/", **headers).json()["csrf_token"]
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    csrf = client.get("/api/auth/csrf/", headers=headers).json()["csrf_token"]
     return client.post(
         "/api/auth/login/",
         {"username": username, "password": password},
         format="json",
-        HTTP_X_CSRFTOKEN=csrf,
-        **headers,
+        headers={**headers, "X-CSRFToken": csrf},
     )
 
 
-def admin_login(client: Client, username: str, password: str, forwarded_for: str = "") -> object:
-    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
-    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password}, **headers)
+def admin_login(client: Client, username: str, password: str, forwarded_for: str = "") -> "_MonkeyPatchedWSGIResponse":
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password}, headers=headers)
 
 
 @pytest.mark.parametrize(

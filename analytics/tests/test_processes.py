@@ -72,7 +72,9 @@ def generations(database_url: str) -> list[tuple]:
 
 def source_sales(database_url: str) -> tuple[int, object]:
     with psycopg.connect(database_url) as connection:
-        return connection.execute("SELECT COUNT(*), SUM(amount) FROM books_sale").fetchone()
+        counted = connection.execute("SELECT COUNT(*), SUM(amount) FROM books_sale").fetchone()
+    assert counted is not None  # an aggregate without GROUP BY returns one row
+    return counted
 
 
 @pytest.fixture
@@ -211,8 +213,11 @@ def test_a_sync_killed_before_publishing_leaves_the_last_generation_serving(
 def current_file_sales(database_url: str) -> tuple[int]:
     """COUNT(*) of fact_sales in the DuckDB file the current generation points at, opened read-only."""
     with psycopg.connect(database_url) as connection:
-        location = connection.execute(
+        published = connection.execute(
             "SELECT location FROM analytics_generation WHERE status = 'published' ORDER BY number DESC LIMIT 1"
-        ).fetchone()[0]
-    with duckdb.connect(location, read_only=True) as warehouse:
-        return warehouse.execute("SELECT COUNT(*) FROM fact_sales").fetchone()
+        ).fetchone()
+    assert published is not None, "no generation is published"
+    with duckdb.connect(published[0], read_only=True) as warehouse:
+        counted = warehouse.execute("SELECT COUNT(*) FROM fact_sales").fetchone()
+    assert counted is not None  # an aggregate without GROUP BY returns one row
+    return counted

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from pytest_django import DjangoDbBlocker
 from rest_framework.test import APIClient
 
 from analytics.models import Generation
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def published(
-    django_db_setup: None, django_db_blocker: object, tmp_path_factory: pytest.TempPathFactory
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
     """A small shop and city synced into a DuckDB warehouse, shared by the module's tests."""
     directory = tmp_path_factory.mktemp("questions")
@@ -61,10 +62,10 @@ def filtered(name: str) -> dict[str, str]:
         "granularity": "week",
         "limit": "3",
         "order": "units",
-        "region": str(Region.objects.order_by("pk").first().code),
-        "department": str(Department.objects.order_by("pk").first().code),
-        "fund": str(Fund.objects.order_by("pk").first().code),
-        "exercice": str(StatementLine.objects.order_by("exercice").first().exercice),
+        "region": str(Region.objects.order_by("pk")[0].code),
+        "department": str(Department.objects.order_by("pk")[0].code),
+        "fund": str(Fund.objects.order_by("pk")[0].code),
+        "exercice": str(StatementLine.objects.order_by("exercice")[0].exercice),
     }
     return {key: value for key, value in values.items() if key in fields}
 

@@ -5,6 +5,7 @@ altered lake file fails the command naming the file, and nothing changes."""
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,14 +15,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from analytics.lake import lake_from_url
+from analytics.lake import DirectoryLake, lake_from_url
 from analytics.lake_batches import LOADED_PREFIX
 from analytics.models import Generation
-from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
-from analytics.tests.conftest import _postgres_warehouse_empty
+from analytics.tests.conftest import _postgres_warehouse_empty, published_generation
 from analytics.tests.test_sync import assert_warehouse_equals_source, records, warehouse_sales  # noqa: F401
 from analytics.warehouse.backends import current_warehouse
+from analytics.warehouse.postgres_backend import PostgresWarehouse
 from books.models import Book, Sale
 from books.services.records import sale_create, sale_delete, sale_update
 from config.records import records_delete
@@ -65,10 +66,12 @@ def history(warehouse_url: str, records: None) -> list[Generation]:  # noqa: F81
 
 def warehouse_lost() -> None:
     """The published warehouse is gone: its DuckDB files, or the PostgreSQL tables."""
-    location = current_generation().location
+    location = published_generation().location
     if location.startswith("postgresql"):
-        current_warehouse().close()
-        _postgres_warehouse_empty(current_warehouse().url)
+        warehouse = current_warehouse()
+        assert isinstance(warehouse, PostgresWarehouse)
+        warehouse.close()
+        _postgres_warehouse_empty(warehouse.url)
     else:
         for path in Path(location).parent.iterdir():
             path.unlink()
@@ -91,7 +94,7 @@ def test_a_rebuild_from_the_lake_equals_the_source_after_updates_deletes_and_a_f
 
     call_command("sync_warehouse", "--from-lake")
 
-    rebuilt = current_generation()
+    rebuilt = published_generation()
     assert "Published generation 7 (rebuilt from the lake" in capsys.readouterr().out
     assert (rebuilt.number, rebuilt.full_refresh) == (7, True)
     assert rebuilt.note == (
@@ -137,13 +140,15 @@ def test_the_lake_moves_a_duckdb_warehouse_to_postgresql(
     with override_settings(WAREHOUSE_URL=postgres_warehouse_url, LAKE_URL=lake):
         call_command("sync_warehouse", "--from-lake")
 
-        moved = current_generation()
+        moved = published_generation()
         assert (moved.backend, moved.totals) == ("postgresql", on_duckdb.totals)
         assert_warehouse_equals_source()
 
 
 def lake_root() -> Path:
-    return lake_from_url().root
+    lake = lake_from_url()
+    assert isinstance(lake, DirectoryLake)  # the warehouse_url fixture's lake is a folder
+    return lake.root
 
 
 def middle_batch(history: list[Generation]) -> Path:
@@ -200,7 +205,7 @@ def marker_deleted(history: list[Generation]) -> tuple[str, str]:
     "damage", [file_deleted, file_added, file_altered, manifest_altered, batch_deleted, marker_deleted]
 )
 def test_a_missing_extra_or_altered_lake_file_fails_naming_it_and_changes_nothing(
-    history: list[Generation], damage: object
+    history: list[Generation], damage: Callable[[list[Generation]], tuple[str, str]]
 ) -> None:
     attempts = list(Generation.objects.order_by("pk").values_list("pk", "number", "status", "location"))
     served = warehouse_sales()
@@ -251,7 +256,7 @@ def test_a_lake_of_batches_without_checksums_is_refused_until_a_full_sync(
         f" (batch {after_legacy.lake_prefix.removeprefix('batches/')} was loaded on top of it);"
         " run `manage.py sync_warehouse --full` once to export a full batch a rebuild can start from"
     )
-    assert current_generation().number == 4
+    assert published_generation().number == 4
     assert_warehouse_equals_source()
 
 

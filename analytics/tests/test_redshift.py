@@ -10,12 +10,14 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
 import psycopg
 import pyarrow.parquet as pq
 import pytest
+import redshift_connector
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -28,7 +30,7 @@ from analytics.lake import Lake
 from analytics.manifest import LakeFile, Manifest
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_rebuild_from_lake, warehouse_sync
-from analytics.tests.conftest import _postgres_warehouse_empty
+from analytics.tests.conftest import _postgres_warehouse_empty, published_generation
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.base import LoadError, WarehouseUnavailable
 from analytics.warehouse.redshift_backend import (
@@ -60,7 +62,12 @@ class StandInRedshift(RedshiftWarehouse):
         return ""
 
     def _stage(
-        self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: tuple[LakeFile, ...]
+        self,
+        cursor: redshift_connector.Cursor,
+        lake: Lake,
+        target: str,
+        manifest_uri: str,
+        described: tuple[LakeFile, ...],
     ) -> None:
         self.copies.append(copy_sql(target, manifest_uri, self.iam_role))
         for entry in described:
@@ -92,6 +99,7 @@ def redshift(
     """The stand-in behind the wire shim, an S3 lake on moto, and the sync pointed at both."""
     _postgres_warehouse_empty(postgres_warehouse_url)
     parts = urlsplit(postgres_warehouse_url)
+    assert parts.hostname is not None
     shim = RedshiftWireShim((parts.hostname, parts.port or 5432)).start()
     for name, value in {
         "AWS_ACCESS_KEY_ID": "t",
@@ -141,15 +149,15 @@ def test_physical_design_follows_the_design_card(table: str, clause: str) -> Non
 def test_syncs_through_the_real_driver_equal_the_source(redshift: StandInRedshift, s3_endpoint: str) -> None:
     sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
     first = warehouse_sync()
-    sale_update(sale=Sale.objects.order_by("pk").first(), quantity=6)
-    sale_delete(sale=Sale.objects.order_by("pk").last())
+    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=6)
+    sale_delete(sale=Sale.objects.order_by("-pk")[0])
 
     second = warehouse_sync()
 
     rows = redshift.fetch(second.location, "SELECT sale_id, quantity, amount FROM fact_sales ORDER BY sale_id")
     assert rows == list(Sale.objects.order_by("pk").values_list("pk", "quantity", "amount"))
     assert (first.number, second.number, second.backend) == (1, 2, "redshift")
-    assert current_generation().location.endswith("?generation=2")
+    assert published_generation().location.endswith("?generation=2")
     batch = second.lake_prefix
     copy_manifest = json.loads(
         boto3.client("s3", endpoint_url=s3_endpoint)
@@ -174,7 +182,12 @@ def test_staged_rows_that_disagree_with_the_manifest_publish_nothing(
     original = StandInRedshift._stage
 
     def stage_one_row_short(
-        self: StandInRedshift, cursor: object, lake: Lake, target: str, uri: str, described: list
+        self: StandInRedshift,
+        cursor: redshift_connector.Cursor,
+        lake: Lake,
+        target: str,
+        uri: str,
+        described: tuple[LakeFile, ...],
     ) -> None:
         original(self, cursor, lake, target, uri, described)
         if target == "stage_fact_sales":
@@ -237,7 +250,7 @@ def test_a_damaged_s3_file_is_refused_before_any_copy_and_the_published_generati
     original = export.export_batch_write
     damaged: list[str] = []
 
-    def export_then_damage(**kwargs: object) -> Manifest:
+    def export_then_damage(**kwargs: Any) -> Manifest:
         manifest = original(**kwargs)
         key = f"lake/{manifest.tables['fact_sales'].files[0].key}"
         data = bytearray(s3.get_object(Bucket="folio-redshift-lake", Key=key)["Body"].read())
@@ -270,7 +283,7 @@ def test_a_damaged_s3_file_is_refused_before_any_copy_and_the_published_generati
     expected = {"flip": "its SHA-256 is", "truncate": "bytes, the manifest says"}
     assert expected.get(damage, "cannot be read as Parquet: ") in str(refused.value)
     assert redshift.copies == []  # refused before the first COPY
-    assert current_generation().pk == published.pk
+    assert published_generation().pk == published.pk
     assert redshift.fetch(published.location, "SELECT sale_id, sold_at, amount FROM fact_sales ORDER BY sale_id") == (
         served
     )
@@ -303,8 +316,8 @@ def test_a_rebuild_from_the_s3_lake_through_the_redshift_driver_equals_the_sourc
 ) -> None:
     sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
     warehouse_sync()
-    sale_update(sale=Sale.objects.order_by("pk").first(), quantity=6)
-    sale_delete(sale=Sale.objects.order_by("pk").last())
+    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=6)
+    sale_delete(sale=Sale.objects.order_by("-pk")[0])
     last = warehouse_sync()
     _postgres_warehouse_empty(postgres_warehouse_url)
     monkeypatch.setattr("analytics.export._read_rows", None)  # the rebuild never reads the source
@@ -332,4 +345,4 @@ def test_an_s3_object_outside_its_batch_manifest_fails_a_rebuild_naming_it(
         warehouse_rebuild_from_lake()
 
     assert str(refused.value).startswith(f"lake file s3://folio-redshift-lake/{key} is not named by its batch manifest")
-    assert current_generation().pk == published.pk
+    assert published_generation().pk == published.pk

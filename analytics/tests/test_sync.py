@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -17,11 +18,13 @@ from django.test import override_settings
 from django.utils import timezone
 
 from analytics import export
+from analytics.lake import Lake
 from analytics.manifest import Manifest
 from analytics.models import Generation, GenerationStatus
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
 from analytics.tests.book_rollups import book_rollups_from_source, book_rollups_in_warehouse
+from analytics.tests.conftest import published_generation
 from analytics.warehouse.backends import current_warehouse
 from analytics.warehouse.postgres_backend import PostgresWarehouse
 from analytics.warehouse.schema import SCHEMA_VERSION
@@ -38,7 +41,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 def warehouse_rows(sql: str) -> list[tuple]:
     """Query the generation the API would serve."""
-    return current_warehouse().fetch(current_generation().location, sql)
+    return current_warehouse().fetch(published_generation().location, sql)
 
 
 def source_sales() -> list[tuple]:
@@ -79,7 +82,7 @@ def assert_warehouse_equals_source() -> None:
     assert [tuple(row) for row in ledger] == list(
         LedgerEntry.objects.order_by("pk").values_list("pk", "amount", "kind")
     )
-    credited = {}
+    credited: dict[int, str] = {}
     for book_id, name in BookAuthor.objects.order_by("book_id", "position", "id").values_list(
         "book_id", "author__name"
     ):
@@ -178,13 +181,13 @@ def test_running_a_sync_with_nothing_new_changes_nothing(warehouse_url: str, rec
 
 def test_replaying_the_same_changes_gives_the_same_warehouse(warehouse_url: str, records: None) -> None:
     warehouse_sync()
-    sale_update(sale=Sale.objects.order_by("pk").first(), quantity=4)
+    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=4)
     once = warehouse_sync()
 
     # The lookback window makes the next sync read the same change again.
     twice = warehouse_sync()
 
-    assert twice.number == once.number + 1
+    assert once.number is not None and twice.number == once.number + 1
     assert twice.rows["fact_sales"]["exported"] == 1
     assert (twice.totals, {n: c["loaded"] for n, c in twice.rows.items()}) == (
         once.totals,
@@ -196,7 +199,7 @@ def test_replaying_the_same_changes_gives_the_same_warehouse(warehouse_url: str,
 def test_a_failure_before_publishing_leaves_the_previous_generation_serving(warehouse_url: str, records: None) -> None:
     published = warehouse_sync()
     served_before = warehouse_sales()
-    sale_update(sale=Sale.objects.order_by("pk").first(), quantity=9)
+    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=9)
 
     def crash() -> None:
         raise RuntimeError("worker lost between load and publish")
@@ -204,25 +207,26 @@ def test_a_failure_before_publishing_leaves_the_previous_generation_serving(ware
     with pytest.raises(RuntimeError):
         warehouse_sync(before_publish=crash)
 
-    failed = Generation.objects.order_by("-id").first()
+    failed = Generation.objects.order_by("-id")[0]
     assert (failed.status, failed.number, failed.error) == (
         GenerationStatus.FAILED,
         None,
         "RuntimeError: worker lost between load and publish",
     )
-    assert current_generation().pk == published.pk
+    assert published_generation().pk == published.pk
     assert warehouse_sales() == served_before  # the unpublished load is not visible
+    assert published.number is not None
     assert warehouse_sync().number == published.number + 1  # the next sync converges
     assert_warehouse_equals_source()
 
 
 def test_a_row_committed_late_behind_the_watermark_is_not_lost(warehouse_url: str, records: None) -> None:
     warehouse_sync()
-    late = Sale.objects.order_by("pk").first()
+    late = Sale.objects.order_by("pk")[0]
     sale_update(sale=late, quantity=7)
     # Its transaction stamped it a minute before the last export, but committed after it.
     Sale.objects.filter(pk=late.pk).update(
-        updated_at=datetime.fromisoformat(current_generation().watermark["fact_sales"]) - timedelta(minutes=1)
+        updated_at=datetime.fromisoformat(published_generation().watermark["fact_sales"]) - timedelta(minutes=1)
     )
 
     warehouse_sync()
@@ -234,14 +238,12 @@ def test_a_corrupt_lake_file_fails_the_load_naming_the_file(
     warehouse_url: str, records: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     published = warehouse_sync()
-    sale_update(sale=Sale.objects.order_by("pk").first(), quantity=5)
+    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=5)
     original = export.export_batch_write
 
-    def export_then_corrupt(**kwargs: object) -> Manifest:
-        manifest = original(**kwargs)
-        Path(kwargs["lake"].uri(manifest.tables["fact_sales"].files[0].key).removeprefix("file://")).write_bytes(
-            b"not parquet"
-        )
+    def export_then_corrupt(*, lake: Lake, **kwargs: Any) -> Manifest:
+        manifest = original(lake=lake, **kwargs)
+        Path(lake.uri(manifest.tables["fact_sales"].files[0].key).removeprefix("file://")).write_bytes(b"not parquet")
         return manifest
 
     monkeypatch.setattr("analytics.sync.export_batch_write", export_then_corrupt)
@@ -249,7 +251,7 @@ def test_a_corrupt_lake_file_fails_the_load_naming_the_file(
         call_command("sync_warehouse")
 
     assert "fact_sales/part-0000.parquet has 11 bytes, the manifest says" in str(refused.value)
-    assert current_generation().pk == published.pk
+    assert published_generation().pk == published.pk
 
 
 def test_a_manifest_whose_totals_disagree_fails_the_load(
@@ -257,7 +259,7 @@ def test_a_manifest_whose_totals_disagree_fails_the_load(
 ) -> None:
     original = export.export_batch_write
 
-    def export_with_wrong_total(**kwargs: object) -> Manifest:
+    def export_with_wrong_total(**kwargs: Any) -> Manifest:
         manifest = original(**kwargs)
         sales = manifest.tables["fact_sales"]
         return manifest.with_table(replace(sales, money_totals={**sales.money_totals, "amount": "0.01"}))
@@ -295,7 +297,7 @@ def test_postgresql_as_the_transactional_database_streams_through_copy(warehouse
     )
     warehouse_sync(using=postgres_alias)
     sales = Sale.objects.using(postgres_alias)
-    changed = sales.order_by("pk").first()
+    changed = sales.order_by("pk")[0]
     sales.filter(pk=changed.pk).update(
         quantity=2, amount=2 * changed.unit_price - changed.discount, updated_at=timezone.now()
     )
@@ -347,7 +349,7 @@ def test_generate_sales_data_syncs_unless_told_not_to(
 def test_pointing_folio_at_another_warehouse_rebuilds_it_in_full(records: None, tmp_path: Path) -> None:
     with override_settings(WAREHOUSE_URL=f"duckdb:///{tmp_path / 'first'}", LAKE_URL=(tmp_path / "lake").as_uri()):
         warehouse_sync()
-    sale_update(sale=Sale.objects.order_by("pk").first(), quantity=3)
+    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=3)
 
     with override_settings(WAREHOUSE_URL=f"duckdb:///{tmp_path / 'second'}", LAKE_URL=(tmp_path / "lake").as_uri()):
         second = warehouse_sync()
@@ -383,18 +385,19 @@ def test_duckdb_readers_never_block_a_load_and_old_files_go_after_the_grace_peri
         reader = subprocess.Popen(
             [sys.executable, "-c", DUCKDB_READER, first.location], stdout=subprocess.PIPE, text=True
         )
+        assert reader.stdout is not None  # stdout=PIPE
         try:
             assert reader.stdout.readline().strip() == "2000"
             # The rule DuckDB enforces: no read-write open while another process reads the file.
             with pytest.raises(duckdb.IOException):
                 duckdb.connect(first.location)
-            sale_delete(sale=Sale.objects.order_by("pk").first())
+            sale_delete(sale=Sale.objects.order_by("pk")[0])
 
             second = warehouse_sync()  # builds a new file: the reader is not in its way
         finally:
             reader.kill()
             reader.wait()
-        sale_delete(sale=Sale.objects.order_by("pk").first())
+        sale_delete(sale=Sale.objects.order_by("pk")[0])
         third = warehouse_sync()
 
     assert (second.number, third.number) == (2, 3)

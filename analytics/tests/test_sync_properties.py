@@ -12,10 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.models import Generation
-from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
 from analytics.tests.book_rollups import book_rollups_from_source, book_rollups_in_warehouse
-from analytics.tests.conftest import _postgres_warehouse_empty
+from analytics.tests.conftest import _postgres_warehouse_empty, published_generation
 from analytics.warehouse.backends import current_warehouse
 from books.models import Sale, Tombstone
 from books.services.records import sale_create, sale_delete, sale_update
@@ -36,18 +35,18 @@ EXAMPLE = itertools.count()
 
 def fact_sales() -> list[tuple]:
     rows = current_warehouse().fetch(
-        current_generation().location, "SELECT sale_id, quantity, discount, amount FROM fact_sales ORDER BY sale_id"
+        published_generation().location, "SELECT sale_id, quantity, discount, amount FROM fact_sales ORDER BY sale_id"
     )
     return [tuple(row) for row in rows]
 
 
 def warehouse_rows(sql: str) -> list[tuple]:
-    return current_warehouse().fetch(current_generation().location, sql)
+    return current_warehouse().fetch(published_generation().location, sql)
 
 
 def daily_revenue(rollup: str = "agg_sales_daily") -> dict:
     rows = current_warehouse().fetch(
-        current_generation().location,
+        published_generation().location,
         f"SELECT sale_date, SUM(revenue), SUM(units) FROM {rollup} GROUP BY sale_date",
     )
     return {day: (revenue, units) for day, revenue, units in rows}

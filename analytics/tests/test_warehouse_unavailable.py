@@ -18,8 +18,8 @@ from rest_framework.test import APIClient
 
 from analytics import runner
 from analytics.models import Generation
-from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
+from analytics.tests.conftest import postgres_warehouse, published_generation
 from analytics.warehouse.backends import current_warehouse
 from analytics.warehouse.base import WarehouseUnavailable
 from analytics.warehouse.postgres_backend import PostgresWarehouse
@@ -59,7 +59,7 @@ def published(warehouse_url: str) -> Generation:
 
 
 def one_more_copy_sold() -> None:
-    sale = Sale.objects.order_by("pk").first()
+    sale = Sale.objects.order_by("pk")[0]
     sale_update(sale=sale, quantity=sale.quantity + 1)
 
 
@@ -73,15 +73,22 @@ def duckdb_file_overwritten(generation: Generation) -> str:
     return f"the DuckDB file of generation {generation.number} is not a readable database"
 
 
+def postgres_url() -> str:
+    """The URL of the configured warehouse, on PostgreSQL for the damages done there."""
+    warehouse = current_warehouse()
+    assert isinstance(warehouse, PostgresWarehouse)
+    return warehouse.url
+
+
 def postgres_schema_dropped(generation: Generation) -> str:
-    with psycopg.connect(current_warehouse().url, autocommit=True) as connection:
+    with psycopg.connect(postgres_url(), autocommit=True) as connection:
         connection.execute("DROP SCHEMA public CASCADE")
         connection.execute("CREATE SCHEMA public")
     return f"the warehouse database does not hold generation {generation.number}"
 
 
 def postgres_tables_dropped(generation: Generation) -> str:
-    with psycopg.connect(current_warehouse().url, autocommit=True) as connection:
+    with psycopg.connect(postgres_url(), autocommit=True) as connection:
         connection.execute("DROP TABLE fact_ledger, fact_statement_line, agg_sales_daily, agg_sales_mix_daily")
     return (
         f"generation {generation.number} lacks the warehouse table(s)"
@@ -152,7 +159,7 @@ def test_the_next_sync_heals_with_a_full_rebuild_recorded_in_its_generation(
     summary = client.get("/api/analytics/summary")
     assert summary.status_code == 200
     assert Decimal(summary.json()["result"]["revenue"]) == sum(Sale.objects.values_list("amount", flat=True))
-    assert current_warehouse().fetch(current_generation().location, "SELECT COUNT(*), SUM(amount) FROM fact_ledger")[
+    assert current_warehouse().fetch(published_generation().location, "SELECT COUNT(*), SUM(amount) FROM fact_ledger")[
         0
     ] == (LedgerEntry.objects.count(), sum(LedgerEntry.objects.values_list("amount", flat=True)))
     assert client.get("/api/analytics/freshness").json()["warehouse_status"] == "available"
@@ -186,7 +193,7 @@ def test_freshness_answers_when_the_postgresql_warehouse_cannot_be_reached(clien
 
     with override_settings(WAREHOUSE_URL=unreachable):
         body = client.get("/api/analytics/freshness").json()
-        current_warehouse().close()  # its pool would go on trying to connect
+        postgres_warehouse(unreachable).close()  # its pool would go on trying to connect
 
     assert (body["generation"], body["warehouse_status"]) == (1, "unavailable")
     assert body["warehouse_message"] == "The warehouse cannot be reached: PoolTimeout."
