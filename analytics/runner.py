@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +38,7 @@ KEY_VERSION = 1
 POLL_SECONDS = 0.01
 FAILURE_SECONDS = 5  # identical requests answer 503 at once for this long after a failure
 MISSING = object()
+T = TypeVar("T")
 
 
 class NoGeneration(Exception):
@@ -106,7 +108,7 @@ def generation_announce(generation: Generation) -> None:
         breaker.failed(error)
 
 
-def recent(key: str, seconds: float, compute: Callable[[], object]) -> object:
+def recent(key: str, seconds: float, compute: Callable[[], T]) -> T:
     """A value at most `seconds` old: for reads of the transactional database that every
     open dashboard polls (freshness), which would otherwise cost a query per poll."""
     if breaker.available():
@@ -229,8 +231,8 @@ def _failure_raise(key: str) -> None:
 
 
 def rendered(
-    *, endpoint: str, params: dict, scope: str, generation: int, fmt: str, render: Callable[[], bytes]
-) -> tuple[bytes, bool]:
+    *, endpoint: str, params: dict, scope: str, generation: int, fmt: str, render: Callable[[], str | bytes]
+) -> tuple[str | bytes, bool]:
     """An answer rendered as a file (CSV, XLSX), from the cache when it was rendered before
     for the same generation, parameters and scope: (bytes, hit). Rendering 36.5K rows as
     XLSX costs seconds; a repeat costs one cache read."""
