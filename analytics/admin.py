@@ -9,11 +9,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.datastructures import MultiValueDict
 
 from analytics.client_address import client_address
 from analytics.models import ApiToken, Generation, Job
@@ -33,6 +35,7 @@ class LockingAdminLoginForm(AdminAuthenticationForm):
     def clean(self) -> dict:
         """Refuse a locked account or address; otherwise check the password and count a failure."""
         username = self.cleaned_data.get("username") or ""
+        assert self.request is not None, "the admin's login view passes its request to the form"
         address = client_address(self.request)
         try:
             login_lock_check(username=username, address=address)
@@ -104,10 +107,14 @@ class ImportForm(forms.Form):
         required=False, label="Import the valid rows and report the others (default: all or nothing)"
     )
 
-    def __init__(self, *args: object, kinds: list[str], **kwargs: object) -> None:
+    def __init__(
+        self, data: QueryDict | None, files: MultiValueDict[str, UploadedFile] | None, *, kinds: list[str]
+    ) -> None:
         """The form, its kind limited to `kinds`."""
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, IMPORTERS[kind][0]) for kind in kinds]
+        super().__init__(data, files)
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)  # declared so above
+        kind_field.choices = [(kind, IMPORTERS[kind][0]) for kind in kinds]
 
 
 @admin.register(Job)

@@ -190,7 +190,7 @@ class S3Lake:
 
     def keys(self, prefix: str) -> list[str]:
         """List the objects under the prefix, page by page."""
-        found = []
+        found: list[str] = []
         strip = len(self._key(""))
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
             found.extend(item["Key"][strip:] for item in page.get("Contents", []))

@@ -139,7 +139,7 @@ def _batch_folder_check(lake: Lake, manifest: Manifest) -> None:
     """The batch's folder holds exactly the files its manifest names (plus loader files)."""
     folder = f"batches/{manifest.batch}/"
     named = {manifest.key, *(described.key for described in manifest.files)}
-    allowed = set()
+    allowed: set[str] = set()
     for name in manifest.tables:
         allowed.update(f"{folder}{name}/{loader_file}" for loader_file in LOADER_FILES)
     present = set(lake.keys(folder))

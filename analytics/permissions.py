@@ -3,8 +3,7 @@ named once for the API views and the admin pages that check them."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 
 @dataclass(frozen=True)
@@ -36,11 +35,11 @@ IMPORTS = {
 NO_IMPORT = "You need a permission to import (“Can import …” for the kind of file) to use this page."
 
 
-def action_allowed(user: AbstractBaseUser | AnonymousUser, action: Action) -> bool:
+def action_allowed(user: User | AnonymousUser, action: Action) -> bool:
     """Whether the user holds the action's permission (active superusers hold every one)."""
     return bool(user.is_authenticated and user.has_perm(action.permission))
 
 
-def import_kinds_allowed(user: AbstractBaseUser | AnonymousUser) -> list[str]:
+def import_kinds_allowed(user: User | AnonymousUser) -> list[str]:
     """The import kinds the user may start, in the order the admin lists them."""
     return [kind for kind, action in IMPORTS.items() if action_allowed(user, action)]

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +38,7 @@ KEY_VERSION = 1
 POLL_SECONDS = 0.01
 FAILURE_SECONDS = 5  # identical requests answer 503 at once for this long after a failure
 MISSING = object()
+T = TypeVar("T")
 
 
 class NoGeneration(Exception):
@@ -87,14 +89,22 @@ SERVED_SECONDS = 2
 def served_generation() -> Generation | None:
     """The generation the API answers from: the newest published one, read from the cache
     (one lookup instead of a query on every request) and from the database when absent."""
-    generation = cache_guarded(lambda: cache.get(SERVED_KEY), MISSING)
-    if generation is MISSING:  # the cache is down: the database answers
+    cached = cache_guarded(lambda: cache.get(SERVED_KEY), MISSING)
+    if cached is MISSING:  # the cache is down: the database answers
         return current_generation()
-    if generation is None:
-        generation = current_generation()
-        if generation is not None:
-            generation_announce(generation)
+    if isinstance(cached, Generation):
+        return cached
+    generation = current_generation()
+    if generation is not None:
+        generation_announce(generation)
     return generation
+
+
+def published_number(generation: Generation) -> int:
+    """The number of a generation the API answers from: only a published one has one."""
+    if generation.number is None:
+        raise ValueError(f"{generation} is not published: there is nothing to answer from")
+    return generation.number
 
 
 def generation_announce(generation: Generation) -> None:
@@ -106,7 +116,7 @@ def generation_announce(generation: Generation) -> None:
         breaker.failed(error)
 
 
-def recent(key: str, seconds: float, compute: Callable[[], object]) -> object:
+def recent(key: str, seconds: float, compute: Callable[[], T]) -> T:
     """A value at most `seconds` old: for reads of the transactional database that every
     open dashboard polls (freshness), which would otherwise cost a query per poll."""
     if breaker.available():
@@ -149,13 +159,14 @@ def answer(
     generation = generation or served_generation()
     if generation is None:
         raise NoGeneration("The warehouse has no published generation yet; the first sync publishes one.")
-    key = answer_key(endpoint, params, scope, generation.number)
+    number = published_number(generation)
+    key = answer_key(endpoint, params, scope, number)
     source = Source(current_warehouse(), generation.location)
     timings: dict[str, float] = {}
     as_of = generation_as_of(generation)
 
     def result(value: object, hit: bool) -> Answer:
-        return Answer(value=value, generation=generation.number, as_of=as_of, hit=hit, timings=timings)
+        return Answer(value=value, generation=number, as_of=as_of, hit=hit, timings=timings)
 
     def computed() -> object:
         return _timed(timings, "query", lambda: _compute(endpoint, compute, source))
@@ -229,8 +240,8 @@ def _failure_raise(key: str) -> None:
 
 
 def rendered(
-    *, endpoint: str, params: dict, scope: str, generation: int, fmt: str, render: Callable[[], bytes]
-) -> tuple[bytes, bool]:
+    *, endpoint: str, params: dict, scope: str, generation: int, fmt: str, render: Callable[[], str | bytes]
+) -> tuple[str | bytes, bool]:
     """An answer rendered as a file (CSV, XLSX), from the cache when it was rendered before
     for the same generation, parameters and scope: (bytes, hit). Rendering 36.5K rows as
     XLSX costs seconds; a repeat costs one cache read."""
@@ -252,7 +263,8 @@ def request_answer_get(
     if not breaker.available():
         return None
     timings: dict[str, float] = {}
-    key = answer_key(f"{endpoint}#request", {"query": query}, scope, generation.number)
+    number = published_number(generation)
+    key = answer_key(f"{endpoint}#request", {"query": query}, scope, number)
     try:
         found = _timed(timings, "cache", lambda: cache.get(key))
     except CACHE_ERRORS as error:
@@ -261,9 +273,7 @@ def request_answer_get(
     if found is None:
         return None
     normalized, value = found
-    answer = Answer(
-        value=value, generation=generation.number, as_of=generation_as_of(generation), hit=True, timings=timings
-    )
+    answer = Answer(value=value, generation=number, as_of=generation_as_of(generation), hit=True, timings=timings)
     return answer, normalized
 
 
@@ -273,7 +283,7 @@ def request_answer_set(
     """Remember an answer under its exact query string too (see request_answer_get)."""
     if not breaker.available():
         return
-    key = answer_key(f"{endpoint}#request", {"query": query}, scope, generation.number)
+    key = answer_key(f"{endpoint}#request", {"query": query}, scope, published_number(generation))
     try:
         cache.set(key, (normalized, value), settings.API_CACHE_SECONDS)
     except CACHE_ERRORS as error:
@@ -310,7 +320,7 @@ def _local_lock(key: str) -> threading.Lock:
         return _local_locks.setdefault(key, threading.Lock())
 
 
-def _timed(timings: dict[str, float], name: str, work: Callable[[], object]) -> object:
+def _timed(timings: dict[str, float], name: str, work: Callable[[], T]) -> T:
     started = time.perf_counter()
     try:
         return work()

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from analytics.models import ApiToken, Generation, GenerationStatus, Job
@@ -23,7 +23,7 @@ def recent_generations(limit: int = 10) -> list[Generation]:
     return list(Generation.objects.order_by("-id")[:limit])
 
 
-def api_tokens_of(user: AbstractBaseUser) -> list[ApiToken]:
+def api_tokens_of(user: User) -> list[ApiToken]:
     """The user's API tokens, newest first, revoked and expired ones included."""
     return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-id"))
 

@@ -4,6 +4,7 @@ deleted (the admin, a cascade from its owner or its parent, a shell) and a user 
 only call the token services; they hold no other logic."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models.signals import post_delete, post_save
 
 from analytics.models import ApiToken
@@ -15,7 +16,9 @@ def api_token_changed(sender: type, instance: ApiToken, **kwargs: object) -> Non
     api_tokens_forget(digests=[instance.digest])
 
 
-def user_saved(sender: type, instance: object, update_fields: frozenset[str] | None = None, **kwargs: object) -> None:
+def user_saved(
+    sender: type, instance: AbstractBaseUser, update_fields: frozenset[str] | None = None, **kwargs: object
+) -> None:
     """A user was saved (perhaps deactivated): forget their remembered tokens. A login,
     which saves only last_login, changes nothing a token depends on."""
     if update_fields is not None and set(update_fields) <= {"last_login"}:

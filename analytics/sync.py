@@ -9,7 +9,7 @@ import fcntl
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -25,7 +25,7 @@ from analytics.models import Generation, GenerationStatus
 from analytics.runner import generation_announce
 from analytics.selectors import current_generation
 from analytics.warehouse.backends import current_warehouse
-from analytics.warehouse.base import LoadResult, WarehouseUnavailable
+from analytics.warehouse.base import LoadResult, Warehouse, WarehouseUnavailable
 from analytics.warehouse.schema import SCHEMA_VERSION, TABLES_BY_NAME
 
 SYNC_LOCK_KEY = 7_463_002  # pg_advisory_lock key of the sync
@@ -100,16 +100,21 @@ def warehouse_sync(
         _abandoned_attempts_close(using)
         previous = current_generation(using)
         warehouse = current_warehouse()
-        # A first sync, or one into another warehouse than the last generation's, builds from scratch.
-        # So does a generation loaded with an older warehouse schema (its tables are rebuilt).
-        full = (
-            full
+        # The generation this sync builds on, None when it builds from scratch. A first sync, or
+        # one into another warehouse than the last generation's, builds from scratch. So does a
+        # generation loaded with an older warehouse schema (its tables are rebuilt).
+        base = (
+            None
+            if full
             or previous is None
             or not warehouse.owns(previous.location)
             or previous.schema_version != SCHEMA_VERSION
+            else previous
         )
-        note = "" if full else _unavailable_note(warehouse, previous)
-        full = full or bool(note)
+        note = "" if base is None else _unavailable_note(warehouse, base)
+        if note:
+            base = None
+        full = base is None
         attempt = Generation.objects.using(using).create(
             backend=warehouse.vendor, full_refresh=full, schema_version=SCHEMA_VERSION, note=note
         )
@@ -120,18 +125,18 @@ def warehouse_sync(
             manifest = export_batch_write(
                 lake=lake,
                 batch=batch_name(attempt),
-                watermarks={} if full else previous.watermark,
+                watermarks={} if base is None else base.watermark,
                 high=high,
                 tables=None if full else tables,
                 full=full,
-                after=None if full else previous.lake_prefix.removeprefix("batches/"),
+                after=None if base is None else base.lake_prefix.removeprefix("batches/"),
                 using=using,
             )
             export_seconds = round(time.perf_counter() - started, 3)
-            if previous and not full and not manifest.changed:
+            if base is not None and not manifest.changed:
                 # Nothing changed in the window: the published generation stays current.
                 attempt.delete()
-                return previous
+                return base
             if not load:
                 attempt.status = GenerationStatus.EXPORTED
                 attempt.finished_at = timezone.now()
@@ -142,14 +147,17 @@ def warehouse_sync(
                 return attempt
             number = (Generation.objects.using(using).aggregate(top=Max("number"))["top"] or 0) + 1
             with warehouse.load(
-                manifests=[manifest], lake=lake, previous_location=None if full else previous.location, number=number
+                manifests=[manifest],
+                lake=lake,
+                previous_location=None if base is None else base.location,
+                number=number,
             ) as pending:
                 if before_publish:
                     before_publish()
                 # The record and the warehouse commit together: the record is written first
                 # and rolled back if the warehouse's commit fails.
                 with transaction.atomic(using=using):
-                    _publish(attempt, previous, full, number, high, manifest, pending.result, export_seconds, started)
+                    _publish(attempt, base, number, high, manifest, pending.result, export_seconds, started)
                     batch_loaded_mark(lake, manifest, attempt)
                     pending.commit()
         except BaseException as error:
@@ -234,7 +242,7 @@ def _rebuild_publish(
     attempt.save()
 
 
-def _unavailable_note(warehouse: object, previous: Generation) -> str:
+def _unavailable_note(warehouse: Warehouse, previous: Generation) -> str:
     """Why the previous generation's data cannot be built on (its file or tables are gone or
     damaged), or "": an incremental load on top of it would fail or publish a partial warehouse,
     so the sync heals with a full rebuild instead."""
@@ -249,16 +257,15 @@ def _unavailable_note(warehouse: object, previous: Generation) -> str:
 
 def _publish(
     attempt: Generation,
-    previous: Generation | None,
-    full: bool,
+    base: Generation | None,
     number: int,
-    high: object,
+    high: datetime,
     manifest: Manifest,
     result: LoadResult,
     export_seconds: float,
     started: float,
 ) -> None:
-    watermark = {} if full else dict(previous.watermark)
+    watermark = {} if base is None else dict(base.watermark)
     watermark.update({name: high.isoformat() for name in manifest.tables})
     attempt.number = number
     attempt.status = GenerationStatus.PUBLISHED
@@ -275,7 +282,7 @@ def _publish(
     attempt.save()
 
 
-def _old_files_prune(warehouse: object, published: Generation, using: str) -> None:
+def _old_files_prune(warehouse: Warehouse, published: Generation, using: str) -> None:
     """DuckDB only: remove generation files that nothing serves once their grace period passed."""
     prune = getattr(warehouse, "files_prune", None)
     if prune is None:

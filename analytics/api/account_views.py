@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.models import User
 from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import AuthenticationFailed, NotFound, Throttled, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -59,8 +60,17 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ("id", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at", "active")
-        read_only_fields = fields
+        fields: tuple[str, ...] = (
+            "id",
+            "name",
+            "prefix",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "active",
+        )
+        read_only_fields: tuple[str, ...] = fields
 
     def get_active(self, token: ApiToken) -> bool:
         """Whether the token still authenticates."""
@@ -98,6 +108,14 @@ def _error(description: str) -> OpenApiResponse:
 
 NOT_LOGGED_IN = _error("No valid session or token.")
 CSRF_FAILED = _error("CSRF check failed: session callers send the X-CSRFToken header.")
+
+
+def _caller(request: Request) -> User:
+    """The logged-in caller of a view that keeps the default IsAuthenticated permission."""
+    user = request.user
+    if not user.is_authenticated:  # the permission refused the request before the view ran
+        raise NotAuthenticated()
+    return user
 
 
 def _current_user(request: Request) -> dict:
@@ -203,7 +221,7 @@ class ApiTokenListView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Every token of the caller, newest first, revoked and expired ones included."""
-        return Response(ApiTokenSerializer(api_tokens_of(request.user), many=True).data)
+        return Response(ApiTokenSerializer(api_tokens_of(_caller(request)), many=True).data)
 
     @extend_schema(
         tags=["tokens"],
@@ -223,7 +241,7 @@ class ApiTokenListView(APIView):
         fields.is_valid(raise_exception=True)
         parent = request.auth if isinstance(request.auth, ApiToken) else None
         try:
-            token, raw = api_token_create(user=request.user, parent=parent, **fields.validated_data)
+            token, raw = api_token_create(user=_caller(request), parent=parent, **fields.validated_data)
         except ApiTokenLifetimeInvalid as error:
             raise ValidationError({"days": [str(error)]}) from error
         except ApiTokenParentEnded as error:
@@ -248,7 +266,7 @@ class ApiTokenDetailView(APIView):
     def delete(self, request: Request, token_id: int) -> Response:
         """Revoke the token and those created with it: they stop authenticating at once and stay listed as revoked."""
         try:
-            api_token_revoke(user=request.user, token_id=token_id)
+            api_token_revoke(user=_caller(request), token_id=token_id)
         except ApiToken.DoesNotExist as error:
             raise NotFound(NO_SUCH_TOKEN) from error
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -62,7 +62,7 @@ class AnswerView(APIView):
             cls.columns = cls.question.columns
             cls.ratio_columns = cls.question.ratio_columns
 
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> Response | HttpResponse:
         """The answer for the current generation."""
         asked = ask(self.question.name, request.query_params, scope=data_scope(request))
         body = asked.body()

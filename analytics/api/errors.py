@@ -32,10 +32,10 @@ def api_exception_handler(error: Exception, context: dict) -> Response | None:
     if response is None:
         return None
     if isinstance(error, ValidationError):
-        errors = error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}
+        detail = error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}
         errors = {
             field: [str(message) for message in (messages if isinstance(messages, list) else [messages])]
-            for field, messages in errors.items()
+            for field, messages in detail.items()
         }
         first = next(iter(errors.items()))
         response.data = {"detail": f"Invalid {first[0]}: {first[1][0]}", "errors": errors}

@@ -1,7 +1,9 @@
 """The job endpoints: start a sync, generate test data, import a file, a job's status and
 rejects, and the warehouse's freshness."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest
@@ -22,6 +24,7 @@ from analytics.api.answer_views import ERRORS
 from analytics.api.locations import locations_hidden
 from analytics.api.permissions import ActionAllowed, JobVisible
 from analytics.api.renderers import ExactJSONRenderer
+from analytics.models import Job
 from analytics.permissions import GENERATE_DATA, IMPORTS, RUN_SYNC, Action
 from analytics.selectors import current_generation, job_get, recent_generations
 from analytics.services.import_jobs import IMPORT_KINDS, UploadRefused, import_rejects_expired, import_rejects_path
@@ -46,7 +49,7 @@ class FreshnessView(APIView):
         return Response(shown_to(request, body))
 
 
-def freshness_body() -> dict:
+def freshness_body() -> dict[str, object]:
     """What the freshness endpoint says, read from the generations table."""
     generation = current_generation()
     loads = recent_generations(10)
@@ -79,13 +82,28 @@ def freshness_body() -> dict:
     }
 
 
-def shown_to(request: Request, body: dict) -> dict:
+def shown_to(request: Request, body: Mapping[str, object]) -> Mapping[str, object]:
     """The body as the caller may see it: server locations (an upload's stored path, a load
     error's file or URL) only for staff."""
     return body if request.user.is_staff else locations_hidden(body)
 
 
-def job_body(job: object) -> dict:
+class JobBody(TypedDict):
+    """A job as the API shows it (JobSerializer describes it for the schema)."""
+
+    id: int
+    kind: str
+    status: str
+    parameters: dict[str, Any]
+    result: dict[str, Any]
+    error: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    status_url: str
+
+
+def job_body(job: Job) -> JobBody:
     """A job as the API shows it, with the URL to poll."""
     return {
         "id": job.pk,
@@ -108,10 +126,10 @@ class JobStartView(APIView):
     permission_classes = [IsAuthenticated, ActionAllowed]
     renderer_classes = [ExactJSONRenderer]
     body_serializer: type[serializers.Serializer]
-    start: Callable[..., object]
+    start: Callable[..., Job]
     job_action: Action
 
-    def permission_action(self, kwargs: dict) -> Action:
+    def permission_action(self, kwargs: dict[str, Any]) -> Action:
         """The permission starting this job needs."""
         return self.job_action
 
@@ -120,8 +138,10 @@ class JobStartView(APIView):
         body = self.body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         job = type(self).start(user=request.user, **body.validated_data)
-        payload = shown_to(request, job_body(job))
-        return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["status_url"]})
+        shown = job_body(job)
+        return Response(
+            shown_to(request, shown), status=status.HTTP_202_ACCEPTED, headers={"Location": shown["status_url"]}
+        )
 
 
 def job_start_schema(summary_text: str, description: str, body: type[serializers.Serializer], refused: str) -> Callable:
@@ -188,7 +208,7 @@ class ImportView(APIView):
         upload_limit_install(request)
         return super().initialize_request(request, *args, **kwargs)
 
-    def permission_action(self, kwargs: dict) -> Action | None:
+    def permission_action(self, kwargs: dict[str, Any]) -> Action | None:
         """The permission of the kind of import; None for an unknown kind (a 404 follows)."""
         return IMPORTS.get(kwargs.get("kind", ""))
 
@@ -228,8 +248,10 @@ class ImportView(APIView):
             )
         except UploadRefused as refused:
             raise serializers.ValidationError({"file": [str(refused)]}) from None
-        payload = shown_to(request, job_body(job))
-        return Response(payload, status=status.HTTP_202_ACCEPTED, headers={"Location": payload["status_url"]})
+        shown = job_body(job)
+        return Response(
+            shown_to(request, shown), status=status.HTTP_202_ACCEPTED, headers={"Location": shown["status_url"]}
+        )
 
 
 class ImportRejectsView(APIView):

@@ -3,6 +3,8 @@ to callers who are not staff: they say where the data lives on the servers, whic
 the people who run Folio need to know."""
 
 import re
+from collections.abc import Mapping
+from typing import overload
 
 HIDDEN = "[location hidden]"
 # Keys whose whole value is a location, and keys whose value is a path of Folio's own API.
@@ -19,12 +21,16 @@ LOCATION_PATTERNS = re.compile(
 )
 
 
+@overload
+def locations_hidden(value: Mapping[str, object]) -> dict[str, object]: ...
+@overload
+def locations_hidden(value: object) -> object: ...
 def locations_hidden(value: object) -> object:
     """The value with every location replaced: keys naming one dropped, paths and URLs in
     strings (error messages, an upload's stored path) masked; lists and dicts are walked."""
     if isinstance(value, str):
         return LOCATION_PATTERNS.sub(HIDDEN, value)
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {
             key: item if key in API_PATH_KEYS else locations_hidden(item)
             for key, item in value.items()

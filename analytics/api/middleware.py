@@ -59,7 +59,7 @@ class AnonymousApiThrottleMiddleware:
                 status=429,
                 headers={"Retry-After": str(wait)},
             )
-        request.throttle_counted = True  # PerUserThrottle does not count it a second time
+        request.throttle_counted = True  # type: ignore[attr-defined]  # a mark: PerUserThrottle skips counted requests
         return self.get_response(request)
 
 

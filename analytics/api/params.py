@@ -10,13 +10,16 @@ so no stored record can make a default question fail, and "all data" is all of i
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
+from typing import Any, ClassVar, Literal, cast
 
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from rest_framework import serializers
 
 from analytics.queries.base import GRANULARITIES, Period
+from analytics.queries.filter_options import FilterOptions
 from analytics.queries.ledger_filters import LedgerFilters
 from analytics.queries.sales_filters import SalesFilters
 from analytics.queries.top_books import ORDERINGS
@@ -34,6 +37,8 @@ MAX_RANGE_DAYS = 366 * 100  # at least; longer when the plausible-date window is
 WIDEST_RANGE_DAYS = 366 * 500  # never longer, so a previous period before FIRST_DATE stays after year 1
 ONE_DAY = timedelta(days=1)
 GIVEN_TWICE = "Given {count} times; give it once (only list filters take several values)."
+CodeValues = tuple[str, ...] | tuple[int, ...]  # what a CodeListField holds
+DateBound = Literal["sales_first_date", "sales_last_date", "ledger_first_date", "ledger_last_date"]
 
 
 class AsciiIntegerField(serializers.IntegerField):
@@ -84,13 +89,21 @@ def range_limit_days(today: date) -> int:
 class CodeListField(serializers.CharField):
     """One or more comma-separated values (`region=US,GB`), checked against the known ones."""
 
-    def __init__(self, *, noun: str, known: Callable[[dict], list], integers: bool = False, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *,
+        noun: str,
+        known: Callable[[FilterOptions], Sequence[str] | Sequence[int]],
+        integers: bool = False,
+        help_text: str,
+    ) -> None:
         self.noun = noun
         self.known = known  # the values the current generation holds, from the filter options
         self.integers = integers
-        super().__init__(required=False, max_length=2000, **kwargs)
+        super().__init__(required=False, max_length=2000, help_text=help_text)
 
-    def to_internal_value(self, data: object) -> tuple:
+    # CharField checks the text and gives the schema its string type; the value is the parsed tuple.
+    def to_internal_value(self, data: str) -> CodeValues:  # type: ignore[override]  # parsed values, not text
         """A sorted tuple of distinct values."""
         text = super().to_internal_value(data)
         values = [value.strip() for value in text.split(",") if value.strip()]
@@ -104,7 +117,7 @@ class CodeListField(serializers.CharField):
                 raise serializers.ValidationError(
                     f"Not a whole number of at most 9 digits 0-9: {', '.join(value[:20] for value in wrong[:5])}."
                 )
-            parsed = tuple(sorted({int(value) for value in values}))
+            parsed: CodeValues = tuple(sorted({int(value) for value in values}))
         else:
             parsed = tuple(sorted(set(values)))
         known = self.known(self.context["options"])
@@ -122,12 +135,12 @@ class StrictQuerySerializer(serializers.Serializer):
 
     allowed_extra = ("format",)
 
-    def to_internal_value(self, data: object) -> dict:
+    def to_internal_value(self, data: Mapping[str, object]) -> dict[str, Any]:
         """Every problem at once, one message per field: unknown parameter names, repeated
         ones, blank values (DRF would quietly take `?start=` as absent), then each field's
         own check."""
         given = {
-            name: [str(value) for value in (data.getlist(name) if hasattr(data, "getlist") else [data[name]])]
+            name: [str(value) for value in (data.getlist(name) if isinstance(data, MultiValueDict) else [data[name]])]
             for name in data
         }
         errors: dict[str, list[str]] = {
@@ -150,7 +163,8 @@ class StrictQuerySerializer(serializers.Serializer):
                 {name: values[name] for name in values if name not in errors and name in self.fields}
             )
         except serializers.ValidationError as invalid:
-            errors.update(invalid.detail)
+            # A serializer's own errors: per field, a list of messages (ErrorDetail is a str).
+            errors.update(cast(dict[str, list[str]], invalid.detail))
         if errors:
             raise serializers.ValidationError(errors)
         return value
@@ -164,16 +178,16 @@ class PeriodQuerySerializer(StrictQuerySerializer):
         required=False,
         help_text="First day excluded (ISO date, half-open range). Default: the day after the last day with data.",
     )
-    bounds = ("sales_first_date", "sales_last_date")
+    bounds: ClassVar[tuple[DateBound, DateBound]] = ("sales_first_date", "sales_last_date")
 
-    def validate(self, attrs: dict) -> dict:
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Fill the default range and check that it is not empty, reversed or too long.
 
         A default comes from the data's first and last days, clamped into default_window and
         to at most range_limit_days next to the date given: a record dated 0001-01-01 or
         9999-12-31 cannot make a default fail."""
         attrs = super().validate(attrs)
-        options = self.context["options"]
+        options: FilterOptions = self.context["options"]
         first, last = options[self.bounds[0]], options[self.bounds[1]]
         today = timezone.localdate()
         low, high = default_window(today)
@@ -181,13 +195,15 @@ class PeriodQuerySerializer(StrictQuerySerializer):
         data_end = min(max(last or data_start, data_start), high - ONE_DAY) + ONE_DAY
         limit_days = range_limit_days(today)
         limit = timedelta(days=limit_days)
-        start, end = attrs.get("start"), attrs.get("end")
-        if start is None and end is None:
-            start, end = data_start, max(data_end, data_start + ONE_DAY)
-            start = max(start, end - limit)
-        elif start is None:
-            start = max(data_start, end - limit)
-            start = min(start, end - ONE_DAY)
+        start: date | None = attrs.get("start")
+        end: date | None = attrs.get("end")
+        if start is None:
+            if end is None:
+                start, end = data_start, max(data_end, data_start + ONE_DAY)
+                start = max(start, end - limit)
+            else:
+                start = max(data_start, end - limit)
+                start = min(start, end - ONE_DAY)
         elif end is None:
             end = min(data_end, start + limit)
             end = max(end, start + ONE_DAY)
@@ -217,7 +233,7 @@ class SalesQuerySerializer(PeriodQuerySerializer):
         help_text="Genre slug(s), comma-separated, e.g. `romance` (see `initialise`).",
     )
 
-    def validate(self, attrs: dict) -> dict:
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """The filters the queries take."""
         attrs = super().validate(attrs)
         options = self.context["options"]
@@ -262,7 +278,7 @@ class TopBooksQuerySerializer(LimitMixin, SalesQuerySerializer):
 class LedgerQuerySerializer(PeriodQuerySerializer):
     """The city-ledger filters."""
 
-    bounds = ("ledger_first_date", "ledger_last_date")
+    bounds: ClassVar[tuple[DateBound, DateBound]] = ("ledger_first_date", "ledger_last_date")
     department = CodeListField(
         noun="department",
         known=lambda options: [row["code"] for row in options["departments"]],
@@ -276,7 +292,7 @@ class LedgerQuerySerializer(PeriodQuerySerializer):
         help_text="Fund code(s), comma-separated (see `initialise`).",
     )
 
-    def validate(self, attrs: dict) -> dict:
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """The filters the queries take."""
         attrs = super().validate(attrs)
         attrs["filters"] = LedgerFilters(attrs["period"], attrs.get("department", ()), attrs.get("fund", ()))

@@ -1,8 +1,9 @@
 """DRF permission classes for the endpoints that start work or show its outcome: each needs
 its own Django permission (analytics/permissions.py), never mere staff status."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -11,6 +12,16 @@ from analytics.permissions import Action, action_allowed
 
 if TYPE_CHECKING:  # rest_framework.views imports the permission classes from settings
     from rest_framework.views import APIView
+
+
+@runtime_checkable
+class StartsAction(Protocol):
+    """A view guarded by ActionAllowed: it names the permission its request needs."""
+
+    def permission_action(self, kwargs: dict[str, Any]) -> Action | None:
+        """The action the request (its URL's kwargs) starts; None when the view answers for itself."""
+        ...
+
 
 VIEW_JOBS = Action("analytics.view_job", "Only the job's starter or holders of “Can view job” may see it.")
 
@@ -23,6 +34,8 @@ class ActionAllowed(BasePermission):
 
     def has_permission(self, request: Request, view: "APIView") -> bool:
         """Whether the caller may start what the view starts."""
+        if not isinstance(view, StartsAction):
+            raise ImproperlyConfigured(f"{type(view).__name__} uses ActionAllowed but has no permission_action()")
         action = view.permission_action(view.kwargs)
         if action is None:
             return True

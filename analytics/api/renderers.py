@@ -8,16 +8,24 @@ apostrophe in CSV, a string cell (never a formula) with Excel's quote prefix in 
 import csv
 import io
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 from config.spreadsheet import FORMULA_START, spreadsheet_defuse
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+# What an answer's row holds.
+CellValue = str | int | float | Decimal | date | datetime | None
 
 
 class ExactJSONEncoder(JSONEncoder):
@@ -47,14 +55,14 @@ def cell_text(value: object) -> object:
     return value
 
 
-def _table(data: object, renderer_context: dict) -> tuple[list[str], list[dict]]:
+def _table(data: object, renderer_context: Mapping[str, Any]) -> tuple[list[str], list[dict[str, CellValue]]]:
     view = renderer_context.get("view")
     rows = data.get("results", []) if isinstance(data, dict) else []
     columns = list(rows[0]) if rows else list(getattr(view, "columns", ()))
     return columns, rows
 
 
-def export_filename(data: object, renderer_context: dict, extension: str) -> str:
+def export_filename(data: object, renderer_context: Mapping[str, Any], extension: str) -> str:
     """The download's name: endpoint and generation, e.g. folio-top-books-g3.xlsx."""
     view = renderer_context.get("view")
     endpoint = getattr(view, "endpoint", "export").replace("/", "-")
@@ -70,7 +78,7 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(
-        self, data: object, accepted_media_type: str | None = None, renderer_context: dict | None = None
+        self, data: object, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
     ) -> bytes:
         """CSV bytes, offered as a download."""
         renderer_context = renderer_context or {}
@@ -97,7 +105,7 @@ class XLSXRenderer(BaseRenderer):
     render_style = "binary"
 
     def render(
-        self, data: object, accepted_media_type: str | None = None, renderer_context: dict | None = None
+        self, data: object, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
     ) -> bytes:
         """XLSX bytes, offered as a download."""
         renderer_context = renderer_context or {}
@@ -124,12 +132,13 @@ class XLSXRenderer(BaseRenderer):
         return buffer.getvalue()
 
     @staticmethod
-    def _cell(sheet: object, column: str, value: object, ratios: set[str]) -> object:
+    def _cell(sheet: "WriteOnlyWorksheet", column: str, value: CellValue, ratios: set[str]) -> Cell:
         if isinstance(value, str):
             # XML 1.0 cannot hold most control characters, and openpyxl refuses them (a 500) rather
             # than drop them; an imported or admin-typed title may hold one.
             value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet)
+        cell.value = value  # set apart: the stubs type WriteOnlyCell(value=) without Decimal and date
         if isinstance(value, str):
             # openpyxl makes any text starting with "=" a formula; the text is data, exactly as stored.
             cell.data_type = "s"

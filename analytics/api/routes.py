@@ -29,7 +29,7 @@ def _alternate(view: Callable) -> Callable:
     def alternate(*args: object, **kwargs: object) -> object:
         return view(*args, **kwargs)
 
-    alternate.alternate_spelling = True
+    alternate.alternate_spelling = True  # type: ignore[attr-defined]  # a mark schema_one_spelling reads
     return alternate
 
 

@@ -4,21 +4,23 @@ ratios are decimal strings with four places: "0.1234" is 12.34 %)."""
 from rest_framework import serializers
 
 
-def Money(**kwargs: object) -> serializers.DecimalField:
+def Money(*, allow_null: bool = False, help_text: str | None = None) -> serializers.DecimalField:
     """An exact amount with two decimals, as a string."""
-    return serializers.DecimalField(max_digits=30, decimal_places=2, **kwargs)
+    return serializers.DecimalField(max_digits=30, decimal_places=2, allow_null=allow_null, help_text=help_text)
 
 
-def Ratio(**kwargs: object) -> serializers.DecimalField:
+def Ratio(*, help_text: str | None = None) -> serializers.DecimalField:
     """A ratio with four decimals, as a string; null when its denominator is zero."""
-    return serializers.DecimalField(max_digits=30, decimal_places=4, allow_null=True, **kwargs)
+    return serializers.DecimalField(max_digits=30, decimal_places=4, allow_null=True, help_text=help_text)
 
 
 class ErrorSerializer(serializers.Serializer):
     """Every error: a sentence, and for bad parameters the messages per field."""
 
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field: the metaclass moves it off the class
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
 
 
 class SummarySerializer(serializers.Serializer):
@@ -72,7 +74,7 @@ class RegionSalesSerializer(serializers.Serializer):
 
 
 class GenreSalesSerializer(RegionSalesSerializer):
-    region = None
+    region = None  # type: ignore[assignment]  # DRF's way to drop an inherited field
     genre = serializers.CharField(help_text="Genre slug.")
 
 

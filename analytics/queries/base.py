@@ -58,13 +58,13 @@ def in_filter(column: str, values: Sequence[object]) -> tuple[str, list[object]]
     return f" AND {column} IN ({placeholders(values)})", list(values)
 
 
-def money(value: object) -> Decimal:
+def money(value: Decimal | int | float | None) -> Decimal:
     """A warehouse SUM as exact money (NULL, an empty sum, is zero)."""
     amount = Decimal(value or 0).quantize(CENTS, rounding=ROUND_HALF_UP)
     return amount if amount else Decimal("0.00")  # never "-0.00"
 
 
-def count(value: object) -> int:
+def count(value: Decimal | int | None) -> int:
     """A warehouse count or SUM of integers (PostgreSQL returns NUMERIC for SUM(bigint))."""
     return int(value or 0)
 

@@ -5,7 +5,8 @@ Reads the small dimensions and min/max of the rollups; the API validates `region
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import TypedDict
 
 from analytics.queries.base import Source
 
@@ -18,12 +19,43 @@ FUNDS_SQL = "SELECT code, name FROM dim_fund ORDER BY name, code"
 EXERCICES_SQL = "SELECT DISTINCT exercice FROM fact_statement_line ORDER BY exercice"
 
 
+class RegionOption(TypedDict):
+    code: str
+    name: str
+
+
+class GenreOption(TypedDict):
+    slug: str
+    name: str
+
+
+class LedgerCodeOption(TypedDict):
+    """A department or a fund."""
+
+    code: int
+    name: str
+
+
+class FilterOptions(TypedDict):
+    """The answer: date bounds are None while a fact table is empty."""
+
+    sales_first_date: date | None
+    sales_last_date: date | None
+    ledger_first_date: date | None
+    ledger_last_date: date | None
+    regions: list[RegionOption]
+    genres: list[GenreOption]
+    departments: list[LedgerCodeOption]
+    funds: list[LedgerCodeOption]
+    exercices: list[int]
+
+
 @dataclass(frozen=True)
 class FilterOptionsParams:
     """No parameters: the answer depends on the generation alone."""
 
 
-def run(source: Source, params: FilterOptionsParams) -> dict:
+def run(source: Source, params: FilterOptionsParams) -> FilterOptions:
     """Filter values (code and name) and date bounds (first and last day with data)."""
     sales_first, sales_last = source.rows(SALES_BOUNDS_SQL)[0]
     ledger_first, ledger_last = source.rows(LEDGER_BOUNDS_SQL)[0]
@@ -40,6 +72,6 @@ def run(source: Source, params: FilterOptionsParams) -> dict:
     }
 
 
-def _day(value: object) -> date | None:
+def _day(value: date | None) -> date | None:
     # Redshift's driver and psycopg give dates; DuckDB too, but a datetime would slip through.
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
+    return value.date() if isinstance(value, datetime) else value

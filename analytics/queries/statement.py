@@ -5,6 +5,7 @@ Grain: fact_statement_line (one row per exercice × type × produit/charge × po
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from analytics.queries.base import Source, in_filter, money, ratio
 
@@ -26,9 +27,9 @@ class StatementParams:
     exercices: tuple[int, ...] = ()
 
 
-def _totals(source: Source, params: StatementParams) -> dict[int, dict[tuple[str, str], object]]:
+def _totals(source: Source, params: StatementParams) -> dict[int, dict[tuple[str, str], Decimal]]:
     where, values = in_filter("exercice", params.exercices)
-    totals: dict[int, dict[tuple[str, str], object]] = {}
+    totals: dict[int, dict[tuple[str, str], Decimal]] = {}
     for exercice, kind, side, amount in source.rows(RESULTS_SQL.format(where=where), values):
         totals.setdefault(exercice, {})[(kind, side)] = money(amount)
     return totals
@@ -78,7 +79,7 @@ def _postes(source: Source, params: StatementParams, side: str, kind: str | None
         (exercice, found_kind, poste, money(amount))
         for exercice, found_kind, poste, amount in source.rows(POSTES_SQL.format(where=where), [side, *values])
     ]
-    totals: dict[int, object] = {}
+    totals: dict[int, Decimal] = {}
     for exercice, _, _, amount in found:
         totals[exercice] = totals.get(exercice, money(0)) + amount
     found.sort(key=lambda row: (row[0], -row[3], row[1], row[2]))

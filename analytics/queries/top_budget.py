@@ -8,6 +8,7 @@ fact_ledger and fact_budget.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from analytics.queries.base import Source, money, ratio
 from analytics.queries.ledger_filters import LedgerFilters, expense_sum
@@ -44,7 +45,7 @@ def run(source: Source, params: TopBudgetParams) -> list[dict]:
             (code, name, money(expenses))
             for code, name, expenses in source.rows(COST_CENTERS_SQL.format(where=where), values)
         ]
-        budgets: dict[int, object] = {}
+        budgets: dict[int, Decimal] = {}
         level = "cost_center"
     else:
         spenders = [

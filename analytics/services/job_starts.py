@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -20,7 +20,7 @@ from analytics.tasks import generate_test_data, import_job, sync_job
 
 @transaction.atomic
 def generate_test_data_start(
-    *, user: AbstractBaseUser | None, books: int, sales: int, years: int, seed: int | None = None
+    *, user: User | AnonymousUser | None, books: int, sales: int, years: int, seed: int | None = None
 ) -> Job:
     """Record a generation job and queue its task once the record is committed."""
     job = Job.objects.create(
@@ -33,7 +33,7 @@ def generate_test_data_start(
 
 
 @transaction.atomic
-def sync_start(*, user: AbstractBaseUser | None, full: bool = False) -> Job:
+def sync_start(*, user: User | AnonymousUser | None, full: bool = False) -> Job:
     """Record a sync job and queue its task once the record is committed."""
     job = Job.objects.create(
         kind=SYNC_WAREHOUSE,
@@ -45,7 +45,7 @@ def sync_start(*, user: AbstractBaseUser | None, full: bool = False) -> Job:
 
 
 @transaction.atomic
-def import_start(*, user: AbstractBaseUser | None, kind: str, upload: UploadedFile, skip_invalid: bool) -> Job:
+def import_start(*, user: User | AnonymousUser | None, kind: str, upload: UploadedFile, skip_invalid: bool) -> Job:
     """Store the upload under IMPORT_UPLOAD_DIR and queue its import once the job is committed."""
     if kind not in IMPORT_KINDS:
         raise UploadRefused(f"Unknown import {kind!r}; one of: {', '.join(IMPORT_KINDS)}.")

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
@@ -46,7 +46,7 @@ def api_token_digest(raw: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, user: AbstractBaseUser, name: str, days: int | None = None, parent: ApiToken | None = None
+    *, user: User, name: str, days: int | None = None, parent: ApiToken | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for the user; returns the row and the plaintext, which is never stored.
 
@@ -82,7 +82,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> ApiToken:
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's tokens and those it created; raises ApiToken.DoesNotExist for anyone else's."""
     token = ApiToken.objects.get(pk=token_id, user=user)
     api_tokens_revoke(tokens=ApiToken.objects.filter(pk=token.pk))
@@ -110,10 +110,14 @@ def api_tokens_revoke(*, tokens: QuerySet[ApiToken]) -> int:
 def api_tokens_forget(*, digests: list[str]) -> None:
     """Forget the tokens' remembered lookups now, and again after commit: a request in
     between may have remembered a token as still active from the not-yet-committed row."""
-    for digest in digests:
-        api_token_forget(digest)
+
+    def forget() -> None:
+        for digest in digests:
+            api_token_forget(digest)
+
+    forget()
     if digests and connection.in_atomic_block:
-        transaction.on_commit(lambda: [api_token_forget(digest) for digest in digests])
+        transaction.on_commit(forget)
 
 
 def api_tokens_of_user_forget(*, user_id: int) -> None:
@@ -153,10 +157,12 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
         token = found[0] if found else None
         if token is not None:
             owners = list(get_user_model().objects.raw(USER_SQL, [token.user_id]))
-            token.user = owners[0] if owners else None
+            if not owners:  # the owner was deleted meanwhile, and its tokens with it
+                return None
+            token.user = owners[0]
             _token_remember(digest, token)
     now = timezone.now()
-    if token is None or token.user is None or not api_token_is_active(token, at=now) or not token.user.is_active:
+    if token is None or not api_token_is_active(token, at=now) or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

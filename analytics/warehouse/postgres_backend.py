@@ -51,7 +51,7 @@ class PostgresWarehouse(SqlWarehouse):
 
     vendor = "postgresql"
     # What a database that cannot be reached raises (freshness reports it, the API too).
-    unreachable_errors = (psycopg.OperationalError, PoolTimeout)
+    unreachable_errors: tuple[type[Exception], ...] = (psycopg.OperationalError, PoolTimeout)
 
     def __init__(self, url: str) -> None:
         self.url = url.replace("postgres://", "postgresql://", 1)

@@ -16,6 +16,7 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypedDict
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import redshift_connector
@@ -86,17 +87,31 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+class ConnectArgs(TypedDict):
+    """What redshift_connector.connect takes, from WAREHOUSE_URL and WAREHOUSE_PASSWORD."""
+
+    host: str | None
+    port: int
+    database: str
+    user: str
+    password: str
+    ssl: bool
+
+
 class RedshiftWarehouse(SqlWarehouse):
     """Warehouse tables in an Amazon Redshift database (redshift-connector)."""
 
     vendor = "redshift"
     # What a database that cannot be reached raises (freshness reports it).
-    unreachable_errors = (redshift_connector.InterfaceError, redshift_connector.OperationalError)
+    unreachable_errors: tuple[type[Exception], ...] = (
+        redshift_connector.InterfaceError,
+        redshift_connector.OperationalError,
+    )
 
     def __init__(self, url: str, iam_role: str | None = None) -> None:
         parts = urlsplit(url)
         query = parse_qs(parts.query)
-        self.connect_args = {
+        self.connect_args: ConnectArgs = {
             "host": parts.hostname,
             "port": parts.port or 5439,
             "database": parts.path.lstrip("/") or "dev",
@@ -157,7 +172,12 @@ class RedshiftWarehouse(SqlWarehouse):
         return manifests
 
     def _stage(
-        self, cursor: object, lake: Lake, target: str, manifest_uri: str, described: tuple[LakeFile, ...]
+        self,
+        cursor: redshift_connector.Cursor,
+        lake: Lake,
+        target: str,
+        manifest_uri: str,
+        described: tuple[LakeFile, ...],
     ) -> None:
         """Fill a staging table from the lake: COPY … FROM S3 on Redshift."""
         cursor.execute(copy_sql(target, manifest_uri, self.iam_role))
@@ -168,13 +188,13 @@ class RedshiftWarehouse(SqlWarehouse):
 
     def _apply(
         self,
-        cursor: object,
+        cursor: redshift_connector.Cursor,
         lake: Lake,
         manifests: list[Manifest],
-        batch_copies: list[dict],
+        batch_copies: list[dict[str, tuple[str, str]]],
         number: int,
-        timings: dict,
-    ) -> tuple:
+        timings: dict[str, float],
+    ) -> tuple[dict[str, int], dict[str, dict[str, str]]]:
         step = time.perf_counter()
         self._schema_create(cursor, full=manifests[0].full)
         touched = False

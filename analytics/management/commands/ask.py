@@ -3,6 +3,7 @@ questions as the API does, and print what the API returns for the same parameter
 
 import argparse
 from types import SimpleNamespace
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rest_framework.exceptions import ValidationError
@@ -52,11 +53,13 @@ class Command(BaseCommand):
         parser.add_argument("question", help=f"One of: {', '.join(CATALOGUE)}.")
         parser.add_argument("params", nargs=argparse.REMAINDER, help="--name value ... and --format json|csv|table")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         """Ask and print."""
-        params, fmt = ask_arguments(list(options["params"]))
+        name: str = options["question"]
+        words: list[str] = options["params"]
+        params, fmt = ask_arguments(words)
         try:
-            asked = ask(str(options["question"]), params, scope=ALL_DATA)
+            asked = ask(name, params, scope=ALL_DATA)
         except UnknownQuestion as unknown:
             raise CommandError(unknown.args[0]) from None
         except ValidationError as invalid:

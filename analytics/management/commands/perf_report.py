@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -63,16 +64,19 @@ class Command(BaseCommand):
             help="Only requests from this ISO date-time, or this long ago (30m, 1h, 7d).",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         """Read, summarise, print and write."""
-        log_path = Path(options["log"] or settings.API_LOG_PATH)
-        var_dir = getattr(settings, "VAR_DIR", None)
-        csv_path = Path(options["csv"] or (Path(var_dir) if var_dir else log_path.parent) / "perf_report.csv")
+        log_option: Path | None = options["log"]
+        csv_option: Path | None = options["csv"]
         since: datetime | None = options["since"]
+        verbosity: int = options["verbosity"]
+        log_path = Path(log_option or settings.API_LOG_PATH)
+        var_dir = getattr(settings, "VAR_DIR", None)
+        csv_path = Path(csv_option or (Path(var_dir) if var_dir else log_path.parent) / "perf_report.csv")
         skipped: list[tuple[int, str]] = []
         try:
             with log_path.open(encoding="utf-8", errors="replace") as log:
-                progress = sys.stderr.isatty() and not os.environ.get("CI") and options["verbosity"] > 0
+                progress = sys.stderr.isatty() and not os.environ.get("CI") and verbosity > 0
                 stats = perf_report_build(
                     lines=lines_with_progress(log, total_bytes=log_path.stat().st_size, enabled=progress),
                     since=since,
@@ -90,7 +94,7 @@ class Command(BaseCommand):
             self.stderr.write(
                 self.style.WARNING(f"skipped {len(skipped)} malformed {plural(len(skipped), 'line')} in {log_path}")
             )
-            if options["verbosity"] > 1:
+            if verbosity > 1:
                 for number, reason in skipped:
                     self.stderr.write(f"  line {number}: {reason}")
         window = f" since {since.isoformat(timespec='seconds')}" if since else ""

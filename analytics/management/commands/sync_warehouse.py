@@ -1,6 +1,8 @@
 """`manage.py sync_warehouse`: export what changed, load it, publish a generation; or,
 with --from-lake, rebuild a generation from the lake alone."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from analytics.sync import SyncBusy, warehouse_rebuild_from_lake, warehouse_sync
@@ -28,18 +30,19 @@ class Command(BaseCommand):
             "--table", action="append", choices=sorted(TABLES_BY_NAME), help="Sync only this table (repeatable)."
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         """Sync, then summarise."""
-        if options["from_lake"] and (options["full"] or options["table"]):
+        from_lake: bool = options["from_lake"]
+        full: bool = options["full"]
+        tables: list[str] | None = options["table"]
+        verbosity: int = options["verbosity"]
+        if from_lake and (full or tables):
             raise CommandError("--from-lake rebuilds every table from the lake; it takes no --full or --table")
         try:
-            if options["from_lake"]:
-                generation = warehouse_rebuild_from_lake()
-            else:
-                generation = warehouse_sync(full=bool(options["full"]), tables=options["table"])
+            generation = warehouse_rebuild_from_lake() if from_lake else warehouse_sync(full=full, tables=tables)
         except (SyncBusy, LoadError) as error:
             raise CommandError(str(error)) from None
-        if options["from_lake"]:
+        if from_lake:
             kind = "rebuilt from the lake"
         else:
             kind = "full refresh" if generation.full_refresh else "incremental sync"
@@ -50,7 +53,7 @@ class Command(BaseCommand):
             )
         )
         for table, counts in generation.rows.items():
-            if counts["exported"] or options["verbosity"] > 1:
+            if counts["exported"] or verbosity > 1:
                 self.stdout.write(
                     f"  {table:<22} {counts['exported']:>10,} exported {counts['loaded']:>12,} in warehouse"
                 )

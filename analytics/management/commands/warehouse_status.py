@@ -1,5 +1,7 @@
 """`manage.py warehouse_status`: the generation the API serves and the latest load attempts."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from analytics.selectors import current_generation, recent_generations
@@ -15,8 +17,9 @@ class Command(BaseCommand):
         """How many attempts to list."""
         parser.add_argument("--limit", type=int, default=10)
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         """Print the status."""
+        limit: int = options["limit"]
         current = current_generation()
         if current is None:
             self.stdout.write("No generation published yet: run manage.py sync_warehouse.")
@@ -25,7 +28,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Current generation {current.number} ({current.backend}), data as of {high}")
             self.stdout.write(f"  location: {current.location}")
             self.stdout.write(f"  warehouse: {warehouse_problem(current.location) or 'available'}")
-        for attempt in recent_generations(int(options["limit"])):
+        for attempt in recent_generations(limit):
             number = attempt.number or "-"
             total = attempt.timings.get("total", 0)
             line = (
