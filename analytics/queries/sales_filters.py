@@ -26,7 +26,8 @@ class SalesFilters:
 
     def dimensions(self, alias: str = "a") -> tuple[str, list[object]]:
         """The region and genre conditions alone (` AND …`), for a rollup without dates."""
-        sql, values = "", []
+        sql = ""
+        values: list[object] = []
         if self.regions:
             sql += (
                 f" AND {alias}.region_id IN"
