@@ -2,19 +2,20 @@
 
 Grain: the coarsest book rollups that tile the period. Without a region filter a period is
 cut into whole years (agg_sales_book_yearly), whole months at its edges
-(agg_sales_book_monthly) and days at the edges of those (agg_sales_daily); a period that
-is exactly one year or one month, or that covers every day with sales
-(agg_sales_book_total), is a pre-ranked read: one row per book, no aggregation. A region
-filter needs the day × book × region grain. The page of books is ranked first, then joined
-to dim_book (joining 500K books before the LIMIT costs seconds).
+(agg_sales_book_monthly) and days at the edges of those (agg_sales_daily). A period that is
+exactly one year or one month, or that covers every day with sales (agg_sales_book_total),
+has one row per book: no aggregation; and its first pages, with no genre or search, are
+read ready-ranked from agg_sales_book_top. A region filter needs the day × book × region
+grain. Otherwise the page of books is ranked first, then joined to dim_book (joining 500K
+books before the LIMIT costs seconds).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from analytics.queries.base import Period, Source, count, money
 from analytics.queries.sales_filters import SalesFilters
-from analytics.warehouse.schema import BOOK_MONTHLY, BOOK_TOTAL, BOOK_YEARLY, ROLLUP
+from analytics.warehouse.schema import BOOK_MONTHLY, BOOK_TOP, BOOK_TOTAL, BOOK_YEARLY, ROLLUP, TOP_PLACES
 
 ORDERINGS = {"revenue": "revenue", "units": "units", "orders": "orders"}  # allowlist: ?order= → column
 
@@ -40,6 +41,13 @@ SEARCH = (
 )
 # Coarsest first: a period takes whole buckets of the first grain that fits, then of the next.
 BUCKET_GRAINS = (("year", BOOK_YEARLY), ("month", BOOK_MONTHLY))
+GRAIN_OF = {table: grain for grain, table in BUCKET_GRAINS}
+ONE_DAY = timedelta(days=1)
+# The first pages of one bucket, pre-ranked with the book's details (see schema.BOOK_TOP).
+TOP_SQL = (
+    "SELECT book_id, isbn13, title, authors, genre, genre_name, revenue, units, orders FROM {table}"
+    " WHERE grain = %s{bucket} AND ordering = %s AND place > %s AND place <= %s ORDER BY place"
+)
 
 
 @dataclass(frozen=True)
@@ -88,10 +96,13 @@ def pieces(filters: SalesFilters) -> list[Piece]:
     if span is not None:
         if period.start <= span.start and period.end >= span.end:
             return [Piece(BOOK_TOTAL, None)]
-        # Days outside the span hold no sales: a period clipped to it tiles into fewer pieces.
-        period = Period(max(period.start, span.start), min(period.end, span.end))
-        if period.end <= period.start:
+        if period.end <= span.start or period.start >= span.end:
             return []
+        # No sale lies before the span or after it: an edge beyond it may move to the year
+        # boundary past the span's edge, so that the period tiles into whole buckets.
+        start = period.start if period.start > span.start else bucket_start(span.start, "year")
+        end = period.end if period.end < span.end else next_bucket_start(span.end - ONE_DAY, "year")
+        period = Period(start, end)
     return _tiled(period, 0)
 
 
@@ -125,22 +136,42 @@ def _piece_sql(piece: Piece, filters: SalesFilters, search: tuple[str, list[obje
     return f"SELECT {MEASURES} FROM {piece.table} a{where}{search[0]}", [*values, *search[1]]
 
 
-def run(source: Source, params: TopBooksParams) -> list[dict]:
-    """One row per book, best first; ties broken by book id so pages never overlap."""
+def _pre_ranked(parts: list[Piece], params: TopBooksParams) -> tuple[str, list[object]] | None:
+    """The read of the pre-ranked table that answers `params`, if one does: one whole
+    month, year or all the data, no genre or search, a page within the first TOP_PLACES."""
+    if len(parts) != 1 or params.filters.genres or params.search or params.offset + params.limit > TOP_PLACES:
+        return None
+    piece = parts[0]
+    window = [ORDERINGS[params.order], params.offset, params.offset + params.limit]
+    if piece.period is None:
+        return TOP_SQL.format(table=BOOK_TOP, bucket=""), ["all", *window]
+    grain = GRAIN_OF.get(piece.table)
+    if grain is None or piece.period.end != next_bucket_start(piece.period.start, grain):
+        return None
+    return TOP_SQL.format(table=BOOK_TOP, bucket=" AND sale_date = %s"), [grain, piece.period.start, *window]
+
+
+def _ranked(parts: list[Piece], params: TopBooksParams) -> tuple[str, list[object]]:
+    """The page of books ranked from the rollups, joined to their details afterwards."""
     search: tuple[str, list[object]] = ("", [])
     if params.search:
         pattern = "%" + like_literal(params.search.lower()) + "%"
         search = (SEARCH, [pattern, pattern])
-    parts = pieces(params.filters)
-    if not parts:
-        return []
     reads = [_piece_sql(piece, params.filters, search) for piece in parts]
     if len(parts) == 1 and parts[0].table != ROLLUP:
-        ranked, values = reads[0]  # one row per book already: pre-ranked
+        ranked, values = reads[0]  # one row per book already
     else:
         ranked = SUMMED.format(pieces=" UNION ALL ".join(sql for sql, _ in reads))
         values = [value for _, piece_values in reads for value in piece_values]
-    sql = SQL.format(ranked=ranked, order=ORDERINGS[params.order])
+    return SQL.format(ranked=ranked, order=ORDERINGS[params.order]), [*values, params.limit, params.offset]
+
+
+def run(source: Source, params: TopBooksParams) -> list[dict]:
+    """One row per book, best first; ties broken by book id so pages never overlap."""
+    parts = pieces(params.filters)
+    if not parts:
+        return []
+    sql, values = _pre_ranked(parts, params) or _ranked(parts, params)
     return [
         {
             "rank": params.offset + position,
@@ -155,6 +186,6 @@ def run(source: Source, params: TopBooksParams) -> list[dict]:
             "orders": count(orders),
         }
         for position, (book_id, isbn13, title, authors, genre, genre_name, revenue, units, orders) in enumerate(
-            source.rows(sql, [*values, params.limit, params.offset]), start=1
+            source.rows(sql, values), start=1
         )
     ]

@@ -5,7 +5,8 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from books.models import Sale
+from analytics.warehouse.schema import TOP_PLACES
+from books.models import Book, Sale
 
 Totals = dict[tuple, tuple[int, int, Decimal]]
 
@@ -28,6 +29,41 @@ def book_rollups_from_source() -> dict[str, Totals]:
         _add(yearly, (date(day.year, 1, 1), book_id, genre_id), quantity, amount)
         _add(total, (book_id, genre_id), quantity, amount)
     return {"agg_sales_book_monthly": monthly, "agg_sales_book_yearly": yearly, "agg_sales_book_total": total}
+
+
+def book_top_from_source() -> set[tuple]:
+    """The pre-ranked rows: (grain, bucket, ordering, place, book, revenue, units, orders, genre
+    slug) for the first TOP_PLACES books of every month, year and all the data, by each ranking."""
+    genres = dict(Book.objects.values_list("pk", "genre__slug"))
+    expected: set[tuple] = set()
+    rollups = book_rollups_from_source()
+    for grain, table in (("month", "agg_sales_book_monthly"), ("year", "agg_sales_book_yearly")):
+        buckets: dict[date, list[tuple]] = {}
+        for (bucket, book_id, _genre), measures in rollups[table].items():
+            buckets.setdefault(bucket, []).append((book_id, *measures))
+        for bucket, books in buckets.items():
+            expected |= _ranked(grain, bucket, books, genres)
+    books = [(book_id, *measures) for (book_id, _genre), measures in rollups["agg_sales_book_total"].items()]
+    return expected | _ranked("all", None, books, genres)
+
+
+def _ranked(grain: str, bucket: date | None, books: list[tuple], genres: dict) -> set[tuple]:
+    rows = set()
+    for measure, ordering in ((3, "revenue"), (2, "units"), (1, "orders")):
+        ranked = sorted(books, key=lambda book: (-book[measure], book[0]))[:TOP_PLACES]
+        for place, (book_id, orders, units, revenue) in enumerate(ranked, start=1):
+            rows.add((grain, bucket, ordering, place, book_id, revenue, units, orders, genres[book_id]))
+    return rows
+
+
+def book_top_in_warehouse(rows: Callable[[str], list[tuple]]) -> set[tuple]:
+    """The same, read from the generation `rows` queries."""
+    found = rows(
+        "SELECT grain, sale_date, ordering, place, book_id, revenue, units, orders, genre FROM agg_sales_book_top"
+    )
+    as_set = {(g, d, o, int(p), b, Decimal(r), int(u), int(n), s) for g, d, o, p, b, r, u, n, s in found}
+    assert len(as_set) == len(found), "agg_sales_book_top holds a row twice"
+    return as_set
 
 
 def book_rollups_in_warehouse(rows: Callable[[str], list[tuple]]) -> dict[str, Totals]:

@@ -23,7 +23,12 @@ from analytics.manifest import Manifest
 from analytics.models import Generation, GenerationStatus
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
-from analytics.tests.book_rollups import book_rollups_from_source, book_rollups_in_warehouse
+from analytics.tests.book_rollups import (
+    book_rollups_from_source,
+    book_rollups_in_warehouse,
+    book_top_from_source,
+    book_top_in_warehouse,
+)
 from analytics.tests.conftest import published_generation
 from analytics.warehouse.backends import current_warehouse
 from analytics.warehouse.postgres_backend import PostgresWarehouse
@@ -78,6 +83,7 @@ def assert_warehouse_equals_source() -> None:
         (region, genre): (Decimal(total), int(orders)) for region, genre, total, orders in mix
     } == by_region_and_genre
     assert book_rollups_in_warehouse(warehouse_rows) == book_rollups_from_source()
+    assert book_top_in_warehouse(warehouse_rows) == book_top_from_source()
     ledger = warehouse_rows("SELECT entry_id, amount, kind FROM fact_ledger ORDER BY entry_id")
     assert [tuple(row) for row in ledger] == list(
         LedgerEntry.objects.order_by("pk").values_list("pk", "amount", "kind")

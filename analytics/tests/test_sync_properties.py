@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 
 from analytics.models import Generation
 from analytics.sync import warehouse_sync
-from analytics.tests.book_rollups import book_rollups_from_source, book_rollups_in_warehouse
+from analytics.tests.book_rollups import (
+    book_rollups_from_source,
+    book_rollups_in_warehouse,
+    book_top_from_source,
+    book_top_in_warehouse,
+)
 from analytics.tests.conftest import _postgres_warehouse_empty, published_generation
 from analytics.warehouse.backends import current_warehouse
 from books.models import Sale, Tombstone
@@ -89,6 +94,7 @@ def apply(operation: tuple, books: list, regions: list) -> None:
         assert fact_sales() == source()
         assert daily_revenue() == daily_revenue("agg_sales_mix_daily") == source_daily_revenue()
         assert book_rollups_in_warehouse(warehouse_rows) == book_rollups_from_source()
+        assert book_top_in_warehouse(warehouse_rows) == book_top_from_source()
 
 
 @pytest.mark.parametrize("backend", ["duckdb", "postgresql"])

@@ -285,6 +285,29 @@ _BOOK_MEASURES: tuple[Column, ...] = (
     _money("revenue", 18),
 )
 BOOK_BUCKET_COLUMNS: tuple[Column, ...] = (_date("sale_date"), *_BOOK_MEASURES)
+# agg_sales_book_top: the first TOP_PLACES books of every month, every year and all the data,
+# by each ranking, with what top-books shows of them (title, authors, genre): the first pages
+# of a one-bucket question with no genre or search read a few rows of it, with no
+# aggregation, sort or join. sale_date is NULL for all the data.
+BOOK_TOP = "agg_sales_book_top"
+TOP_PLACES = 100
+TOP_ORDERINGS = ("revenue", "units", "orders")
+TOP_GRAINS = (("month", BOOK_MONTHLY), ("year", BOOK_YEARLY), ("all", BOOK_TOTAL))
+BOOK_TOP_COLUMNS: tuple[Column, ...] = (
+    Column("grain", "VARCHAR(5)", pa.string()),
+    _date("sale_date"),
+    Column("ordering", "VARCHAR(8)", pa.string()),
+    Column("place", "INTEGER", pa.int32()),
+    _id("book_id"),
+    Column("isbn13", "VARCHAR(13)", pa.string()),
+    Column("title", "VARCHAR(500)", pa.string()),
+    Column("authors", "VARCHAR(2000)", pa.string()),
+    Column("genre", "VARCHAR(100)", pa.string()),
+    Column("genre_name", "VARCHAR(100)", pa.string()),
+    _money("revenue", 18),
+    Column("units", "BIGINT", pa.int64()),
+    Column("orders", "BIGINT", pa.int64()),
+)
 # Every rollup, in the order a load rebuilds them (each from the one before it), with its
 # physical design on Redshift: the book-grain ones spread by book like fact_sales, the small
 # one copied to every node.
@@ -294,6 +317,7 @@ ROLLUP_TABLES: tuple[Table, ...] = (
     Table(BOOK_MONTHLY, key="", columns=BOOK_BUCKET_COLUMNS, sort_key="sale_date", dist_key="book_id"),
     Table(BOOK_YEARLY, key="", columns=BOOK_BUCKET_COLUMNS, sort_key="sale_date", dist_key="book_id"),
     Table(BOOK_TOTAL, key="", columns=_BOOK_MEASURES, dist_key="book_id"),
+    Table(BOOK_TOP, key="", columns=BOOK_TOP_COLUMNS, sort_key="grain"),
 )
 ROLLUPS: tuple[tuple[str, tuple[Column, ...]], ...] = tuple((table.name, table.columns) for table in ROLLUP_TABLES)
 # Before fact_sales is merged: the (day, book) pairs whose rollup rows the batch changes.
@@ -360,13 +384,55 @@ def _replaced(
     ]
 
 
+def _top_insert(grain: str, table: str, ordering: str, buckets: str = "") -> str:
+    """The first TOP_PLACES books of each bucket of `table` (of the buckets `buckets`
+    selects, or all) by `ordering`, ties broken by book id as top-books breaks them."""
+    bucket = "a.sale_date" if grain != "all" else "CAST(NULL AS DATE)"
+    partition = "PARTITION BY a.sale_date " if grain != "all" else ""
+    where = f" WHERE a.sale_date IN ({buckets})" if buckets else ""
+    return (
+        f"INSERT INTO {BOOK_TOP} ({_names(BOOK_TOP_COLUMNS)})"
+        f" SELECT '{grain}', r.bucket, '{ordering}', r.place, r.book_id, b.isbn13, b.title, b.authors,"
+        " g.slug, g.name, r.revenue, r.units, r.orders"
+        f" FROM (SELECT {bucket} AS bucket, a.book_id, a.revenue, a.units, a.orders,"
+        f" ROW_NUMBER() OVER ({partition}ORDER BY a.{ordering} DESC, a.book_id) AS place FROM {table} a{where}) r"
+        " JOIN dim_book b ON b.book_id = r.book_id LEFT JOIN dim_genre g ON g.genre_id = b.genre_id"
+        f" WHERE r.place <= {TOP_PLACES}"
+    )
+
+
+def _top_rebuilt() -> list[str]:
+    """The pre-ranked table rebuilt whole."""
+    return [
+        f"DELETE FROM {BOOK_TOP}",
+        *(_top_insert(grain, table, ordering) for grain, table in TOP_GRAINS for ordering in TOP_ORDERINGS),
+    ]
+
+
+def _top_refreshed() -> list[str]:
+    """The pre-ranked rows of the months and years a batch touched, and of all the data."""
+    statements = []
+    for grain, table in TOP_GRAINS:
+        if grain == "all":
+            statements.append(f"DELETE FROM {BOOK_TOP} WHERE grain = 'all'")
+            statements += [_top_insert(grain, table, ordering) for ordering in TOP_ORDERINGS]
+            continue
+        buckets = f"SELECT {bucket_start(grain, 'sale_date')} FROM {TOUCHED}"
+        statements.append(f"DELETE FROM {BOOK_TOP} WHERE grain = '{grain}' AND sale_date IN ({buckets})")
+        statements += [_top_insert(grain, table, ordering, buckets) for ordering in TOP_ORDERINGS]
+    return statements
+
+
 def rollup_statements(manifest: Manifest) -> list[str]:
     """The statements that bring the rollups up to date after the batch's merges."""
     books = manifest.tables.get("dim_book")
     if manifest.full or (books is not None and books.changed):
         return _rollups_rebuilt()
+    genres = manifest.tables.get("dim_genre")
+    # The pre-ranked rows carry each book's genre slug and name.
+    top = _top_rebuilt() if genres is not None and genres.changed else []
     if "fact_sales" not in manifest.tables:
-        return []
+        return top
     days = f"SELECT sale_date FROM {TOUCHED}"
     months, years, touched_books = "touched_months", "touched_years", "touched_books"
     return [
@@ -396,6 +462,7 @@ def rollup_statements(manifest: Manifest) -> list[str]:
         ),
         f"CREATE TEMP TABLE {touched_books} AS SELECT DISTINCT book_id FROM {TOUCHED}",
         *_replaced(BOOK_TOTAL, _BOOK_MEASURES, touched_books, ("book_id",), _book_total_select(touched_books)),
+        *(top or _top_refreshed()),
     ]
 
 
@@ -411,7 +478,7 @@ def _rollups_rebuilt() -> list[str]:
     statements = []
     for table, columns, select in selects:
         statements += [f"DELETE FROM {table}", f"INSERT INTO {table} ({_names(columns)}) {select}"]
-    return statements
+    return [*statements, *_top_rebuilt()]
 
 
 def rollup_statements_after(manifests: list[Manifest]) -> list[str]:
