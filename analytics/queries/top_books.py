@@ -4,8 +4,8 @@ Grain: the coarsest book rollups that tile the period. Without a region filter a
 cut into whole years (agg_sales_book_yearly), whole months at its edges
 (agg_sales_book_monthly) and days at the edges of those (agg_sales_daily). A period that is
 exactly one year or one month, or that covers every day with sales (agg_sales_book_total),
-has one row per book: no aggregation; and its first pages, with no genre or search, are
-read ready-ranked from agg_sales_book_top. A region filter needs the day × book × region
+has one row per book: no aggregation; and the first pages of a year or of all the data,
+with no genre or search, are read ready-ranked from agg_sales_book_top. A region filter needs the day × book × region
 grain. Otherwise the page of books is ranked first, then joined to dim_book (joining 500K
 books before the LIMIT costs seconds).
 """
@@ -41,7 +41,6 @@ SEARCH = (
 )
 # Coarsest first: a period takes whole buckets of the first grain that fits, then of the next.
 BUCKET_GRAINS = (("year", BOOK_YEARLY), ("month", BOOK_MONTHLY))
-GRAIN_OF = {table: grain for grain, table in BUCKET_GRAINS}
 ONE_DAY = timedelta(days=1)
 # The first pages of one bucket, pre-ranked with the book's details (see schema.BOOK_TOP).
 TOP_SQL = (
@@ -138,17 +137,16 @@ def _piece_sql(piece: Piece, filters: SalesFilters, search: tuple[str, list[obje
 
 def _pre_ranked(parts: list[Piece], params: TopBooksParams) -> tuple[str, list[object]] | None:
     """The read of the pre-ranked table that answers `params`, if one does: one whole
-    month, year or all the data, no genre or search, a page within the first TOP_PLACES."""
+    year or all the data, no genre or search, a page within the first TOP_PLACES."""
     if len(parts) != 1 or params.filters.genres or params.search or params.offset + params.limit > TOP_PLACES:
         return None
     piece = parts[0]
     window = [ORDERINGS[params.order], params.offset, params.offset + params.limit]
     if piece.period is None:
         return TOP_SQL.format(table=BOOK_TOP, bucket=""), ["all", *window]
-    grain = GRAIN_OF.get(piece.table)
-    if grain is None or piece.period.end != next_bucket_start(piece.period.start, grain):
+    if piece.table != BOOK_YEARLY or piece.period.end != next_bucket_start(piece.period.start, "year"):
         return None
-    return TOP_SQL.format(table=BOOK_TOP, bucket=" AND sale_date = %s"), [grain, piece.period.start, *window]
+    return TOP_SQL.format(table=BOOK_TOP, bucket=" AND sale_date = %s"), ["year", piece.period.start, *window]
 
 
 def _ranked(parts: list[Piece], params: TopBooksParams) -> tuple[str, list[object]]:

@@ -33,16 +33,15 @@ def book_rollups_from_source() -> dict[str, Totals]:
 
 def book_top_from_source() -> set[tuple]:
     """The pre-ranked rows: (grain, bucket, ordering, place, book, revenue, units, orders, genre
-    slug) for the first TOP_PLACES books of every month, year and all the data, by each ranking."""
+    slug) for the first TOP_PLACES books of every year and of all the data, by each ranking."""
     genres = dict(Book.objects.values_list("pk", "genre__slug"))
     expected: set[tuple] = set()
     rollups = book_rollups_from_source()
-    for grain, table in (("month", "agg_sales_book_monthly"), ("year", "agg_sales_book_yearly")):
-        buckets: dict[date, list[tuple]] = {}
-        for (bucket, book_id, _genre), measures in rollups[table].items():
-            buckets.setdefault(bucket, []).append((book_id, *measures))
-        for bucket, books in buckets.items():
-            expected |= _ranked(grain, bucket, books, genres)
+    years: dict[date, list[tuple]] = {}
+    for (year, book_id, _genre), measures in rollups["agg_sales_book_yearly"].items():
+        years.setdefault(year, []).append((book_id, *measures))
+    for year, books_of_year in years.items():
+        expected |= _ranked("year", year, books_of_year, genres)
     books = [(book_id, *measures) for (book_id, _genre), measures in rollups["agg_sales_book_total"].items()]
     return expected | _ranked("all", None, books, genres)
 
