@@ -238,7 +238,8 @@ class SalesQuerySerializer(PeriodQuerySerializer):
         attrs = super().validate(attrs)
         options = self.context["options"]
         first, last = options["sales_first_date"], options["sales_last_date"]
-        span = Period(first, last + ONE_DAY) if first and last else None
+        # None when unknown, or when a stray record on the last day dates can hold leaves no day after it.
+        span = Period(first, last + ONE_DAY) if first and last and last < date.max else None
         attrs["filters"] = SalesFilters(attrs["period"], attrs.get("region", ()), attrs.get("genre", ()), span)
         return attrs
 

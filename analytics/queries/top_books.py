@@ -80,11 +80,11 @@ def bucket_start(day: date, grain: str) -> date:
     return day.replace(month=1, day=1) if grain == "year" else day.replace(day=1)
 
 
-def next_bucket_start(day: date, grain: str) -> date:
-    """The first day of the year or month after the one holding `day`."""
-    if grain == "year":
-        return date(day.year + 1, 1, 1)
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+def next_bucket_start(day: date, grain: str) -> date | None:
+    """The first day of the year or month after the one holding `day` (None past the last
+    year dates can hold)."""
+    year, month = (day.year + 1, 1) if grain == "year" else (day.year + day.month // 12, day.month % 12 + 1)
+    return date(year, month, 1) if year <= date.max.year else None
 
 
 def pieces(filters: SalesFilters) -> list[Piece]:
@@ -100,7 +100,9 @@ def pieces(filters: SalesFilters) -> list[Piece]:
         # No sale lies before the span or after it: an edge beyond it may move to the year
         # boundary past the span's edge, so that the period tiles into whole buckets.
         start = period.start if period.start > span.start else bucket_start(span.start, "year")
-        end = period.end if period.end < span.end else next_bucket_start(span.end - ONE_DAY, "year")
+        end = period.end
+        if period.end >= span.end:
+            end = next_bucket_start(span.end - ONE_DAY, "year") or period.end
         period = Period(start, end)
     return _tiled(period, 0)
 
@@ -112,11 +114,10 @@ def _tiled(period: Period, level: int) -> list[Piece]:
     if level == len(BUCKET_GRAINS):
         return [Piece(ROLLUP, period)]
     grain, table = BUCKET_GRAINS[level]
-    first = bucket_start(period.start, grain)
-    if first < period.start:
-        first = next_bucket_start(period.start, grain)
+    aligned = bucket_start(period.start, grain) == period.start
+    first = period.start if aligned else next_bucket_start(period.start, grain)
     last = bucket_start(period.end, grain)
-    if first >= last:
+    if first is None or first >= last:
         return _tiled(period, level + 1)
     return [
         *_tiled(Period(period.start, first), level + 1),

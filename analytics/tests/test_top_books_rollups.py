@@ -126,6 +126,19 @@ def test_the_first_pages_of_one_bucket_are_read_pre_ranked(
         assert "agg_sales_book_top" in read[0]
 
 
+def test_data_on_the_last_days_dates_can_hold_is_tiled_without_overflow() -> None:
+    span = Period(date(1, 1, 1), date(9999, 12, 31))
+    period = Period(date(8999, 12, 1), date(9000, 1, 1))
+    assert pieces(SalesFilters(Period(date(1, 1, 1), date(9000, 1, 1)), span=span)) == [
+        Piece(BOOK_YEARLY, Period(date(1, 1, 1), date(9000, 1, 1)))
+    ]
+    assert pieces(SalesFilters(period, span=span)) == [Piece(BOOK_MONTHLY, period)]
+    assert pieces(SalesFilters(Period(date(9999, 3, 1), date(9999, 12, 31)), span=span)) == [
+        Piece(BOOK_MONTHLY, Period(date(9999, 3, 1), date(9999, 12, 1))),
+        Piece(ROLLUP, Period(date(9999, 12, 1), date(9999, 12, 31))),
+    ]
+
+
 def test_a_region_filter_reads_the_day_book_region_grain() -> None:
     period = Period(date(2025, 1, 1), date(2026, 1, 1))
     assert pieces(SalesFilters(period, regions=("US",), span=SPAN)) == [Piece(ROLLUP, period)]
