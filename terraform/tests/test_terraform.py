@@ -213,6 +213,7 @@ def test_checkov_finds_nothing_but_reasoned_skips() -> None:
         text=True,
         check=False,
     )
+    assert result.stdout.lstrip().startswith("{"), f"checkov gave no report: {result.stderr[-2000:]}"
     report = json.loads(result.stdout)
     results = report["results"]
     failed = [f"{check['check_id']} {check['resource']} ({check['file_path']})" for check in results["failed_checks"]]
