@@ -1,7 +1,7 @@
 resource "aws_security_group" "redis" {
   name        = "${local.name}-redis"
   description = "Folio Redis (cache + Celery broker): 6379 from Folio app servers only."
-  vpc_id      = var.vpc_id
+  vpc_id      = local.vpc_id
 
   tags = {
     Name = "${local.name}-redis"
@@ -23,10 +23,13 @@ resource "aws_vpc_security_group_ingress_rule" "redis_from_app" {
 resource "aws_elasticache_subnet_group" "this" {
   name        = "${local.name}-redis"
   description = "Private subnets for Folio Redis."
-  subnet_ids  = var.private_subnet_ids
+  subnet_ids  = local.private_subnet_ids
 }
 
 resource "aws_elasticache_replication_group" "this" {
+  # checkov:skip=CKV_AWS_31:TLS is on; only the app's security group reaches 6379, and an AUTH token would have to ride in REDIS_URL and CELERY_BROKER_URL, which are plain environment.
+  # checkov:skip=CKV_AWS_191:Encrypted at rest with the AWS-managed key; moving to a customer key replaces the replication group.
+  # checkov:skip=CKV2_AWS_50:Failover and Multi-AZ follow redis_num_cache_clusters (2 or more); one node is the small-environment default.
   replication_group_id = "${local.name}-redis"
   description          = "Folio cache and Celery broker"
 

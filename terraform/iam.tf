@@ -96,7 +96,8 @@ data "aws_iam_policy_document" "app" {
     resources = [local.lake_objects_arn]
   }
 
-  # Only the secrets Folio needs; the default aws/secretsmanager key needs no KMS grant.
+  # Only the secrets Folio needs, for hosts that fetch them at start-up (on ECS the
+  # execution role injects them instead), and the key they are encrypted with.
   statement {
     sid     = "ReadFolioSecrets"
     actions = ["secretsmanager:GetSecretValue"]
@@ -104,7 +105,20 @@ data "aws_iam_policy_document" "app" {
       aws_secretsmanager_secret.django_secret_key.arn,
       aws_secretsmanager_secret.database.arn,
       aws_secretsmanager_secret.redshift.arn,
+      aws_secretsmanager_secret.metrics_token.arn,
     ]
+  }
+
+  statement {
+    sid       = "DecryptFolioSecrets"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.app.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${var.region}.amazonaws.com"]
+    }
   }
 }
 

@@ -3,7 +3,7 @@
 
 output "DATABASE_URL" {
   description = "PostgreSQL URL without password; take the password from DATABASE_SECRET_ARN (JSON key \"password\")."
-  value       = "postgres://${var.db_username}@${aws_db_instance.this.address}:${aws_db_instance.this.port}/${var.db_name}?sslmode=require"
+  value       = local.database_url
 }
 
 output "DATABASE_SECRET_ARN" {
@@ -13,7 +13,7 @@ output "DATABASE_SECRET_ARN" {
 
 output "LAKE_URL" {
   description = "Data lake root the Celery worker writes Parquet under."
-  value       = "s3://${aws_s3_bucket.lake.id}/${var.lake_prefix}"
+  value       = local.lake_url
 }
 
 output "AWS_REGION" {
@@ -23,13 +23,7 @@ output "AWS_REGION" {
 
 output "WAREHOUSE_URL" {
   description = "Redshift Serverless URL without password; take the password from WAREHOUSE_SECRET_ARN."
-  value = format(
-    "redshift://%s@%s:%d/%s",
-    var.redshift_admin_username,
-    aws_redshiftserverless_workgroup.this.endpoint[0].address,
-    aws_redshiftserverless_workgroup.this.endpoint[0].port,
-    var.redshift_db_name,
-  )
+  value       = local.warehouse_url
 }
 
 output "WAREHOUSE_SECRET_ARN" {
@@ -44,17 +38,22 @@ output "REDSHIFT_IAM_ROLE" {
 
 output "REDIS_URL" {
   description = "Redis over TLS for the Django cache (DB 0)."
-  value       = "rediss://${aws_elasticache_replication_group.this.primary_endpoint_address}:${aws_elasticache_replication_group.this.port}/0"
+  value       = local.redis_url
 }
 
 output "CELERY_BROKER_URL" {
   description = "Redis over TLS for Celery (DB 1). Kombu refuses rediss:// without ssl_cert_reqs."
-  value       = "rediss://${aws_elasticache_replication_group.this.primary_endpoint_address}:${aws_elasticache_replication_group.this.port}/1?ssl_cert_reqs=CERT_REQUIRED"
+  value       = local.celery_broker_url
 }
 
 output "DJANGO_SECRET_KEY_SECRET_ARN" {
   description = "Secrets Manager ARN whose plain-string value is DJANGO_SECRET_KEY."
   value       = aws_secretsmanager_secret.django_secret_key.arn
+}
+
+output "METRICS_TOKEN_SECRET_ARN" {
+  description = "Secrets Manager ARN whose plain-string value is METRICS_TOKEN (the /metrics bearer token)."
+  value       = aws_secretsmanager_secret.metrics_token.arn
 }
 
 # --- Infrastructure handles (not Folio environment variables) -----------------
@@ -82,4 +81,59 @@ output "lake_bucket_name" {
 output "redshift_workgroup_name" {
   description = "Redshift Serverless workgroup name (for the Data API or query editor)."
   value       = aws_redshiftserverless_workgroup.this.workgroup_name
+}
+
+# --- The app on ECS -----------------------------------------------------------
+
+output "vpc_id" {
+  description = "VPC Folio runs in (created or given)."
+  value       = local.vpc_id
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets of the ECS tasks and data stores (for run-task)."
+  value       = local.private_subnet_ids
+}
+
+output "app_security_group_id" {
+  description = "Security group of the Folio ECS tasks, the only one the data stores admit (for run-task)."
+  value       = aws_security_group.app.id
+}
+
+output "ecr_repository_url" {
+  description = "Push the image here as <url>:<image_tag>."
+  value       = aws_ecr_repository.app.repository_url
+}
+
+output "ecs_cluster_name" {
+  description = "ECS cluster running the web, worker and beat services."
+  value       = aws_ecs_cluster.this.name
+}
+
+output "load_balancer_dns_name" {
+  description = "Point domain_names here (CNAME, or a Route 53 alias with load_balancer_zone_id)."
+  value       = aws_lb.web.dns_name
+}
+
+output "load_balancer_zone_id" {
+  description = "Hosted zone of the load balancer, for Route 53 alias records."
+  value       = aws_lb.web.zone_id
+}
+
+output "migrate_task_definition" {
+  description = "Task definition (family:revision) of the one-off migrate task."
+  value       = "${aws_ecs_task_definition.app["migrate"].family}:${aws_ecs_task_definition.app["migrate"].revision}"
+}
+
+output "migrate_command" {
+  description = "Runs the migrate task once and prints its task ARN (wait for it and check its exit code as terraform/README.md shows)."
+  value = join(" ", [
+    "aws ecs run-task",
+    "--region ${var.region}",
+    "--cluster ${aws_ecs_cluster.this.name}",
+    "--task-definition ${aws_ecs_task_definition.app["migrate"].family}:${aws_ecs_task_definition.app["migrate"].revision}",
+    "--launch-type FARGATE",
+    "--network-configuration 'awsvpcConfiguration={subnets=[${join(",", local.private_subnet_ids)}],securityGroups=[${aws_security_group.app.id}],assignPublicIp=DISABLED}'",
+    "--query 'tasks[0].taskArn' --output text",
+  ])
 }

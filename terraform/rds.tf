@@ -1,7 +1,7 @@
 resource "aws_security_group" "rds" {
   name        = "${local.name}-rds"
   description = "Folio PostgreSQL: 5432 from Folio app servers only."
-  vpc_id      = var.vpc_id
+  vpc_id      = local.vpc_id
 
   tags = {
     Name = "${local.name}-rds"
@@ -10,8 +10,14 @@ resource "aws_security_group" "rds" {
   lifecycle {
     # Cross-variable check (variable validation can't see other variables on TF < 1.9).
     precondition {
-      condition     = length(local.app_ingress_sources) > 0
-      error_message = "Set app_security_group_ids and/or app_cidr_blocks, otherwise nothing can reach the data stores."
+      condition     = var.create_vpc || (var.vpc_id != null && length(var.public_subnet_ids) >= 2 && length(var.private_subnet_ids) >= 3)
+      error_message = "With create_vpc = false, set vpc_id, at least two public_subnet_ids (load balancer) and three private_subnet_ids."
+    }
+    # A stack applied before create_vpc existed names its VPC: creating a new one would
+    # move (replace) every data store into it.
+    precondition {
+      condition     = !var.create_vpc || (var.vpc_id == null && length(var.public_subnet_ids) == 0 && length(var.private_subnet_ids) == 0)
+      error_message = "create_vpc = true makes a new VPC: set create_vpc = false to keep using vpc_id and its subnets."
     }
   }
 }
@@ -31,7 +37,7 @@ resource "aws_vpc_security_group_ingress_rule" "rds_from_app" {
 resource "aws_db_subnet_group" "this" {
   name        = "${local.name}-db"
   description = "Private subnets for Folio PostgreSQL."
-  subnet_ids  = var.private_subnet_ids
+  subnet_ids  = local.private_subnet_ids
 }
 
 # PostgreSQL 15 does not force TLS by default (16+ does); DATABASE_URL uses sslmode=require.
@@ -47,6 +53,10 @@ resource "aws_db_parameter_group" "this" {
 }
 
 resource "aws_db_instance" "this" {
+  # checkov:skip=CKV_AWS_157:Multi-AZ is the db_multi_az variable, off by default for small environments.
+  # checkov:skip=CKV_AWS_353:Performance Insights is a per-environment cost choice; CloudWatch's RDS metrics cover the default small instance.
+  # checkov:skip=CKV_AWS_118:Enhanced monitoring needs its own IAM role and costs per instance; CloudWatch's RDS metrics suffice at the default size.
+  # checkov:skip=CKV_AWS_161:Folio signs in with the generated password from Secrets Manager (PGPASSWORD), not IAM tokens.
   identifier     = local.name
   engine         = "postgres"
   engine_version = "15" # major only: RDS picks the latest 15.x and applies minor upgrades
@@ -70,6 +80,9 @@ resource "aws_db_instance" "this" {
 
   auto_minor_version_upgrade  = true
   allow_major_version_upgrade = false
+
+  # Server log and upgrade log to CloudWatch (slow and failed statements, errors).
+  enabled_cloudwatch_logs_exports = ["postgresql", "upgrade"]
 
   backup_retention_period = 7
   copy_tags_to_snapshot   = true

@@ -1,7 +1,7 @@
 resource "aws_security_group" "redshift" {
   name        = "${local.name}-redshift"
   description = "Redshift Serverless workgroup: 5439 from Folio app servers only."
-  vpc_id      = var.vpc_id
+  vpc_id      = local.vpc_id
 
   tags = {
     Name = "${local.name}-redshift"
@@ -21,6 +21,7 @@ resource "aws_vpc_security_group_ingress_rule" "redshift_from_app" {
 }
 
 resource "aws_redshiftserverless_namespace" "this" {
+  # checkov:skip=CKV_AWS_282:Encrypted at rest with the AWS-owned key; a customer key would need Redshift grants in its key policy and is a per-organisation choice.
   namespace_name      = local.name
   db_name             = var.redshift_db_name
   admin_username      = var.redshift_admin_username
@@ -39,7 +40,7 @@ resource "aws_redshiftserverless_workgroup" "this" {
   base_capacity  = var.redshift_base_capacity
 
   publicly_accessible = false
-  subnet_ids          = var.private_subnet_ids
+  subnet_ids          = local.private_subnet_ids
   security_group_ids  = [aws_security_group.redshift.id]
 
   # require_ssl already defaults to true on new workgroups; config_parameter is

@@ -1,4 +1,8 @@
 resource "aws_s3_bucket" "lake" {
+  # checkov:skip=CKV_AWS_145:SSE-S3 on purpose, so Redshift COPY and the app need no kms:Decrypt grants (see the encryption configuration below).
+  # checkov:skip=CKV_AWS_18:Access logs would need a second bucket; CloudTrail data events are the audit trail where one is required.
+  # checkov:skip=CKV2_AWS_62:Nothing consumes lake events: the warehouse loads by COPY from manifests the worker writes.
+  # checkov:skip=CKV_AWS_144:Versioning is the undo; a full sync (sync_warehouse --full) re-exports it from PostgreSQL, the source of truth, so cross-region replication is a disaster-recovery choice left to the operator.
   bucket        = var.lake_bucket_name
   force_destroy = var.force_destroy
 }

@@ -1,4 +1,5 @@
-# Secrets are generated here, never passed in or defaulted. They still land in
+# Secrets are generated here, never passed in or defaulted, and encrypted with the stack's
+# key (kms.tf). They still land in
 # Terraform state, so the state backend must be encrypted and access-controlled.
 
 # No quotes, "$", "#", "%" or backslashes: they break .env files, shells and systemd.
@@ -27,9 +28,11 @@ resource "random_password" "redshift_admin" {
 }
 
 resource "aws_secretsmanager_secret" "django_secret_key" {
+  # checkov:skip=CKV2_AWS_57:No rotation Lambda: the value is generated here; rotate by replacing random_password (terraform/README.md).
   name                    = "${var.project}/${var.environment}/django-secret-key"
   description             = "Folio Django SECRET_KEY (DJANGO_SECRET_KEY)."
   recovery_window_in_days = var.secret_recovery_window_days
+  kms_key_id              = aws_kms_key.app.arn
 }
 
 resource "aws_secretsmanager_secret_version" "django_secret_key" {
@@ -38,9 +41,11 @@ resource "aws_secretsmanager_secret_version" "django_secret_key" {
 }
 
 resource "aws_secretsmanager_secret" "database" {
+  # checkov:skip=CKV2_AWS_57:No rotation Lambda: the value is generated here; rotate by replacing random_password (terraform/README.md).
   name                    = "${var.project}/${var.environment}/database"
   description             = "Folio PostgreSQL credentials (RDS secret JSON format)."
   recovery_window_in_days = var.secret_recovery_window_days
+  kms_key_id              = aws_kms_key.app.arn
 }
 
 # Standard RDS secret shape so Secrets Manager rotation can be enabled later.
@@ -57,9 +62,11 @@ resource "aws_secretsmanager_secret_version" "database" {
 }
 
 resource "aws_secretsmanager_secret" "redshift" {
+  # checkov:skip=CKV2_AWS_57:No rotation Lambda: the value is generated here; rotate by replacing random_password (terraform/README.md).
   name                    = "${var.project}/${var.environment}/redshift-admin"
   description             = "Folio Redshift Serverless admin credentials."
   recovery_window_in_days = var.secret_recovery_window_days
+  kms_key_id              = aws_kms_key.app.arn
 }
 
 resource "aws_secretsmanager_secret_version" "redshift" {
@@ -72,4 +79,24 @@ resource "aws_secretsmanager_secret_version" "redshift" {
     username = var.redshift_admin_username
     password = random_password.redshift_admin.result
   })
+}
+
+# Bearer token for /metrics (METRICS_TOKEN); without it the app answers /metrics with 404.
+# Letters and digits only: it travels in an HTTP header and in scraper configs.
+resource "random_password" "metrics_token" {
+  length  = 48
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "metrics_token" {
+  # checkov:skip=CKV2_AWS_57:No rotation Lambda: the value is generated here; rotate by replacing random_password (terraform/README.md).
+  name                    = "${var.project}/${var.environment}/metrics-token"
+  description             = "Folio /metrics bearer token (METRICS_TOKEN)."
+  recovery_window_in_days = var.secret_recovery_window_days
+  kms_key_id              = aws_kms_key.app.arn
+}
+
+resource "aws_secretsmanager_secret_version" "metrics_token" {
+  secret_id     = aws_secretsmanager_secret.metrics_token.id
+  secret_string = random_password.metrics_token.result
 }

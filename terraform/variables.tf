@@ -35,29 +35,60 @@ variable "tags" {
 
 # --- Network ------------------------------------------------------------------
 
-variable "vpc_id" {
-  description = "Existing VPC that hosts Folio."
+variable "create_vpc" {
+  description = "Create a VPC (three AZs, public and private subnets, NAT, flow logs). Set false to use an existing one named by vpc_id, public_subnet_ids and private_subnet_ids."
+  type        = bool
+  default     = true
+}
+
+variable "vpc_cidr" {
+  description = "IPv4 range of the VPC created when create_vpc is true (a /16 leaves room for the /24 subnets)."
   type        = string
+  default     = "10.40.0.0/16"
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0)) && tonumber(split("/", var.vpc_cidr)[1]) <= 19
+    error_message = "vpc_cidr must be an IPv4 CIDR of /19 or larger."
+  }
+}
+
+variable "nat_gateway_per_az" {
+  description = "With create_vpc: one NAT gateway per AZ (survives an AZ outage) instead of a single shared one."
+  type        = bool
+  default     = false
+}
+
+variable "vpc_id" {
+  description = "Existing VPC that hosts Folio (only with create_vpc = false)."
+  type        = string
+  default     = null
+}
+
+variable "public_subnet_ids" {
+  description = "Existing public subnets for the load balancer, in two or more AZs (only with create_vpc = false)."
+  type        = list(string)
+  default     = []
 }
 
 variable "private_subnet_ids" {
-  description = "Private subnets for RDS, ElastiCache and Redshift Serverless. Redshift Serverless requires at least three subnets in three AZs."
+  description = "Existing private subnets for the ECS tasks, RDS, ElastiCache and Redshift Serverless (only with create_vpc = false). Redshift Serverless requires at least three subnets in three AZs; they need a route to ECR, Secrets Manager and CloudWatch (NAT or VPC endpoints)."
   type        = list(string)
+  default     = []
 
   validation {
-    condition     = length(var.private_subnet_ids) >= 3
+    condition     = length(var.private_subnet_ids) == 0 || length(var.private_subnet_ids) >= 3
     error_message = "Provide at least three private subnets (Redshift Serverless requirement)."
   }
 }
 
 variable "app_security_group_ids" {
-  description = "Security groups of the Django web and Celery worker hosts/tasks; allowed to reach Postgres, Redis and Redshift."
+  description = "Extra security groups allowed to reach Postgres, Redis and Redshift besides the ECS tasks' own (e.g. a bastion). Empty by default: only the app's tasks get in."
   type        = list(string)
   default     = []
 }
 
 variable "app_cidr_blocks" {
-  description = "IPv4 CIDRs of app servers, for when they have no security group to reference (e.g. peered networks, VPN)."
+  description = "Extra IPv4 CIDRs allowed to reach Postgres, Redis and Redshift, for hosts without a security group to reference (e.g. peered networks, VPN). Empty by default."
   type        = list(string)
   default     = []
 
@@ -237,8 +268,9 @@ variable "app_role_trusted_services" {
   default     = ["ecs-tasks.amazonaws.com", "ec2.amazonaws.com"]
 
   validation {
-    condition     = length(var.app_role_trusted_services) > 0
-    error_message = "app_role_trusted_services needs at least one service principal."
+    # The role is the ECS tasks' task role (ecs.tf).
+    condition     = contains(var.app_role_trusted_services, "ecs-tasks.amazonaws.com")
+    error_message = "app_role_trusted_services must include ecs-tasks.amazonaws.com: the ECS tasks run as this role."
   }
 }
 
@@ -250,5 +282,143 @@ variable "secret_recovery_window_days" {
   validation {
     condition     = var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)
     error_message = "secret_recovery_window_days must be 0 or between 7 and 30."
+  }
+}
+
+# --- The app on ECS Fargate ---------------------------------------------------
+
+variable "image_tag" {
+  description = "Tag of the Folio image in this stack's ECR repository that the task definitions run. Tags are immutable: a release is a new tag (e.g. the git commit), a rollback is applying the previous one."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
+    error_message = "image_tag must be a valid image tag and not \"latest\" (immutable tags: name the release)."
+  }
+}
+
+variable "domain_names" {
+  description = "Host names Folio answers on (the certificate must cover them). The load balancer forwards only these hosts; anything else gets a 404 from the load balancer itself."
+  type        = list(string)
+
+  validation {
+    # One listener-rule host condition takes at most five names.
+    condition     = length(var.domain_names) >= 1 && length(var.domain_names) <= 5
+    error_message = "Name one to five domains."
+  }
+}
+
+variable "certificate_arn" {
+  description = "ARN of the ACM certificate (same region) for the HTTPS listener, covering domain_names."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:", var.certificate_arn))
+    error_message = "certificate_arn must be an ACM certificate ARN."
+  }
+}
+
+variable "alb_ingress_cidrs" {
+  description = "IPv4 ranges allowed to reach the load balancer on 80 and 443 (the whole internet by default)."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = length(var.alb_ingress_cidrs) > 0 && alltrue([for c in var.alb_ingress_cidrs : can(cidrhost(c, 0))])
+    error_message = "alb_ingress_cidrs needs at least one valid IPv4 CIDR."
+  }
+}
+
+variable "alb_access_logs_bucket" {
+  description = "Existing S3 bucket (SSE-S3, with the ELB log-delivery bucket policy) that receives the load balancer's access logs; null turns them off."
+  type        = string
+  default     = null
+}
+
+variable "task_sizes" {
+  description = "Fargate CPU units and memory (MiB) of each task: web, worker, beat and migrate. Must be a valid Fargate combination."
+  type = map(object({
+    cpu    = number
+    memory = number
+  }))
+  default = {
+    web     = { cpu = 1024, memory = 2048 }
+    worker  = { cpu = 1024, memory = 2048 }
+    beat    = { cpu = 256, memory = 512 }
+    migrate = { cpu = 512, memory = 1024 }
+  }
+
+  validation {
+    condition     = alltrue([for role in ["web", "worker", "beat", "migrate"] : contains(keys(var.task_sizes), role)])
+    error_message = "task_sizes needs an entry for each of web, worker, beat and migrate."
+  }
+}
+
+variable "web_concurrency" {
+  description = "Gunicorn worker processes per web task (WEB_CONCURRENCY); about one per vCPU of task_sizes.web."
+  type        = number
+  default     = 2
+}
+
+variable "gunicorn_threads" {
+  description = "Threads per gunicorn worker (GUNICORN_THREADS)."
+  type        = number
+  default     = 8
+}
+
+variable "web_scaling" {
+  description = "Web service autoscaling: task count bounds, target average CPU (%) and target requests per task per minute (ALBRequestCountPerTarget)."
+  type = object({
+    min_count           = number
+    max_count           = number
+    cpu_target          = number
+    requests_per_target = number
+  })
+  default = {
+    min_count           = 2
+    max_count           = 8
+    cpu_target          = 60
+    requests_per_target = 1000
+  }
+
+  validation {
+    condition     = var.web_scaling.min_count >= 1 && var.web_scaling.max_count >= var.web_scaling.min_count
+    error_message = "web_scaling needs 1 <= min_count <= max_count."
+  }
+}
+
+variable "worker_scaling" {
+  description = "Celery worker autoscaling: task count bounds and target average CPU (%)."
+  type = object({
+    min_count  = number
+    max_count  = number
+    cpu_target = number
+  })
+  default = {
+    min_count  = 1
+    max_count  = 4
+    cpu_target = 70
+  }
+
+  validation {
+    condition     = var.worker_scaling.min_count >= 1 && var.worker_scaling.max_count >= var.worker_scaling.min_count
+    error_message = "worker_scaling needs 1 <= min_count <= max_count."
+  }
+}
+
+variable "app_environment" {
+  description = "Extra or overriding non-secret environment variables for every Folio container, e.g. { API_THROTTLE_RATE = \"600/min\" }. Merged over the values in ecs.tf."
+  type        = map(string)
+  default     = {}
+}
+
+variable "log_retention_days" {
+  description = "Days CloudWatch keeps the app's, the VPC flow and the ECS Exec logs."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch's retention values (e.g. 30, 90, 365)."
   }
 }
