@@ -4,6 +4,8 @@
 # and for development:
 #   make lint       ruff (check and format), mypy, then the dashboard's ESLint, Prettier, TypeScript and Vitest unit tests
 #   make test-fast  the tests that need no PostgreSQL, Redis or browser and are not slow
+#   make tools      checkov in its own virtual environment (.venv-tools), for the deployment checks
+#   make compose-test  compose's Folio services (folio:latest) against the host's PostgreSQL and Redis
 # Python packages install into the project's own virtual environment (.venv), npm packages
 # into frontend/node_modules.
 
@@ -14,7 +16,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-fast lint install frontend
+.PHONY: demo test test-fast lint install frontend tools compose-test
 
 install: $(INSTALLED)
 
@@ -65,7 +67,7 @@ demo: install frontend
 		worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install frontend
+test: install frontend tools
 	$(PY) -m pytest
 
 # Markers come from conftest.py (what each test needs); this selection runs with neither
@@ -80,3 +82,21 @@ lint: $(DEV_INSTALLED) $(NODE_MODULES)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	cd frontend && npm run lint --silent && npm run typecheck --silent && npm test --silent
+
+# Checkers whose pinned dependencies clash with Folio's (checkov) live in their own virtual
+# environment; the suite's deployment tests and CI call .venv-tools/bin/checkov.
+TOOLS_VENV := .venv-tools
+TOOLS_INSTALLED := $(TOOLS_VENV)/.installed
+tools: $(TOOLS_INSTALLED)
+
+$(TOOLS_INSTALLED): requirements-tools.txt
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS_VENV)/bin/pip install --quiet -r requirements-tools.txt
+	@touch $(TOOLS_INSTALLED)
+
+# compose's web, worker, beat and migrate from the image (IMAGE=, default folio:latest)
+# against the host's PostgreSQL, Redis and a moto S3 endpoint (compose.host.yaml), then
+# /healthz, /readyz and every container's own health check; everything is removed after.
+compose-test: install
+	deploy/compose-test.sh
