@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 import redis
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import BigIntegerField, Count, FloatField, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
@@ -48,11 +49,20 @@ class SharedStateCollector(Collector):
     """Metrics read at scrape time from the database and the broker: the same in every process."""
 
     def collect(self) -> Iterable[Metric]:
-        """The generation, data age, sync statistics and queue length, now."""
-        generation = current_generation()
-        yield from generation_metrics(generation, datetime.now(UTC))
-        yield from sync_metrics()
-        yield from warehouse_rows_metric(generation)
+        """The generation, data age, sync statistics and queue length, now. With the
+        database down its metrics are left out (absent, for an alert on absence) and the
+        rest is still answered."""
+        try:
+            generation = current_generation()
+            read = [
+                *generation_metrics(generation, datetime.now(UTC)),
+                *sync_metrics(),
+                *warehouse_rows_metric(generation),
+            ]
+        except DatabaseError as error:
+            logger.warning("metrics from the database left out: %s", error)
+            read = []
+        yield from read
         yield from queue_metrics()
 
 

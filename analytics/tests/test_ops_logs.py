@@ -127,8 +127,16 @@ def test_without_a_request_a_task_is_queued_without_an_id() -> None:
 
 
 def production_settings(monkeypatch: pytest.MonkeyPatch, **variables: str) -> ModuleType:
-    """config.settings.production as it loads with these variables (and a strong secret key)."""
-    monkeypatch.setenv("DJANGO_SECRET_KEY", STRONG_KEY)
+    """config.settings.production as it loads with these variables (and what production requires)."""
+    required = {
+        "DJANGO_SECRET_KEY": STRONG_KEY,
+        "DJANGO_ALLOWED_HOSTS": "folio.example.com",
+        "DATABASE_URL": "postgresql://folio@db.internal:5432/folio",
+        "REDIS_URL": "redis://redis.internal:6379/0",
+        "CELERY_BROKER_URL": "redis://redis.internal:6379/1",
+    }
+    for name, value in required.items():
+        monkeypatch.setenv(name, value)
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     sys.modules.pop("config.settings.production", None)

@@ -11,6 +11,7 @@ import redis
 from celery import Celery
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db import OperationalError
 from django.test import Client, override_settings
 from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.test import APIClient
@@ -272,6 +273,19 @@ def test_a_redis_queue_counts_every_priority(redis_url: str) -> None:
         client = redis.Redis.from_url(redis_url)
         client.delete(*client.keys(f"{queue}*"))
         client.close()
+
+
+def test_with_the_database_down_the_scrape_still_answers_the_counters(monkeypatch: pytest.MonkeyPatch) -> None:
+    def down(using: str = "default") -> None:
+        raise OperationalError('connection to server at "db.internal" failed')
+
+    Client().get("/healthz")
+    monkeypatch.setattr("analytics.ops.metrics.current_generation", down)
+
+    samples = scraped()
+
+    assert value(samples, "folio_http_request_duration_seconds_count", endpoint="/healthz", status="200") >= 1
+    assert not any(name.startswith(("folio_generation", "folio_sync_")) for name, _ in samples)
 
 
 def test_an_unreachable_or_unknown_broker_reports_no_length() -> None:

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, logging_settings
+from .base import env
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 # Django's check security.W009 only warns, and only under `manage.py check --deploy`; a
@@ -34,4 +34,4 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # One JSON object per line on stdout, for the platform's log collector (LOG_FORMAT=text to read them).
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
-LOGGING = logging_settings(LOG_FORMAT)
+LOGGING = logging_settings(LOG_FORMAT)  # noqa: F405  # base.py's, through the star import
