@@ -26,6 +26,7 @@ from django.core.cache import cache
 
 from analytics.cache_guard import CACHE_ERRORS, breaker, cache_guarded
 from analytics.models import Generation
+from analytics.ops.counters import cache_counted
 from analytics.queries.base import Source
 from analytics.selectors import current_generation
 from analytics.warehouse.backends import current_warehouse
@@ -166,6 +167,7 @@ def answer(
     as_of = generation_as_of(generation)
 
     def result(value: object, hit: bool) -> Answer:
+        cache_counted(endpoint, hit=hit)
         return Answer(value=value, generation=number, as_of=as_of, hit=hit, timings=timings)
 
     def computed() -> object:
@@ -248,7 +250,9 @@ def rendered(
     key = answer_key(f"{endpoint}#{fmt}", params, scope, generation)
     content = cache_guarded(lambda: cache.get(key), None)
     if content is not None:
+        cache_counted(f"{endpoint}.{fmt}", hit=True)
         return content, True
+    cache_counted(f"{endpoint}.{fmt}", hit=False)
     content = render()
     cache_guarded(lambda: cache.set(key, content, settings.API_CACHE_SECONDS), None)
     return content, False
@@ -271,7 +275,8 @@ def request_answer_get(
         breaker.failed(error)
         return None
     if found is None:
-        return None
+        return None  # not counted as a miss: answer() counts this request's hit or miss
+    cache_counted(endpoint, hit=True)
     normalized, value = found
     answer = Answer(value=value, generation=number, as_of=generation_as_of(generation), hit=True, timings=timings)
     return answer, normalized

@@ -1,10 +1,9 @@
-"""The pages Django itself serves: the dashboard's index, a health check, error pages."""
+"""The pages Django itself serves: the dashboard's index and error pages (health and
+metrics: analytics.ops.views)."""
 
-import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -12,8 +11,6 @@ from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
 
 from analytics.log_filters import text_trimmed
-
-logger = logging.getLogger(__name__)
 
 
 @ensure_csrf_cookie
@@ -29,29 +26,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(page, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-cache"  # the assets it names are content-hashed; it is not
     return response
-
-
-def health(request: HttpRequest) -> JsonResponse:
-    """Whether this process can reach its transactional database (for load balancers).
-    Anyone gets ok or fail; only staff see which database and why it failed (the error
-    names the database host), and the failure is logged for whoever runs Folio."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError as error:
-        logger.error("health check failed: %s", error)
-        details = {"database": str(error)} if _is_staff(request) else {}
-        return JsonResponse({"status": "fail", **details}, status=503)
-    details = {"database": connection.vendor} if _is_staff(request) else {}
-    return JsonResponse({"status": "ok", **details})
-
-
-def _is_staff(request: HttpRequest) -> bool:
-    # The session lives in the database: with the database down nobody can be known as staff.
-    try:
-        return request.user.is_staff
-    except DatabaseError:
-        return False
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

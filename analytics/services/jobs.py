@@ -1,5 +1,6 @@
 """Background jobs started from the API: record them, run them, report their outcome."""
 
+import logging
 from collections.abc import Callable
 
 from django.utils import timezone
@@ -7,6 +8,8 @@ from django.utils import timezone
 from analytics.models import Job, JobStatus
 from analytics.sync import SyncBusy, sync_after_write, warehouse_sync
 from books.services.generation import SalesDataSpec, sales_data_generate
+
+logger = logging.getLogger(__name__)
 
 GENERATE_SALES_DATA = "generate_sales_data"
 
@@ -20,6 +23,7 @@ def job_run(*, job_id: int, work: Callable[[Job], dict]) -> Job:
     job = Job.objects.get(pk=job_id)
     if not claimed:
         return job
+    logger.info("job %s #%s started", job.kind, job.pk)
     try:
         job.result = work(job)
         job.status = JobStatus.SUCCEEDED
@@ -34,6 +38,7 @@ def job_run(*, job_id: int, work: Callable[[Job], dict]) -> Job:
     finally:
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "result", "error", "finished_at"])
+        logger.info("job %s #%s %s", job.kind, job.pk, job.status)
     return job
 
 

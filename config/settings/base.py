@@ -5,11 +5,14 @@ to an embedded default (a lake directory, DuckDB files, SQLite), so a laptop nee
 """
 
 import ipaddress
+import sys
 from datetime import date
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from analytics.ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # every embedded default lives here
@@ -37,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every request has its id (in its log lines and tasks) and is timed whole.
+    "analytics.ops.middleware.RequestObservedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -261,11 +266,29 @@ API_EXPORT_MAX_ROWS = env.int("API_EXPORT_MAX_ROWS", default=100_000)
 # What one CSV or XLSX export counts for in the request throttle (a JSON answer counts 1).
 API_EXPORT_THROTTLE_COST = env.int("API_EXPORT_THROTTLE_COST", default=10)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    # Long paths in log lines are cut (an anonymous 404 for an 8 KB URL logged it whole).
-    "filters": {"long_arguments_trimmed": {"()": "analytics.log_filters.LongArgumentsTrimmed"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["long_arguments_trimmed"]}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# /metrics answers only to this bearer token; unset, /metrics does not exist (404).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# A folder where each web worker process writes its counters for /metrics to add up
+# (prometheus-client's multiprocess mode); empty it when the server starts. Unset, /metrics
+# shows the counters of the process that answers it (right for one process, not for several).
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+if PROMETHEUS_MULTIPROC_DIR:
+    Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Logs go to stdout (web, worker, beat), except a management command's: its stdout is its
+# output (`manage.py ask --format csv > out.csv`), so its log lines go to stderr.
+LOG_STREAM = "stderr" if Path(sys.argv[0]).name == "manage.py" else "stdout"
+
+
+def logging_settings(log_format: str) -> dict:
+    """LOGGING for LOG_FORMAT (json: one JSON object per line; text) at LOG_LEVEL, on LOG_STREAM."""
+    try:
+        return logging_config(log_format, LOG_LEVEL, LOG_STREAM)
+    except ValueError as error:
+        raise ImproperlyConfigured(str(error)) from None
+
+
+# Readable text on a laptop; production.py makes JSON lines the default.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOGGING = logging_settings(LOG_FORMAT)

@@ -32,3 +32,6 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 3
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# One JSON object per line on stdout, for the platform's log collector (LOG_FORMAT=text to read them).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING = logging_settings(LOG_FORMAT)  # noqa: F405  # base.py's, through the star import

@@ -1,0 +1,1 @@
+"""Operating Folio: request ids, JSON logs, Prometheus metrics, liveness and readiness."""
