@@ -4,7 +4,7 @@
 # and for development:
 #   make lint       ruff (check and format), mypy, then the dashboard's ESLint, Prettier, TypeScript and Vitest unit tests
 #   make test-fast  the tests that need no PostgreSQL, Redis or browser and are not slow
-#   make tools      checkov in its own virtual environment (.venv-tools), for the deployment checks
+#   make tools      checkov in its own virtual environment (.venv/tools), for the deployment checks
 #   make compose-test  compose's Folio services (folio:latest) against the host's PostgreSQL and Redis
 # Python packages install into the project's own virtual environment (.venv), npm packages
 # into frontend/node_modules.
@@ -84,8 +84,8 @@ lint: $(DEV_INSTALLED) $(NODE_MODULES)
 	cd frontend && npm run lint --silent && npm run typecheck --silent && npm test --silent
 
 # Checkers whose pinned dependencies clash with Folio's (checkov) live in their own virtual
-# environment; the suite's deployment tests and CI call .venv-tools/bin/checkov.
-TOOLS_VENV := .venv-tools
+# environment; the suite's deployment tests and CI call .venv/tools/bin/checkov.
+TOOLS_VENV := .venv/tools
 TOOLS_INSTALLED := $(TOOLS_VENV)/.installed
 tools: $(TOOLS_INSTALLED)
 

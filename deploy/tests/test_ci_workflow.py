@@ -69,7 +69,7 @@ def test_every_job_has_a_time_limit_and_the_token_reads_only() -> None:
 
 
 def test_checkov_passes_the_workflow() -> None:
-    checkov = executable(ROOT / ".venv-tools" / "bin" / "checkov", "make tools")
+    checkov = executable(ROOT / ".venv" / "tools" / "bin" / "checkov", "make tools")
     result = subprocess.run(
         [checkov, "--skip-download", "--output", "json", "--framework", "github_actions", "-f", str(WORKFLOW)],
         cwd=ROOT,

@@ -17,7 +17,7 @@ import yaml
 from .tools import ROOT, executable
 
 MANIFESTS = ROOT / "deploy" / "kubernetes"
-CHECKOV = ROOT / ".venv-tools" / "bin" / "checkov"
+CHECKOV = ROOT / ".venv" / "tools" / "bin" / "checkov"
 # The oldest Kubernetes still commonly run, and the newest the bundled schemas know.
 KUBERNETES_VERSIONS = ("1.30.0", kubernetes_validate.utils.latest_version())
 # Where the image keeps Folio (its WORKDIR): var/ below it is written at run time.

@@ -204,9 +204,9 @@ def test_terraform_fmt_is_clean() -> None:
 
 @pytest.mark.slow
 def test_checkov_finds_nothing_but_reasoned_skips() -> None:
-    checkov = REPO_ROOT / ".venv-tools" / "bin" / "checkov"
+    checkov = REPO_ROOT / ".venv" / "tools" / "bin" / "checkov"
     if not checkov.exists():
-        tool_missing("checkov is not installed in .venv-tools (make tools)")
+        tool_missing("checkov is not installed in .venv/tools (make tools)")
     result = subprocess.run(
         [str(checkov), "-d", str(TERRAFORM_DIR), "--framework", "terraform", "--skip-download", "-o", "json"],
         capture_output=True,
