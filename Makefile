@@ -6,6 +6,10 @@
 #   make test-fast  the tests that need no PostgreSQL, Redis or browser and are not slow
 #   make tools      checkov in its own virtual environment (.venv/tools), for the deployment checks
 #   make compose-test  compose's Folio services (folio:latest) against the host's PostgreSQL and Redis
+# and for deployment (README "Deployment: the image"):
+#   make image       build the container image with podman: IMAGE=folio:latest, BASE_IMAGE= the Debian bookworm base
+#   make image-test  build it from a Debian base made here, then run migrate and web against the host's PostgreSQL
+#                    and Redis and check health, readiness, a login and an API answer through the container
 # Python packages install into the project's own virtual environment (.venv), npm packages
 # into frontend/node_modules.
 
@@ -16,7 +20,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-fast lint install frontend tools compose-test
+.PHONY: demo test test-fast lint install frontend tools compose-test image image-test
 
 install: $(INSTALLED)
 
@@ -100,3 +104,28 @@ $(TOOLS_INSTALLED): requirements-tools.txt
 # /healthz, /readyz and every container's own health check; everything is removed after.
 compose-test: install
 	deploy/compose-test.sh
+# The container image, built with podman (Containerfile; Docker reads it as well). Without
+# BASE_IMAGE the Containerfile's default, debian:bookworm-slim, is pulled; a base made from
+# Debian's packages with debootstrap (LOCAL_BASE_IMAGE) serves where no registry can be
+# reached. CA_BUNDLE (the proxy's CA, else the system bundle) reaches the build as a
+# secret only, never a layer.
+IMAGE ?= folio:latest
+BASE_IMAGE ?=
+LOCAL_BASE_IMAGE := localhost/debian-base:bookworm
+CA_BUNDLE ?= $(or $(SSL_CERT_FILE),$(wildcard /etc/ssl/certs/ca-certificates.crt))
+comma := ,
+# runc and no default ulimits: what podman needs on hosts like this project's (deploy/podman/).
+export CONTAINERS_CONF ?= $(CURDIR)/deploy/podman/containers.conf
+
+image:
+	deploy/podman/setup.sh $(filter $(LOCAL_BASE_IMAGE),$(BASE_IMAGE))
+	podman build --network host --format docker --file Containerfile --tag $(IMAGE) \
+		$(if $(BASE_IMAGE),--build-arg BASE_IMAGE=$(BASE_IMAGE)) \
+		$(if $(CA_BUNDLE),--secret id=ca$(comma)src=$(CA_BUNDLE)) .
+
+# Builds the image (from the local Debian base unless BASE_IMAGE names one), then runs it
+# with the host's network against TEST_POSTGRES_URL's server (in a database of its own,
+# created and dropped here) and TEST_REDIS_URL's Redis (database 8).
+image-test: install
+	$(MAKE) image BASE_IMAGE=$(or $(BASE_IMAGE),$(LOCAL_BASE_IMAGE))
+	$(PY) deploy/podman/image_test.py --image $(IMAGE)

@@ -1,9 +1,41 @@
 """Production settings: every secret comes from the environment, with no default."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import env
+# What production cannot start without. Each has no default, or a laptop default that is
+# wrong once web, worker and beat run in containers of their own: SQLite and a filesystem
+# broker on one container's disk, a cache per process, only localhost as an allowed host.
+# Every one that is missing is named at once, with what to set it to.
+REQUIRED_VARIABLES = {
+    "DJANGO_SECRET_KEY": "signs sessions and CSRF tokens; make one with "
+    "python -c 'import secrets; print(secrets.token_urlsafe(50))'",
+    "DJANGO_ALLOWED_HOSTS": "the host names Folio answers to, comma-separated, e.g. folio.example.com",
+    "DATABASE_URL": "the PostgreSQL database, e.g. postgresql://folio:PASSWORD@db.internal:5432/folio",
+    "REDIS_URL": "the Redis cache every process shares (CACHE_URL is read when it is unset), "
+    "e.g. redis://redis.internal:6379/0",
+    "CELERY_BROKER_URL": "the broker web, worker and beat share, e.g. redis://redis.internal:6379/1",
+}
+
+
+def _is_set(name: str) -> bool:
+    return bool(os.environ.get(name, "").strip())
+
+
+_missing = [
+    name for name in REQUIRED_VARIABLES if not _is_set(name) and not (name == "REDIS_URL" and _is_set("CACHE_URL"))
+]
+if _missing:
+    raise ImproperlyConfigured(
+        f"production settings need {len(_missing)} environment variable(s) that are not set (or empty):\n"
+        + "\n".join(f"  {name}: {REQUIRED_VARIABLES[name]}" for name in _missing)
+    )
+
+# Imported after the check: base.py reads these variables too, and an empty DATABASE_URL
+# would fail there with a KeyError instead of the message above.
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 # Django's check security.W009 only warns, and only under `manage.py check --deploy`; a
@@ -26,6 +58,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Probes and scrapers inside the network speak plain HTTP to the container: answered, not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # A year, as HSTS preload lists ask; subdomains and preload are a domain-wide promise that
 # only the domain's owner can make, hence opt-in.
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
