@@ -33,21 +33,26 @@ shift
 case "$command" in
   web)
     settings_check
+    # Every gunicorn worker writes its metrics here and /metrics adds them up (prometheus
+    # multiprocess mode); emptied at start, as the files of dead processes would count twice.
+    export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/folio-metrics}"
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR"
+    mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
     exec gunicorn config.wsgi:application \
+      --config /app/deploy/gunicorn.conf.py \
       --bind "0.0.0.0:${PORT:-8000}" \
       --workers "${WEB_CONCURRENCY:-2}" \
       --threads "${GUNICORN_THREADS:-8}" \
       --worker-tmp-dir /dev/shm \
-      --access-logfile - \
       "$@"
     ;;
   worker)
     settings_check
-    exec celery -A config worker --loglevel "${LOG_LEVEL:-INFO}" "$@"
+    exec celery --quiet -A config worker --loglevel "${LOG_LEVEL:-INFO}" "$@"
     ;;
   beat)
     settings_check
-    exec celery -A config beat --loglevel "${LOG_LEVEL:-INFO}" "$@"
+    exec celery --quiet -A config beat --loglevel "${LOG_LEVEL:-INFO}" "$@"
     ;;
   migrate)
     settings_check

@@ -36,6 +36,7 @@ SAFE_DEFAULTS = {
     "LOCAL_CACHE_ENTRIES": "sizes the local-memory cache, unused once REDIS_URL is set",
     "WAREHOUSE_GRACE_SECONDS": "ages DuckDB generation files; the warehouse here is Redshift",
     "TRUSTED_PROXIES": "the alternative to NUM_PROXIES, which is set for the load balancer",
+    "PROMETHEUS_MULTIPROC_DIR": "the image's entry point sets it for web (deploy/entrypoint.sh)",
 }
 
 
