@@ -82,6 +82,7 @@ def run_checks(image: str, postgres_url: str, redis_url: str, database: str, red
                    "--books", "20", "--sales", "200", "--seed", "11")  # fmt: skip
             check_readiness(web)
             check_login_and_answer(web, password)
+            check_json_logs(container)
             step("the image's HEALTHCHECK, run in the web container")
             podman("healthcheck", "run", container)
             uid = podman("exec", container, "id", "-u").strip()
@@ -202,6 +203,20 @@ def check_readiness(web: Web) -> None:
         raise Failed(f"/readyz answered {status} with {headers.get('content-type')!r}: {content[:300]!r}")
     if status != 200 or json.loads(content).get("status") != "ok":
         raise Failed(f"/readyz answered {status}: {content[:300]!r}")
+
+
+def check_json_logs(container: str) -> None:
+    step("web's stdout: one JSON object per line, gunicorn's access lines with the request id")
+    lines = [line for line in podman("logs", container).splitlines() if line.strip()]
+    records = []
+    for line in lines:
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            raise Failed(f"a log line on stdout is not JSON: {line[:300]!r}") from None
+    access = [r for r in records if r.get("logger") == "gunicorn.access" and "GET /readyz 200" in r.get("message", "")]
+    if not access or "request_id=-" in access[-1]["message"]:
+        raise Failed(f"no access line for GET /readyz with a request id among {len(records)} lines")
 
 
 def check_login_and_answer(web: Web, password: str) -> None:
