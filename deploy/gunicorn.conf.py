@@ -14,6 +14,9 @@ logconfig_dict = {
         name: {"level": "INFO", "handlers": [], "propagate": True} for name in ("gunicorn.error", "gunicorn.access")
     },
 }
+# gunicorn's control socket would be written into /app, which the app's user cannot write
+# (and a read-only root file system refuses); nothing here uses it.
+control_socket_disable = True
 # The access line's message (the JSON formatter escapes it); the request id is the one
 # Folio echoed in its response.
 access_log_format = "%(m)s %(U)s %(s)s %(B)s bytes %(M)s ms request_id=%({x-request-id}o)s"
