@@ -182,14 +182,9 @@ resource "aws_iam_role_policy_attachment" "execution" {
 
 data "aws_iam_policy_document" "execution_secrets" {
   statement {
-    sid     = "ReadTaskSecrets"
-    actions = ["secretsmanager:GetSecretValue"]
-    resources = [
-      aws_secretsmanager_secret.django_secret_key.arn,
-      aws_secretsmanager_secret.database.arn,
-      aws_secretsmanager_secret.redshift.arn,
-      aws_secretsmanager_secret.metrics_token.arn,
-    ]
+    sid       = "ReadTaskSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = local.app_secret_arns
   }
 
   statement {

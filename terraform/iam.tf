@@ -99,14 +99,9 @@ data "aws_iam_policy_document" "app" {
   # Only the secrets Folio needs, for hosts that fetch them at start-up (on ECS the
   # execution role injects them instead), and the key they are encrypted with.
   statement {
-    sid     = "ReadFolioSecrets"
-    actions = ["secretsmanager:GetSecretValue"]
-    resources = [
-      aws_secretsmanager_secret.django_secret_key.arn,
-      aws_secretsmanager_secret.database.arn,
-      aws_secretsmanager_secret.redshift.arn,
-      aws_secretsmanager_secret.metrics_token.arn,
-    ]
+    sid       = "ReadFolioSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = local.app_secret_arns
   }
 
   statement {

@@ -100,3 +100,14 @@ resource "aws_secretsmanager_secret_version" "metrics_token" {
   secret_id     = aws_secretsmanager_secret.metrics_token.id
   secret_string = random_password.metrics_token.result
 }
+
+locals {
+  # Every secret the app's processes read (the ECS execution role injects them; hosts
+  # outside ECS fetch them with the app policy in iam.tf).
+  app_secret_arns = [
+    aws_secretsmanager_secret.django_secret_key.arn,
+    aws_secretsmanager_secret.database.arn,
+    aws_secretsmanager_secret.redshift.arn,
+    aws_secretsmanager_secret.metrics_token.arn,
+  ]
+}
