@@ -31,10 +31,10 @@ locals {
   settings_environment = {
     DJANGO_SETTINGS_MODULE = "config.settings.production"
     DJANGO_DEBUG           = "false"
-    # The HTTPS listener forwards only domain_names (alb.tf), so the Host check is done
-    # there; the load balancer's health checks carry the task's IP as Host, which no
-    # list written in advance could name.
-    DJANGO_ALLOWED_HOSTS        = "*"
+    # The HTTPS listener forwards only domain_names (alb.tf) and Django checks them again;
+    # the load balancer's health checks carry the task's IP as Host, which the probe
+    # paths (/healthz, /readyz, /metrics) accept and every other path refuses.
+    DJANGO_ALLOWED_HOSTS        = join(",", var.domain_names)
     DJANGO_CSRF_TRUSTED_ORIGINS = join(",", [for domain in var.domain_names : "https://${domain}"])
     # The load balancer redirects HTTP to HTTPS; its health checks are plain HTTP and
     # must not be redirected.

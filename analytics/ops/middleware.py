@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponseBase
 
@@ -60,3 +61,31 @@ def endpoint_label(request: HttpRequest) -> str:
     if route.startswith("^") or "(?" in route:  # a regular expression: the catch-all routes
         return match.view_name
     return "/" + route.rstrip("/")
+
+
+# Answered whatever Host a probe or scraper sends: load balancers and kubelets address a
+# task or pod by its IP, which DJANGO_ALLOWED_HOSTS does not (and should not) list.
+PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+class ProbeHostMiddleware:
+    """For the probe paths only, a Host that DJANGO_ALLOWED_HOSTS refuses is replaced by the
+    first host it names, so that health checks and scrapes by IP are answered while every
+    other path keeps Django's host validation (a 400). What these paths answer does not
+    depend on the host: details need a staff session or the metrics token."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        """Keep the next handler."""
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        """Serve the request, a probe's under a host Folio answers to."""
+        if request.path in PROBE_PATHS:
+            try:
+                request.get_host()
+            except DisallowedHost:
+                canonical = next((host for host in settings.ALLOWED_HOSTS if host[:1] not in ("", ".", "*")), None)
+                if canonical is not None:
+                    request.META["HTTP_HOST"] = canonical
+                    request.META.pop("HTTP_X_FORWARDED_HOST", None)
+        return self.get_response(request)

@@ -158,3 +158,18 @@ def test_with_redis_down_the_cache_is_not_ready(staff: Client) -> None:
     assert answered.status_code == 503
     cache_check = answered.json()["checks"]["cache"]
     assert cache_check["status"] == "fail" and cache_check["detail"].startswith("ConnectionError: ")
+
+
+@override_settings(ALLOWED_HOSTS=["folio.example.com"], METRICS_TOKEN=TOKEN)
+@pytest.mark.django_db
+def test_probes_by_ip_are_answered_and_every_other_path_keeps_host_validation() -> None:
+    """A load balancer or kubelet sends the task's IP as Host; only the probe paths accept it."""
+    probe = Client(headers={"host": "10.0.3.7:8000"})
+    assert probe.get("/healthz").json() == {"status": "ok"}
+    assert probe.get("/readyz").status_code in (200, 503)
+    assert probe.get("/readyz").json()["status"] in ("ok", "fail")
+    scrape = probe.get("/metrics", headers={"authorization": f"Bearer {TOKEN}"})
+    assert (scrape.status_code, scrape["content-type"].split(";")[0]) == (200, "text/plain")
+    assert probe.get("/api/auth/me/").status_code == 400
+    assert probe.get("/").status_code == 400
+    assert Client(headers={"host": "folio.example.com"}).get("/healthz").json() == {"status": "ok"}

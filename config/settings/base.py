@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every request has its id (in its log lines and tasks) and is timed whole.
     "analytics.ops.middleware.RequestObservedMiddleware",
+    # Before anything validates the Host: probes by IP are answered (their paths only).
+    "analytics.ops.middleware.ProbeHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
