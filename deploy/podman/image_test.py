@@ -203,6 +203,14 @@ def check_readiness(web: Web) -> None:
         raise Failed(f"/readyz answered {status} with {headers.get('content-type')!r}: {content[:300]!r}")
     if status != 200 or json.loads(content).get("status") != "ok":
         raise Failed(f"/readyz answered {status}: {content[:300]!r}")
+    step("a probe by IP (a load balancer's or kubelet's Host) is answered; other paths refuse that Host")
+    by_ip = {"Host": f"10.0.3.7:{web.port}"}
+    status, _, content = web.request("GET", "/readyz", headers=by_ip, https=False)
+    if status != 200:
+        raise Failed(f"/readyz with Host {by_ip['Host']} answered {status}: {content[:300]!r}")
+    status, _, content = web.request("GET", "/api/auth/me/", headers=by_ip)
+    if status != 400:
+        raise Failed(f"/api/auth/me/ with Host {by_ip['Host']} answered {status}, not 400: {content[:300]!r}")
 
 
 def check_json_logs(container: str) -> None:
