@@ -25,6 +25,11 @@ TOKEN = "metrics-token-for-tests-0123456789"
 WAREHOUSE_HOST_ERROR = 'connection to server at "warehouse.internal" (10.0.0.5), port 5432 failed'
 
 
+@pytest.fixture(autouse=True)
+def _fresh(fresh_cache: None) -> None:
+    """The served generation is remembered in the cache: another test's must not be read here."""
+
+
 @pytest.fixture
 def anonymous() -> Client:
     return Client()
