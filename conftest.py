@@ -9,6 +9,7 @@ slow"` (`make test-fast`) is the loop that needs no service and no browser.
 """
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -52,6 +53,17 @@ def service_missing(what: str, url: str) -> None:
     if IN_CI:
         pytest.fail(f"{message} (CI=true: service-backed tests must run)")
     pytest.skip(f"{message}; start it or set the URL to run this test")
+
+
+@pytest.fixture(autouse=True)
+def cache_emptied_after() -> Iterator[None]:
+    """Every test leaves the cache empty: a generation it published (remembered as the served
+    one), answers and counters must not be read by the next test, whose database and
+    warehouse are not the same."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(params=["default", "postgres"], ids=["sqlite", "postgresql"])
