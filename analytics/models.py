@@ -54,6 +54,8 @@ class ApiToken(models.Model):
     once, when it is created. A token stops working when it expires or is revoked."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    # A token acts in one workspace, with its owner's role there (checked on every request).
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=100, help_text="What the token is for, as its owner named it.")
     prefix = models.CharField(max_length=16, help_text="The token's first characters, to recognise it in a list.")
     digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the whole token, hex.")
@@ -95,6 +97,7 @@ class Job(models.Model):
     status, result counts and error, so the caller can poll a status URL."""
 
     kind = models.CharField(max_length=40)
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     parameters = models.JSONField(default=dict)
     result = models.JSONField(default=dict, blank=True)

@@ -40,6 +40,7 @@ def isbn13_is_valid(field: str) -> Q:
 class Author(Tracked):
     """A person who wrote one or more books."""
 
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200, db_index=True)
 
     class Meta(Tracked.Meta):
@@ -52,10 +53,12 @@ class Author(Tracked):
 class Publisher(Tracked):
     """A publishing house."""
 
-    name = models.CharField(max_length=200, unique=True)
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
 
     class Meta(Tracked.Meta):
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="publisher_name_unique_in_workspace")]
 
     def __str__(self) -> str:
         return self.name
@@ -90,7 +93,9 @@ class Region(Tracked):
 class Book(Tracked):
     """A title in the catalogue, keyed by ISBN-13, or by its source key when it has none."""
 
-    isbn13 = models.CharField("ISBN-13", max_length=ISBN13_LENGTH, unique=True, null=True, blank=True)
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.PROTECT, related_name="+")
+    # Unique within a workspace: two booksellers may both sell the same ISBN.
+    isbn13 = models.CharField("ISBN-13", max_length=ISBN13_LENGTH, null=True, blank=True)  # noqa: DJ001 NULL, not "", is "no ISBN": the unique constraint must not see two blanks
     source_key = models.CharField(
         max_length=64, blank=True, default="", help_text="The id a catalogue import gave a book with no usable ISBN."
     )
@@ -111,7 +116,10 @@ class Book(Tracked):
                 violation_error_message="ISBN-13 must be 13 digits with a correct check digit.",
             ),
             models.CheckConstraint(condition=Q(isbn13__isnull=False) | ~Q(source_key=""), name="book_has_a_key"),
-            models.UniqueConstraint(fields=["source_key"], condition=~Q(source_key=""), name="book_source_key_unique"),
+            models.UniqueConstraint(fields=["workspace", "isbn13"], name="book_isbn13_unique_in_workspace"),
+            models.UniqueConstraint(
+                fields=["workspace", "source_key"], condition=~Q(source_key=""), name="book_source_key_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,6 +154,8 @@ class Channel(models.TextChoices):
 class Sale(Tracked):
     """One order line: copies of one book sold in one region at one moment."""
 
+    # Always the book's workspace (the services set it from the book).
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.PROTECT, related_name="+", db_index=False)
     book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="sales")
     # No index on region: a dozen values make it useless to the planner, and it costs
     # every bulk load of millions of sales.

@@ -65,6 +65,7 @@ class LedgerEntry(Tracked):
     """One ledger line: money in or out of a department, fund and cost centre on a date."""
 
     # The plausible window moves with today, so validators check it, not CHECK constraints.
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.PROTECT, related_name="+")
     entry_date = models.DateField(db_index=True, validators=[date_plausible_validate])
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     kind = models.CharField(max_length=8, choices=EntryKind.choices)
@@ -85,6 +86,7 @@ class LedgerEntry(Tracked):
 class Budget(Tracked):
     """What a department may spend in a fiscal year."""
 
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="budgets")
     fiscal_year = models.PositiveSmallIntegerField(validators=[year_plausible_validate])
     amount = models.DecimalField(max_digits=14, decimal_places=2)
@@ -92,7 +94,9 @@ class Budget(Tracked):
     class Meta(Tracked.Meta):
         ordering = ["-fiscal_year", "department"]
         constraints = [
-            models.UniqueConstraint(fields=["department", "fiscal_year"], name="budget_one_per_department_year"),
+            models.UniqueConstraint(
+                fields=["workspace", "department", "fiscal_year"], name="budget_one_per_department_year"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
             models.CheckConstraint(
                 condition=Q(fiscal_year__gte=1900, fiscal_year__lte=2200), name="budget_fiscal_year_plausible"
@@ -121,6 +125,7 @@ class Side(models.TextChoices):
 class StatementLine(Tracked):
     """One line of the public-sector *compte de résultat*, as the open-data portal gives it."""
 
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.PROTECT, related_name="+")
     exercice = models.PositiveSmallIntegerField(
         help_text="Fiscal year (exercice comptable).", validators=[year_plausible_validate]
     )
@@ -134,7 +139,7 @@ class StatementLine(Tracked):
         ordering = ["-exercice", "type_de_resultat", "produit_charge", "poste", "detail_postes"]
         constraints = [
             models.UniqueConstraint(
-                fields=["exercice", "type_de_resultat", "produit_charge", "poste", "detail_postes"],
+                fields=["workspace", "exercice", "type_de_resultat", "produit_charge", "poste", "detail_postes"],
                 name="statement_line_natural_key",
             ),
             models.CheckConstraint(

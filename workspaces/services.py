@@ -11,21 +11,23 @@ class WorkspaceError(ValueError):
     """A workspace request that cannot be carried out; the message names what was wrong."""
 
 
-def workspace_default() -> Workspace:
+def workspace_default(*, using: str = "default") -> Workspace:
     """The workspace records land in when none is named (the single-team install's only one).
     The first migration creates it; it is made again if a database was emptied since."""
-    workspace, _ = Workspace.objects.get_or_create(slug=DEFAULT_SLUG, defaults={"name": "Default workspace"})
+    workspace, _ = Workspace.objects.using(using).get_or_create(
+        slug=DEFAULT_SLUG, defaults={"name": "Default workspace"}
+    )
     return workspace
 
 
-def workspace_named(slug: str | None) -> Workspace:
+def workspace_named(slug: str | None, *, using: str = "default") -> Workspace:
     """The workspace with this slug (the default one for None); an unknown slug is refused
     with the list of known ones, so a typo never creates or fills a new workspace."""
     if slug is None or slug == DEFAULT_SLUG:
-        return workspace_default()
-    workspace = Workspace.objects.filter(slug=slug).first()
+        return workspace_default(using=using)
+    workspace = Workspace.objects.using(using).filter(slug=slug).first()
     if workspace is None:
-        known = ", ".join(Workspace.objects.values_list("slug", flat=True)) or "none"
+        known = ", ".join(Workspace.objects.using(using).values_list("slug", flat=True)) or "none"
         raise WorkspaceError(f"No workspace has the slug {slug!r} (known: {known}).")
     return workspace
 

@@ -37,8 +37,15 @@ def timestamp_array(epoch_seconds: np.ndarray) -> pa.Array:
 class BulkWriter:
     """Inserts batches of columns into one table of one database connection."""
 
-    def __init__(self, using: str) -> None:
+    def __init__(self, using: str, workspace_id: int | None = None) -> None:
         self.connection: BaseDatabaseWrapper = connections[using]
+        self.workspace_id = workspace_id  # the workspace every row written belongs to
+
+    def workspace_column(self, count: int) -> np.ndarray:
+        """The workspace_id column of `count` rows."""
+        if self.workspace_id is None:
+            raise ValueError("This writer was made without a workspace")
+        return np.full(count, self.workspace_id, dtype=np.int64)
 
     @property
     def vendor(self) -> str:

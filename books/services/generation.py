@@ -32,6 +32,8 @@ from books.services import sample_vocabulary as vocab
 from books.services.bulk_load import BulkWriter, money_array, timestamp_array
 from config.date_window import SETTINGS_NAMES as WINDOW_SETTINGS
 from config.date_window import date_window
+from workspaces.models import DEFAULT_SLUG
+from workspaces.services import WorkspaceError, workspace_named
 
 # Rows drawn per random stream: fixed so that batch_size never changes the data.
 DRAW_CHUNK = 1 << 20
@@ -126,6 +128,7 @@ class SalesDataSpec:
     years: int = 5
     end_date: date = field(default_factory=lambda: timezone.localdate())
     batch_size: int = 100_000
+    workspace: str = DEFAULT_SLUG  # the slug of the workspace the books and sales belong to
 
     def validate(self) -> None:
         """Raise InvalidGenerationRequest naming the first option that is wrong."""
@@ -198,10 +201,14 @@ def sales_data_generate(
     progress = progress or SilentProgress()
     started = time.perf_counter()
     updated_at = datetime.now(tz=UTC).replace(microsecond=0)
-    writer = BulkWriter(using)
+    try:
+        workspace_id = workspace_named(spec.workspace, using=using).pk
+    except WorkspaceError as error:
+        raise InvalidGenerationRequest(f"--workspace: {error}") from error
+    writer = BulkWriter(using, workspace_id)
     with transaction.atomic(using=using):
         genre_ids, genre_tiers, region_ids = _reference_rows(using)
-        publisher_ids = _publisher_ids(using)
+        publisher_ids = _publisher_ids(using, workspace_id)
         author_ids = _authors_write(writer, seed, spec, updated_at, progress)
         catalogue = _books_write(writer, seed, spec, updated_at, genre_ids, genre_tiers, publisher_ids, progress)
         _credits_write(writer, seed, catalogue.ids, author_ids, spec.batch_size, progress)
@@ -257,10 +264,10 @@ def _reference_rows(using: str) -> tuple[np.ndarray, list[str], np.ndarray]:
     )
 
 
-def _publisher_ids(using: str) -> np.ndarray:
+def _publisher_ids(using: str, workspace_id: int) -> np.ndarray:
     ids = []
     for name in vocab.PUBLISHERS:
-        publisher, _ = Publisher.objects.using(using).get_or_create(name=name)
+        publisher, _ = Publisher.objects.using(using).get_or_create(workspace_id=workspace_id, name=name)
         ids.append(publisher.pk)
     return np.array(ids, dtype=np.int64)
 
@@ -285,7 +292,12 @@ def _authors_write(
     _write_batches(
         writer,
         Author._meta.db_table,
-        {"id": ids, "name": names, "updated_at": _constant_timestamps(updated_at, count)},
+        {
+            "id": ids,
+            "workspace_id": writer.workspace_column(count),
+            "name": names,
+            "updated_at": _constant_timestamps(updated_at, count),
+        },
         spec.batch_size,
         "authors",
         progress,
@@ -343,6 +355,7 @@ def _books_write(
         Book._meta.db_table,
         {
             "id": ids,
+            "workspace_id": writer.workspace_column(count),
             "isbn13": isbns,
             "source_key": [""] * count,
             "title": titles,
@@ -408,23 +421,27 @@ def _isbns_unused(writer: BulkWriter, seed: int, count: int) -> list[str]:
     rng = _rng(seed, _BOOKS, 1)
     multiplier = int(rng.integers(1, ISBN_SPACE // 10)) * 10 + 7  # ends in 7: coprime to 10**9
     offset = int(rng.integers(0, ISBN_SPACE))
-    start = Book.objects.using(writer.connection.alias).count()
+    start = Book.objects.using(writer.connection.alias).filter(workspace_id=writer.workspace_id).count()
     chosen: list[str] = []
     while len(chosen) < count:
         k = np.arange(start, start + count - len(chosen), dtype=np.int64)
         start += len(k)
         twelve = ISBN_PREFIX + (k * multiplier + offset) % ISBN_SPACE
         candidates = [f"{t}{c}" for t, c in zip(twelve.tolist(), isbn13_check_digit(twelve).tolist(), strict=True)]
-        taken = _isbns_taken(writer.connection.alias, candidates)
+        taken = _isbns_taken(writer.connection.alias, writer.workspace_id, candidates)
         chosen.extend(isbn for isbn in candidates if isbn not in taken)
     return chosen
 
 
-def _isbns_taken(using: str, isbns: list[str]) -> set[str]:
+def _isbns_taken(using: str, workspace_id: int, isbns: list[str]) -> set[str]:
     taken: set[str] = set()
     for start in range(0, len(isbns), 5_000):
         chunk = isbns[start : start + 5_000]
-        found = Book.objects.using(using).filter(isbn13__in=chunk).values_list("isbn13", flat=True)
+        found = (
+            Book.objects.using(using)
+            .filter(workspace_id=workspace_id, isbn13__in=chunk)
+            .values_list("isbn13", flat=True)
+        )
         taken.update(isbn for isbn in found if isbn is not None)
     return taken
 
@@ -550,6 +567,7 @@ def _sales_chunks_write(
             rows = writer.insert(
                 Sale._meta.db_table,
                 {
+                    "workspace_id": writer.workspace_column(len(sold_at[part])),
                     "book_id": catalogue.ids[book[part]],
                     "region_id": region_ids[region[part]],
                     "sold_at": timestamp_array(sold_at[part]),

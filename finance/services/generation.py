@@ -21,6 +21,8 @@ from config.date_window import SETTINGS_NAMES as WINDOW_SETTINGS
 from config.date_window import date_window
 from finance.models import Budget, CostCenter, Department, EntryKind, Fund, LedgerEntry, StatementLine
 from finance.services import city_catalogue as city
+from workspaces.models import DEFAULT_SLUG
+from workspaces.services import WorkspaceError, workspace_named
 
 MAX_ENTRIES = 10_000_000
 MAX_YEARS = 30
@@ -44,6 +46,7 @@ class FinanceDataSpec:
     seed: int | None = None
     end_date: date = field(default_factory=lambda: timezone.localdate())
     batch_size: int = 5_000
+    workspace: str = DEFAULT_SLUG  # the slug of the workspace the ledger belongs to
 
     def validate(self) -> None:
         """Raise InvalidFinanceRequest naming the first option that is wrong."""
@@ -99,6 +102,10 @@ def finance_data_generate(*, spec: FinanceDataSpec, using: str = "default") -> F
     seed = spec.seed if spec.seed is not None else secrets.randbelow(2**63)
     started = time.perf_counter()
     rng = np.random.default_rng([seed, 0])
+    try:
+        workspace_id = workspace_named(spec.workspace, using=using).pk
+    except WorkspaceError as error:
+        raise InvalidFinanceRequest(f"--workspace: {error}") from error
     with transaction.atomic(using=using):
         departments = [
             Department.objects.using(using).get_or_create(code=d.code, defaults={"name": d.name})[0]
@@ -109,12 +116,14 @@ def finance_data_generate(*, spec: FinanceDataSpec, using: str = "default") -> F
             for code, name, _ in city.FUNDS
         ]
         cost_centers = _cost_centers(using, departments)
-        entries, revenues, expenses, spent = _ledger_write(rng, spec, using, departments, funds, cost_centers)
-        budgets = _budgets_write(rng, spec, using, departments, spent)
+        entries, revenues, expenses, spent = _ledger_write(
+            rng, spec, using, workspace_id, departments, funds, cost_centers
+        )
+        budgets = _budgets_write(rng, spec, using, workspace_id, departments, spent)
         exercices = [year for year in spec.fiscal_years if date(year, 12, 31) <= spec.end_date] or [
             spec.fiscal_years[0] - 1
         ]
-        lines = _statement_write(rng, using, exercices)
+        lines = _statement_write(rng, using, workspace_id, exercices)
     return FinanceDataResult(
         seed=seed,
         departments=len(departments),
@@ -151,6 +160,7 @@ def _ledger_write(
     rng: np.random.Generator,
     spec: FinanceDataSpec,
     using: str,
+    workspace_id: int,
     departments: list[Department],
     funds: list[Fund],
     cost_centers: list[list[CostCenter]],
@@ -194,6 +204,7 @@ def _ledger_write(
             spent[key] = spent.get(key, 0) + abs(amount)
         rows.append(
             LedgerEntry(
+                workspace_id=workspace_id,
                 entry_date=entry_date,
                 amount=Decimal(amount).scaleb(-2),
                 kind=kind,
@@ -207,7 +218,12 @@ def _ledger_write(
 
 
 def _budgets_write(
-    rng: np.random.Generator, spec: FinanceDataSpec, using: str, departments: list[Department], spent: dict
+    rng: np.random.Generator,
+    spec: FinanceDataSpec,
+    using: str,
+    workspace_id: int,
+    departments: list[Department],
+    spent: dict,
 ) -> int:
     """Each department's budget per year: near what it spent, so some overrun and some don't."""
     budgets = []
@@ -215,17 +231,24 @@ def _budgets_write(
         for year in spec.fiscal_years:
             spent_cents = spent.get((index, year), 0)
             planned = int(spent_cents * rng.uniform(0.9, 1.15)) // 100_000 * 1_000  # whole thousands
-            budgets.append(Budget(department=department, fiscal_year=year, amount=Decimal(max(planned, 1_000))))
+            budgets.append(
+                Budget(
+                    workspace_id=workspace_id,
+                    department=department,
+                    fiscal_year=year,
+                    amount=Decimal(max(planned, 1_000)),
+                )
+            )
     Budget.objects.using(using).bulk_create(
         budgets,
         update_conflicts=True,
-        unique_fields=["department", "fiscal_year"],
+        unique_fields=["workspace", "department", "fiscal_year"],
         update_fields=["amount", "updated_at"],
     )
     return len(budgets)
 
 
-def _statement_write(rng: np.random.Generator, using: str, exercices: list[int]) -> int:
+def _statement_write(rng: np.random.Generator, using: str, workspace_id: int, exercices: list[int]) -> int:
     """Every poste of the statement for each exercice, growing about 2% a year."""
     lines = []
     for exercice in exercices:
@@ -235,6 +258,7 @@ def _statement_write(rng: np.random.Generator, using: str, exercices: list[int])
             cents = round(poste.base_eur * growth * noise * 100)
             lines.append(
                 StatementLine(
+                    workspace_id=workspace_id,
                     exercice=exercice,
                     type_de_resultat=poste.type_de_resultat,
                     produit_charge=poste.produit_charge,
@@ -246,7 +270,7 @@ def _statement_write(rng: np.random.Generator, using: str, exercices: list[int])
     StatementLine.objects.using(using).bulk_create(
         lines,
         update_conflicts=True,
-        unique_fields=["exercice", "type_de_resultat", "produit_charge", "poste", "detail_postes"],
+        unique_fields=["workspace", "exercice", "type_de_resultat", "produit_charge", "poste", "detail_postes"],
         update_fields=["montant_en_eur", "updated_at"],
     )
     return len(lines)
