@@ -1,13 +1,13 @@
 """Reads of workspaces and memberships that the API, commands and sign-on share."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from workspaces.models import ROLE_RANK, Membership, Role
 from workspaces.scope import Scope
 
 
-def memberships_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
+def memberships_of(user: User | AnonymousUser) -> QuerySet[Membership]:
     """The user's memberships with their workspaces, by workspace name."""
     if not user.is_authenticated:
         return Membership.objects.none()
@@ -16,7 +16,7 @@ def memberships_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membershi
     )
 
 
-def membership_of(user: AbstractBaseUser | AnonymousUser, workspace_id: int | None) -> Membership | None:
+def membership_of(user: User | AnonymousUser, workspace_id: int | None) -> Membership | None:
     """The user's membership of one workspace, or None."""
     if workspace_id is None or not user.is_authenticated:
         return None

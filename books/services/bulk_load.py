@@ -41,11 +41,15 @@ class BulkWriter:
         self.connection: BaseDatabaseWrapper = connections[using]
         self.workspace_id = workspace_id  # the workspace every row written belongs to
 
-    def workspace_column(self, count: int) -> np.ndarray:
-        """The workspace_id column of `count` rows."""
+    def workspace(self) -> int:
+        """The id of the workspace the rows belong to."""
         if self.workspace_id is None:
             raise ValueError("This writer was made without a workspace")
-        return np.full(count, self.workspace_id, dtype=np.int64)
+        return self.workspace_id
+
+    def workspace_column(self, count: int) -> np.ndarray:
+        """The workspace_id column of `count` rows."""
+        return np.full(count, self.workspace(), dtype=np.int64)
 
     @property
     def vendor(self) -> str:

@@ -421,14 +421,14 @@ def _isbns_unused(writer: BulkWriter, seed: int, count: int) -> list[str]:
     rng = _rng(seed, _BOOKS, 1)
     multiplier = int(rng.integers(1, ISBN_SPACE // 10)) * 10 + 7  # ends in 7: coprime to 10**9
     offset = int(rng.integers(0, ISBN_SPACE))
-    start = Book.objects.using(writer.connection.alias).filter(workspace_id=writer.workspace_id).count()
+    start = Book.objects.using(writer.connection.alias).filter(workspace_id=writer.workspace()).count()
     chosen: list[str] = []
     while len(chosen) < count:
         k = np.arange(start, start + count - len(chosen), dtype=np.int64)
         start += len(k)
         twelve = ISBN_PREFIX + (k * multiplier + offset) % ISBN_SPACE
         candidates = [f"{t}{c}" for t, c in zip(twelve.tolist(), isbn13_check_digit(twelve).tolist(), strict=True)]
-        taken = _isbns_taken(writer.connection.alias, writer.workspace_id, candidates)
+        taken = _isbns_taken(writer.connection.alias, writer.workspace(), candidates)
         chosen.extend(isbn for isbn in candidates if isbn not in taken)
     return chosen
 
