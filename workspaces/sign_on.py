@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, get_adapter
 from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -70,6 +71,8 @@ class InvitedOnlySocialAccountAdapter(DefaultSocialAccountAdapter):
                 if shown
                 else f"{_provider_name(sociallogin)} did not share an email address; Folio needs a verified one.",
             )
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            return  # a signed-in user adds an identity to their own account (allauth's connections page)
         if not sociallogin.is_existing:
             # User.email is not unique in Django: two accounts with it are not guessed between.
             users = list(User.objects.filter(email__iexact=email)[:2])
