@@ -1,4 +1,4 @@
-"""URLs for session login and personal API tokens, included under /api/."""
+"""URLs for session login, the sign-in options and personal API tokens, included under /api/."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from analytics.api.routes import both_spellings
 
 urlpatterns = [
     path("auth/csrf/", account_views.CsrfView.as_view(), name="auth-csrf"),
+    path("auth/providers/", account_views.SignInOptionsView.as_view(), name="auth-providers"),
     path("auth/login/", account_views.LoginView.as_view(), name="auth-login"),
     path("auth/logout/", account_views.LogoutView.as_view(), name="auth-logout"),
     path("auth/me/", account_views.MeView.as_view(), name="auth-me"),

@@ -1,4 +1,4 @@
-"""Session login and logout for the dashboard, and personal API tokens for scripts."""
+"""Session login and logout for the dashboard, the sign-in options it shows, and personal API tokens for scripts."""
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
@@ -9,7 +9,14 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, NotFound, Throttled, ValidationError
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    Throttled,
+    ValidationError,
+)
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,9 +30,11 @@ from analytics.permissions import GENERATE_DATA, IMPORTS, RUN_SYNC, action_allow
 from analytics.selectors import api_token_is_active, api_tokens_of
 from analytics.services.logins import LoginLocked, login_failure_record, login_lock_check, login_success_record
 from analytics.services.tokens import ApiTokenLifetimeInvalid, ApiTokenParentEnded, api_token_create, api_token_revoke
+from workspaces.sign_on import sign_on_providers
 
 WRONG_CREDENTIALS = "Wrong username or password."
 NO_SUCH_TOKEN = "No such token."
+PASSWORD_LOGIN_OFF = "Password sign-in is switched off here; sign in with single sign-on."
 
 
 class CsrfSerializer(serializers.Serializer):
@@ -35,6 +44,19 @@ class CsrfSerializer(serializers.Serializer):
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+
+
+class SignOnProviderSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The provider's id in Folio's callback URL.")
+    name = serializers.CharField(help_text="What the sign-in button says.")
+    login_url = serializers.CharField(
+        help_text="Starts the sign-in: POST to it with the csrfmiddlewaretoken field (and `next`, a local path)."
+    )
+
+
+class SignInOptionsSerializer(serializers.Serializer):
+    password = serializers.BooleanField(help_text="Whether /api/auth/login/ accepts a username and password.")
+    providers = SignOnProviderSerializer(many=True, help_text="The single sign-on providers switched on.")
 
 
 class AllowedActionsSerializer(serializers.Serializer):
@@ -145,6 +167,22 @@ class CsrfView(APIView):
         return Response(CsrfSerializer({"csrf_token": get_token(request)}).data)
 
 
+class SignInOptionsView(APIView):
+    """How one may sign in here: password and/or which single sign-on providers."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        tags=["auth"],
+        summary="The ways to sign in",
+        responses={200: SignInOptionsSerializer, 401: _error("An Authorization header with a bad token.")},
+    )
+    def get(self, request: Request) -> Response:
+        """Whether password sign-in is on, and the single sign-on providers with their sign-in URLs."""
+        options = {"password": settings.PASSWORD_LOGIN, "providers": sign_on_providers(request)}
+        return Response(SignInOptionsSerializer(options).data)
+
+
 class LoginView(APIView):
     """Starts a session for the dashboard."""
 
@@ -157,7 +195,10 @@ class LoginView(APIView):
         responses={
             200: CurrentUserSerializer,
             400: _error("Wrong username or password, or a field missing."),
-            403: CSRF_FAILED,
+            403: _error(
+                "CSRF check failed (session callers send the X-CSRFToken header), or password sign-in is "
+                "switched off (PASSWORD_LOGIN=false)."
+            ),
             429: _error(
                 "Too many failed logins for the account or from the address: no password is checked until "
                 "the time in Retry-After has passed."
@@ -166,6 +207,8 @@ class LoginView(APIView):
     )
     def post(self, request: Request) -> Response:
         """Log in with username and password; answers who is now logged in."""
+        if not settings.PASSWORD_LOGIN:
+            raise PermissionDenied(PASSWORD_LOGIN_OFF)
         # DRF checks CSRF only for callers a session already authenticates, which leaves a
         # login form open to login CSRF (a page logging the visitor into another account).
         SessionAuthentication().enforce_csrf(request)

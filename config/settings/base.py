@@ -34,6 +34,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.google",
     "workspaces",
     "books",
     "finance",
@@ -51,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it times the view alone and sees the user the API authenticated.
@@ -236,6 +242,44 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+# Single sign-on (README "Single sign-on"): django-allauth signs people in with Google and/or
+# one OpenID Connect provider, each switched on by its variables. Folio's own password sign-in
+# (/api/auth/login/) stays for small installs; PASSWORD_LOGIN=false switches it off. The Django
+# admin keeps its password form either way: it is the operators' way in when the provider is down.
+PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
+LOGIN_URL = "/login"  # the dashboard's sign-in page, which shows a button per provider
+LOGIN_REDIRECT_URL = "/"
+# allauth serves social sign-in only: its password login, signup, password reset and email
+# pages do not exist (Folio's password sign-in is its own, above). Providers' emails count
+# only when they say verified (workspaces.sign_on), so allauth sends no verification mail.
+SOCIALACCOUNT_ONLY = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_ADAPTER = "workspaces.sign_on.InvitedOnlySocialAccountAdapter"
+# The provider's email and name make the user: no intermediate signup form.
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False  # Folio calls no provider API after sign-in
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
+OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
+if OIDC_SERVER_URL:
+    # The id names the callback URL to register at the provider: /accounts/oidc/<id>/login/callback/.
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": env.str("OIDC_PROVIDER_ID", default="sso"),
+                "name": env.str("OIDC_NAME", default="Single sign-on"),
+                "client_id": env.str("OIDC_CLIENT_ID"),
+                "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+                "settings": {"server_url": OIDC_SERVER_URL},
+            }
+        ],
+    }
+if env.str("GOOGLE_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["google"] = {
+        "SCOPE": ["openid", "email", "profile"],
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [{"client_id": env.str("GOOGLE_CLIENT_ID"), "secret": env.str("GOOGLE_CLIENT_SECRET")}],
+    }
 # Personal API tokens: lifetime when the owner does not choose one, and the longest allowed.
 API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)

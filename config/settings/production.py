@@ -66,6 +66,9 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 3
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The single sign-on callback URL Folio sends the provider is https:// even when a proxy's
+# plain-HTTP hop reaches Folio without X-Forwarded-Proto: providers refuse http redirect URIs.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # One JSON object per line on stdout, for the platform's log collector (LOG_FORMAT=text to read them).
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = logging_settings(LOG_FORMAT)  # noqa: F405  # base.py's, through the star import

@@ -37,6 +37,15 @@ SAFE_DEFAULTS = {
     "WAREHOUSE_GRACE_SECONDS": "ages DuckDB generation files; the warehouse here is Redshift",
     "TRUSTED_PROXIES": "the alternative to NUM_PROXIES, which is set for the load balancer",
     "PROMETHEUS_MULTIPROC_DIR": "the image's entry point sets it for web (deploy/entrypoint.sh)",
+    # Single sign-on is opt-in (README "Single sign-on"): unset, sign-in is by password only.
+    "PASSWORD_LOGIN": "true unless single sign-on is set up; the deployment adds it then",
+    "OIDC_SERVER_URL": "unset: no OpenID Connect provider",
+    "OIDC_CLIENT_ID": "read only with OIDC_SERVER_URL",
+    "OIDC_CLIENT_SECRET": "read only with OIDC_SERVER_URL (a secret: app_secrets when set)",
+    "OIDC_NAME": "read only with OIDC_SERVER_URL",
+    "OIDC_PROVIDER_ID": "read only with OIDC_SERVER_URL",
+    "GOOGLE_CLIENT_ID": "unset: no Google sign-in",
+    "GOOGLE_CLIENT_SECRET": "read only with GOOGLE_CLIENT_ID (a secret: app_secrets when set)",
 }
 
 

@@ -1,0 +1,9 @@
+"""The test provider's URLs: a login form and django-oauth-toolkit's OAuth 2 and OIDC endpoints under /o/."""
+
+from django.contrib.auth.views import LoginView
+from django.urls import include, path
+
+urlpatterns = [
+    path("login/", LoginView.as_view(), name="login"),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+]
