@@ -7,6 +7,7 @@ from django.db import connections
 
 from analytics.sync import SyncBusy, sync_after_write
 from analytics.warehouse.base import LoadError
+from audit.services import audit_bulk
 from books.models import Sale
 from books.services.generation import (
     MAX_BATCH,
@@ -16,6 +17,7 @@ from books.services.generation import (
 )
 from config.arguments import GenerateOptions, ascii_int, iso_date
 from config.progress import progress_for
+from workspaces.services import WorkspaceError, workspace_named
 
 
 class SalesDataOptions(GenerateOptions):
@@ -70,14 +72,25 @@ class Command(BaseCommand):
         )
         try:
             spec.validate()
-        except InvalidGenerationRequest as error:
+            workspace = workspace_named(spec.workspace, using=using)
+        except (InvalidGenerationRequest, WorkspaceError) as error:
             raise CommandError(str(error)) from None
         if options["if_empty"] and Sale.objects.using(using).exists():
             self.stdout.write("Sales already exist; nothing generated (--if-empty).")
             return
         progress = progress_for(options)
         try:
-            result = sales_data_generate(spec=spec, using=using, progress=progress)
+            with audit_bulk(
+                via="command generate_sales_data",
+                action="generate",
+                kind="sales",
+                model=Sale,
+                workspace_id=workspace.pk,
+            ) as event:
+                result = sales_data_generate(spec=spec, using=using, progress=progress)
+                event.counts.update(
+                    books=result.books, authors=result.authors, sales=result.sales, revenue=str(result.revenue)
+                )
         finally:
             progress.close()
         self.stdout.write(
