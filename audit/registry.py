@@ -22,8 +22,11 @@ AUDITED = {
 
 
 def audited_models_register() -> None:
-    """Register every audited model with django-auditlog (create, update and delete signals)."""
+    """Register every audited model with django-auditlog (create, update and delete signals),
+    following its own columns only: the library would also list reverse relations (a
+    publisher's books) as "books.Book.None"."""
     for label, excluded in AUDITED.items():
         model = apps.get_model(label)
         if not auditlog.contains(model):
-            auditlog.register(model, exclude_fields=excluded)
+            columns = [field.name for field in model._meta.concrete_fields if field.name not in excluded]
+            auditlog.register(model, include_fields=columns)
