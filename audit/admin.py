@@ -15,6 +15,21 @@ if admin.site.is_registered(AuditEntry):
     admin.site.unregister(AuditEntry)
 
 
+# What an entry shows: every column that says something, none of them editable.
+SHOWN = (
+    "created",
+    "event",
+    "via",
+    "actor_name",
+    "remote_addr",
+    "workspace_id",
+    "resource_url",
+    "msg",
+    "counts",
+    "additional_data",
+)
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(LogEntryAdminMixin, admin.ModelAdmin):
     """Entries newest first, filtered by event and channel; no add, change or delete."""
@@ -26,19 +41,8 @@ class AuditEntryAdmin(LogEntryAdminMixin, admin.ModelAdmin):
     list_filter = ["event", "via"]
     search_fields = ["object_repr", "actor_name", "via"]
     list_select_related = ["content_type"]
-    fields = [
-        "created",
-        "event",
-        "via",
-        "actor_name",
-        "remote_addr",
-        "workspace_id",
-        "resource_url",
-        "msg",
-        "counts",
-        "additional_data",
-    ]
-    readonly_fields = fields
+    fields = SHOWN
+    readonly_fields = SHOWN
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         """Entries are written by Folio alone."""

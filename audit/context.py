@@ -35,7 +35,7 @@ class AuditContext:
         actor = self.actor() if callable(self.actor) else self.actor
         if actor is None or not actor.is_authenticated:
             return None
-        return actor  # type: ignore[return-value]  # authenticated: a real user, not AnonymousUser
+        return actor
 
 
 def _default_via() -> str:

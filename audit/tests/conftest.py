@@ -18,7 +18,7 @@ def workspace(db: None) -> Workspace:
 @pytest.fixture
 def admin_member(workspace: Workspace) -> Membership:
     """An admin of the default workspace."""
-    return MembershipFactory(workspace=workspace, user=UserFactory(username="alice"), role=Role.ADMIN)
+    return MembershipFactory.create(workspace=workspace, user=UserFactory.create(username="alice"), role=Role.ADMIN)
 
 
 @pytest.fixture

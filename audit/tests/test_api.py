@@ -16,7 +16,7 @@ from audit.selectors import AuditFilters, audit_entries_of_workspace
 from audit.services import SIGNIN, audit_signin_record
 from audit.tests.factories import LedgerEntryFactory, MembershipFactory, UserFactory, WorkspaceFactory
 from books.models import Publisher
-from workspaces.models import Membership, Role, Workspace
+from workspaces.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def changed_amount(entry_id: int, amount: str, *, via: str, actor: User) -> None
 
 
 def test_the_admin_reads_the_workspace_changes_newest_first(admin_api: APIClient, admin_member: Membership) -> None:
-    ledger = LedgerEntryFactory(workspace=admin_member.workspace)
+    ledger = LedgerEntryFactory.create(workspace=admin_member.workspace)
     changed_amount(ledger.pk, "130.00", via="api", actor=admin_member.user)
 
     response = admin_api.get("/api/audit/", {"model": "ledgerentry"})
@@ -69,9 +69,9 @@ def test_the_admin_reads_the_workspace_changes_newest_first(admin_api: APIClient
 def test_filters_narrow_the_entries(
     admin_api: APIClient, admin_member: Membership, query: dict[str, str], expected: list[str | None]
 ) -> None:
-    ledger = LedgerEntryFactory(workspace=admin_member.workspace)
+    ledger = LedgerEntryFactory.create(workspace=admin_member.workspace)
     changed_amount(ledger.pk, "130.00", via="api", actor=admin_member.user)
-    changed_amount(ledger.pk, "140.00", via="admin", actor=UserFactory(username="bob"))
+    changed_amount(ledger.pk, "140.00", via="admin", actor=UserFactory.create(username="bob"))
 
     response = admin_api.get("/api/audit/", {"model": "ledgerentry", **query})
 
@@ -81,8 +81,8 @@ def test_filters_narrow_the_entries(
 
 
 def test_since_until_and_object_id_narrow_the_entries(admin_api: APIClient, admin_member: Membership) -> None:
-    first = LedgerEntryFactory(workspace=admin_member.workspace)
-    second = LedgerEntryFactory(workspace=admin_member.workspace)
+    first = LedgerEntryFactory.create(workspace=admin_member.workspace)
+    second = LedgerEntryFactory.create(workspace=admin_member.workspace)
     middle = timezone.now()
     changed_amount(first.pk, "130.00", via="api", actor=admin_member.user)
     changed_amount(second.pk, "150.00", via="api", actor=admin_member.user)
@@ -171,10 +171,10 @@ def test_csv_exports_the_filtered_entries_with_formulas_defused(admin_api: APICl
 
 
 def test_a_member_of_another_workspace_never_sees_its_entries(admin_member: Membership) -> None:
-    other = WorkspaceFactory(slug="b-team")
-    outsider = MembershipFactory(workspace=other, user=UserFactory(username="brenda"), role=Role.ADMIN)
-    LedgerEntryFactory(workspace=admin_member.workspace)
-    LedgerEntryFactory(workspace=other, amount=Decimal("9.99"))
+    other = WorkspaceFactory.create(slug="b-team")
+    outsider = MembershipFactory.create(workspace=other, user=UserFactory.create(username="brenda"), role=Role.ADMIN)
+    LedgerEntryFactory.create(workspace=admin_member.workspace)
+    LedgerEntryFactory.create(workspace=other, amount=Decimal("9.99"))
     audit_signin_record(event=SIGNIN, user=admin_member.user)
     audit_signin_record(event=SIGNIN, user=outsider.user)
     api = APIClient()
@@ -207,7 +207,7 @@ def test_the_audit_trail_cannot_be_written_through_the_api(admin_api: APIClient,
 def test_the_admin_shows_entries_but_refuses_to_change_or_delete_them(
     superuser: User, admin_member: Membership
 ) -> None:
-    LedgerEntryFactory(workspace=admin_member.workspace)
+    LedgerEntryFactory.create(workspace=admin_member.workspace)
     entry = AuditEntry.objects.get(content_type__model="ledgerentry")
     admin = Client()
     admin.force_login(superuser)

@@ -92,7 +92,7 @@ def test_a_finance_generator_command_records_one_event_with_its_counts(workspace
 def test_a_1000_row_sales_import_job_records_one_event_with_its_counts(
     workspace: Workspace, tmp_path: Path, admin_member: object
 ) -> None:
-    sale = SaleFactory(workspace=workspace)
+    sale = SaleFactory.create(workspace=workspace)
     book = sale.book
     book.isbn13 = "9780306406157"
     book.save()
@@ -124,8 +124,8 @@ def test_a_1000_row_sales_import_job_records_one_event_with_its_counts(
 
 
 def test_a_job_writing_1000_rows_one_by_one_records_one_event_not_1000(workspace: Workspace) -> None:
-    template = SaleFactory(workspace=workspace)
-    job = Job.objects.create(kind="import_sales", workspace=workspace, created_by=UserFactory(username="gina"))
+    template = SaleFactory.create(workspace=workspace)
+    job = Job.objects.create(kind="import_sales", workspace=workspace, created_by=UserFactory.create(username="gina"))
     before = AuditEntry.objects.count()
 
     def work(job: Job) -> dict:
@@ -163,7 +163,7 @@ def test_a_refused_import_job_records_one_failed_event_with_the_reason(workspace
     job = Job.objects.create(
         kind="import_sales",
         workspace=workspace,
-        created_by=UserFactory(username="frank"),
+        created_by=UserFactory.create(username="frank"),
         parameters={"file": "sales.csv", "stored": str(upload), "skip_invalid": False, "size": upload.stat().st_size},
     )
     before = AuditEntry.objects.count()

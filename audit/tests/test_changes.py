@@ -30,7 +30,7 @@ def record_entries(model: str) -> list[tuple]:
 def test_a_ledger_entry_changed_in_the_admin_records_the_amount_before_and_after(
     workspace: Workspace, superuser: User
 ) -> None:
-    entry = LedgerEntryFactory(workspace=workspace)
+    entry = LedgerEntryFactory.create(workspace=workspace)
     created = len(record_entries("ledgerentry"))
     admin = Client()
     admin.force_login(superuser)
@@ -57,7 +57,7 @@ def test_a_ledger_entry_changed_in_the_admin_records_the_amount_before_and_after
 
 
 def test_a_ledger_entry_deleted_in_the_admin_records_its_values(workspace: Workspace, superuser: User) -> None:
-    entry = LedgerEntryFactory(workspace=workspace, amount=Decimal("75.50"))
+    entry = LedgerEntryFactory.create(workspace=workspace, amount=Decimal("75.50"))
     admin = Client()
     admin.force_login(superuser)
 
@@ -71,8 +71,8 @@ def test_a_ledger_entry_deleted_in_the_admin_records_its_values(workspace: Works
 
 
 def test_a_sale_changed_by_a_service_in_an_api_context_records_quantity_and_amount(workspace: Workspace) -> None:
-    sale = SaleFactory(workspace=workspace)
-    analyst = UserFactory(username="bob")
+    sale = SaleFactory.create(workspace=workspace)
+    analyst = UserFactory.create(username="bob")
 
     with audit_via("api", actor=analyst):
         sale_update(sale=sale, quantity=3)
@@ -102,8 +102,8 @@ def test_a_sale_changed_by_a_service_in_an_api_context_records_quantity_and_amou
 
 
 def test_a_role_change_is_recorded_with_the_role_before_and_after(workspace: Workspace) -> None:
-    membership = MembershipFactory(workspace=workspace, role=Role.VIEWER)
-    admin = UserFactory(username="carol")
+    membership = MembershipFactory.create(workspace=workspace, role=Role.VIEWER)
+    admin = UserFactory.create(username="carol")
 
     with audit_via("api", actor=admin):
         member_set(workspace=workspace, user=membership.user, role=Role.ANALYST)
@@ -120,7 +120,7 @@ def test_a_role_change_is_recorded_with_the_role_before_and_after(workspace: Wor
 
 
 def test_a_new_member_is_recorded_as_created(workspace: Workspace) -> None:
-    user = UserFactory(username="dave")
+    user = UserFactory.create(username="dave")
 
     with audit_via("command workspace"):
         membership = member_set(workspace=workspace, user=user, role=Role.ADMIN)
@@ -133,13 +133,14 @@ def test_a_new_member_is_recorded_as_created(workspace: Workspace) -> None:
 
 
 def test_a_token_created_and_revoked_is_recorded_without_its_digest(workspace: Workspace) -> None:
-    owner = UserFactory(username="erin")
+    owner = UserFactory.create(username="erin")
 
     with audit_via("api", actor=owner):
-        token = ApiTokenFactory(user=owner, workspace=workspace, name="nightly")
+        token = ApiTokenFactory.create(user=owner, workspace=workspace, name="nightly")
         api_token_revoke(user=owner, token_id=token.pk)
 
-    token = ApiToken.objects.get(pk=token.pk)
+    revoked_at = ApiToken.objects.get(pk=token.pk).revoked_at
+    assert revoked_at is not None
     entries = record_entries("apitoken")
     assert [entry[:4] for entry in entries] == [
         ("create", "api", "erin", str(token.pk)),
@@ -147,5 +148,5 @@ def test_a_token_created_and_revoked_is_recorded_without_its_digest(workspace: W
     ]
     assert "digest" not in entries[0][4]
     assert entries[0][4]["name"] == [None, "nightly"]
-    assert entries[1][4] == {"revoked_at": [None, token.revoked_at.isoformat()]}
+    assert entries[1][4] == {"revoked_at": [None, revoked_at.isoformat()]}
     assert entries[1][5] == workspace.pk

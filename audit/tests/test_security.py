@@ -49,7 +49,7 @@ def test_an_admin_sign_in_with_an_unknown_username_is_recorded_without_an_accoun
 
 
 def test_a_viewer_refused_the_audit_trail_is_itself_recorded_as_a_refusal(workspace: Workspace) -> None:
-    viewer = MembershipFactory(workspace=workspace, user=UserFactory(username="victor"), role=Role.VIEWER)
+    viewer = MembershipFactory.create(workspace=workspace, user=UserFactory.create(username="victor"), role=Role.VIEWER)
     api = APIClient()
     api.force_login(viewer.user)
 

@@ -1,5 +1,6 @@
 """`manage.py generate_sales_data`: realistic books and sales for demos and benchmarks."""
 
+from dataclasses import replace
 from typing import Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -68,8 +69,9 @@ class Command(BaseCommand):
             seed=options["seed"],
             years=options["years"],
             batch_size=options["batch_size"],
-            **({"end_date": options["end_date"]} if options["end_date"] else {}),
         )
+        if options["end_date"]:
+            spec = replace(spec, end_date=options["end_date"])
         try:
             spec.validate()
             workspace = workspace_named(spec.workspace, using=using)

@@ -1,5 +1,6 @@
 """`manage.py generate_finance_data`: a city's ledger, budgets and compte de résultat."""
 
+from dataclasses import replace
 from typing import Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -58,8 +59,9 @@ class Command(BaseCommand):
             years=options["years"],
             seed=options["seed"],
             batch_size=options["batch_size"],
-            **({"end_date": options["end_date"]} if options["end_date"] else {}),
         )
+        if options["end_date"]:
+            spec = replace(spec, end_date=options["end_date"])
         try:
             spec.validate()
             workspace = workspace_named(spec.workspace, using=using)
