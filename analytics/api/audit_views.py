@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -206,7 +207,7 @@ class AuditView(APIView):
         parameters=[AuditQuerySerializer],
         responses={
             (200, "application/json"): AuditPageSerializer,
-            (200, "text/csv"): OpenApiResponse(description="The filtered entries as CSV."),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The filtered entries as CSV."),
             400: ERRORS[400],
             401: ERRORS[401],
             403: OpenApiResponse(s.ErrorSerializer, description="The caller is not an admin of the workspace."),
