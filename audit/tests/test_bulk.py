@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from analytics.models import Job, JobStatus
@@ -191,3 +191,23 @@ def test_a_job_that_is_no_longer_queued_records_nothing(workspace: Workspace, tm
     import_job(job.pk)
 
     assert AuditEntry.objects.count() == before
+
+
+def test_an_import_command_whose_rows_are_rejected_records_one_failed_event_with_its_counts(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    upload = sales_csv(tmp_path / "sales.csv", isbn="9780306406157", rows=1000)  # no such book: all rejected
+    before = AuditEntry.objects.count()
+
+    with pytest.raises(CommandError, match="1,000 row"):
+        call_command("import_sales", str(upload))
+
+    [entry] = AuditEntry.objects.order_by("id")[before:]
+    assert (entry.event, entry.via, entry.content_type.model, entry.workspace_id) == (
+        "import.failed",
+        "command import_sales",
+        "sale",
+        workspace.pk,
+    )
+    assert entry.counts == {"kind": "sales", "read": 1000, "created": 0, "updated": 0, "unchanged": 0, "rejected": 1000}
+    assert Sale.objects.count() == 0
