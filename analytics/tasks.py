@@ -10,6 +10,7 @@ from django.db import OperationalError
 
 from analytics.questions.warm import dashboard_warm
 from analytics.services.import_jobs import import_run
+from analytics.services.job_audit import job_audited_run
 from analytics.services.jobs import generate_test_data_run, sync_run
 from analytics.sync import SyncBusy, warehouse_sync
 
@@ -36,7 +37,7 @@ def sync_warehouse(full: bool = False) -> int | None:
 @shared_task(acks_late=True)
 def generate_test_data(job_id: int) -> None:
     """Run a generate-test-data job (its record holds the parameters and the outcome)."""
-    generate_test_data_run(job_id=job_id)
+    job_audited_run(job_id=job_id, run=generate_test_data_run)
 
 
 @shared_task(acks_late=True)
@@ -48,4 +49,4 @@ def sync_job(job_id: int) -> None:
 @shared_task(acks_late=True)
 def import_job(job_id: int) -> None:
     """Run an import started from the API or the admin (its record holds the outcome)."""
-    import_run(job_id=job_id)
+    job_audited_run(job_id=job_id, run=import_run)

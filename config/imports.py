@@ -93,6 +93,16 @@ class ImportSummary:
         """Rows rejected (one error is kept per row)."""
         return len(self.errors)
 
+    def counts(self) -> dict[str, int]:
+        """The counts alone, as the audit trail records an import."""
+        return {
+            "read": self.read,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
+
     def reject(self, error: RowError) -> None:
         """Record a rejected row."""
         self.errors.append(error)

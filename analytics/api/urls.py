@@ -1,8 +1,9 @@
-"""Everything under /api/: analytics answers, session login and tokens, schema and docs."""
+"""Everything under /api/: analytics answers, session login and tokens, the audit trail, schema and docs."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from analytics.api.audit_views import AuditView
 from analytics.api.routes import both_spellings
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", include("analytics.api.account_urls")),
     *both_spellings(
         [
+            path("audit/", AuditView.as_view(), name="audit"),
             path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
             path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
         ]

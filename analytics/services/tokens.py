@@ -23,6 +23,7 @@ from django.utils import timezone
 from analytics.cache_guard import CACHE_ERRORS, breaker, cache_guarded
 from analytics.models import ApiToken
 from analytics.selectors import api_token_is_active
+from audit.services import audit_revocations_record
 
 TOKEN_PREFIX = "folio_"  # lets secret scanners and people recognise a Folio token
 PREFIX_LENGTH = 12  # "folio_" and six random characters: enough to tell a user's tokens apart
@@ -103,6 +104,9 @@ def api_tokens_revoke(*, tokens: QuerySet[ApiToken]) -> int:
         # Conditional: revoking again (or concurrently) keeps the first revocation time.
         revoked += ApiToken.objects.filter(pk__in=level, revoked_at__isnull=True).update(revoked_at=now)
         level = set(ApiToken.objects.filter(parent_id__in=level).values_list("pk", flat=True)) - ids
+    audit_revocations_record(
+        records=ApiToken.objects.filter(pk__in=ids, revoked_at=now), field_name="revoked_at", at=now
+    )
     api_tokens_forget(digests=list(ApiToken.objects.filter(pk__in=ids).values_list("digest", flat=True)))
     return revoked
 

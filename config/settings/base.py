@@ -39,7 +39,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.google",
+    "auditlog",  # the library behind the audit trail; Folio's own part is the `audit` app
     "workspaces",
+    "audit",
     "books",
     "finance",
     "analytics",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: the audit trail's actor, address and channel (admin, api, sso) for the request.
+    "audit.middleware.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it times the view alone and sees the user the API authenticated.
     "analytics.api.middleware.ApiRequestLogMiddleware",
@@ -321,6 +325,16 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
 if PROMETHEUS_MULTIPROC_DIR:
     Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+
+# The audit trail (README "Audit trail"): django-auditlog writing into Folio's own table, whose
+# extra columns (workspace, channel, event, counts) the History page and /api/audit/ filter on.
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+# Changes keep JSON types (null, numbers, booleans); decimals and dates are exact strings.
+AUDITLOG_STORE_JSON_CHANGES = True
+# Fixtures and `loaddata` (raw saves) are bulk loads too: no entry per row.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+# An export of the History page holds at most this many entries.
+AUDIT_EXPORT_MAX_ROWS = env.int("AUDIT_EXPORT_MAX_ROWS", default=100_000)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # Logs go to stdout (web, worker, beat), except a management command's: its stdout is its

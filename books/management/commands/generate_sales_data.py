@@ -1,5 +1,6 @@
 """`manage.py generate_sales_data`: realistic books and sales for demos and benchmarks."""
 
+from dataclasses import replace
 from typing import Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -7,6 +8,7 @@ from django.db import connections
 
 from analytics.sync import SyncBusy, sync_after_write
 from analytics.warehouse.base import LoadError
+from audit.services import audit_bulk
 from books.models import Sale
 from books.services.generation import (
     MAX_BATCH,
@@ -16,6 +18,7 @@ from books.services.generation import (
 )
 from config.arguments import GenerateOptions, ascii_int, iso_date
 from config.progress import progress_for
+from workspaces.services import WorkspaceError, workspace_named
 
 
 class SalesDataOptions(GenerateOptions):
@@ -66,18 +69,30 @@ class Command(BaseCommand):
             seed=options["seed"],
             years=options["years"],
             batch_size=options["batch_size"],
-            **({"end_date": options["end_date"]} if options["end_date"] else {}),
         )
+        if options["end_date"]:
+            spec = replace(spec, end_date=options["end_date"])
         try:
             spec.validate()
-        except InvalidGenerationRequest as error:
+            workspace = workspace_named(spec.workspace, using=using)
+        except (InvalidGenerationRequest, WorkspaceError) as error:
             raise CommandError(str(error)) from None
         if options["if_empty"] and Sale.objects.using(using).exists():
             self.stdout.write("Sales already exist; nothing generated (--if-empty).")
             return
         progress = progress_for(options)
         try:
-            result = sales_data_generate(spec=spec, using=using, progress=progress)
+            with audit_bulk(
+                via="command generate_sales_data",
+                action="generate",
+                kind="sales",
+                model=Sale,
+                workspace_id=workspace.pk,
+            ) as event:
+                result = sales_data_generate(spec=spec, using=using, progress=progress)
+                event.counts.update(
+                    books=result.books, authors=result.authors, sales=result.sales, revenue=str(result.revenue)
+                )
         finally:
             progress.close()
         self.stdout.write(

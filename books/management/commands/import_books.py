@@ -6,11 +6,15 @@ from typing import Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
+from django.db.models import Model
 
+from audit.services import audit_bulk
+from books.models import Book
 from books.services.imports import BOOK_FIELDS, books_import
 from config.arguments import FileImportOptions, import_options
 from config.imports import SHOWN_ERRORS, ImportRefused, ImportRejected, ImportSummary, Progress, mapping_parse
 from config.progress import progress_for
+from workspaces.services import workspace_default
 
 
 def import_arguments(parser: CommandParser, fields: dict[str, tuple[str, ...]]) -> None:
@@ -19,13 +23,29 @@ def import_arguments(parser: CommandParser, fields: dict[str, tuple[str, ...]]) 
     import_options(parser, map_help=f"Read FIELD from COLUMN (repeatable). Fields: {', '.join(fields)}.")
 
 
-def import_run(command: BaseCommand, options: FileImportOptions, run: Callable[[Progress], ImportSummary]) -> None:
-    """Show progress, run the import, print its summary; refusals and rejections become CommandError."""
+def import_run(
+    command: BaseCommand,
+    options: FileImportOptions,
+    run: Callable[[Progress], ImportSummary],
+    *,
+    kind: str,
+    model: type[Model],
+) -> None:
+    """Show progress, run the import, print its summary; refusals and rejections become
+    CommandError. The run is one audit event with its counts (`kind` of `model` records)."""
     if options["database"] not in connections:
         raise CommandError(f"--database {options['database']!r} is not a configured database alias")
     progress = progress_for(options)
     try:
-        summary = run(progress)
+        with audit_bulk(
+            via=f"command {command.__module__.rsplit('.', 1)[-1]}",
+            action="import",
+            kind=kind,
+            model=model,
+            workspace_id=workspace_default(using=options["database"]).pk,
+        ) as event:
+            summary = run(progress)
+            event.counts.update(summary.counts())
     except ImportRefused as refused:
         raise CommandError(f"{options['path']}: {refused}") from None
     except ImportRejected as rejected:
@@ -72,4 +92,6 @@ class Command(BaseCommand):
                 progress=progress,
                 using=options["database"],
             ),
+            kind="books",
+            model=Book,
         )

@@ -5,6 +5,7 @@ from typing import Unpack
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from books.management.commands.import_books import import_arguments, import_run
+from books.models import Sale
 from books.services.imports import SALE_FIELDS, sales_import
 from config.arguments import FileImportOptions
 from config.imports import ImportRefused, mapping_parse
@@ -51,4 +52,6 @@ class Command(BaseCommand):
                 progress=progress,
                 using=options["database"],
             ),
+            kind="sales",
+            model=Sale,
         )

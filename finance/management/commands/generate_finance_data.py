@@ -1,5 +1,6 @@
 """`manage.py generate_finance_data`: a city's ledger, budgets and compte de résultat."""
 
+from dataclasses import replace
 from typing import Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -7,6 +8,7 @@ from django.db import connections
 
 from analytics.sync import SyncBusy, sync_after_write
 from analytics.warehouse.base import LoadError
+from audit.services import audit_bulk
 from config.arguments import GenerateOptions, ascii_int, iso_date
 from finance.models import LedgerEntry
 from finance.services.generation import (
@@ -15,6 +17,7 @@ from finance.services.generation import (
     InvalidFinanceRequest,
     finance_data_generate,
 )
+from workspaces.services import WorkspaceError, workspace_named
 
 
 class FinanceDataOptions(GenerateOptions):
@@ -56,16 +59,26 @@ class Command(BaseCommand):
             years=options["years"],
             seed=options["seed"],
             batch_size=options["batch_size"],
-            **({"end_date": options["end_date"]} if options["end_date"] else {}),
         )
+        if options["end_date"]:
+            spec = replace(spec, end_date=options["end_date"])
         try:
             spec.validate()
-        except InvalidFinanceRequest as error:
+            workspace = workspace_named(spec.workspace, using=using)
+        except (InvalidFinanceRequest, WorkspaceError) as error:
             raise CommandError(str(error)) from None
         if options["if_empty"] and LedgerEntry.objects.using(using).exists():
             self.stdout.write("Ledger entries already exist; nothing generated (--if-empty).")
             return
-        result = finance_data_generate(spec=spec, using=using)
+        with audit_bulk(
+            via="command generate_finance_data",
+            action="generate",
+            kind="finance",
+            model=LedgerEntry,
+            workspace_id=workspace.pk,
+        ) as event:
+            result = finance_data_generate(spec=spec, using=using)
+            event.counts.update(entries=result.entries, budgets=result.budgets, statement_lines=result.statement_lines)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {result.entries:,} ledger entries "

@@ -6,10 +6,13 @@ from typing import Unpack
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
+from audit.services import audit_bulk
 from config.arguments import ImportOptions, import_options
 from config.imports import ImportRefused, ImportSummary, mapping_parse
 from config.progress import progress_for
+from finance.models import LedgerEntry
 from finance.services.imports import LedgerFilesRejected, ledger_files_import
+from workspaces.services import workspace_default
 
 LABELS = {"departments": "Departments", "funds": "Funds", "cost_centers": "Cost centres", "ledger": "Ledger"}
 
@@ -79,15 +82,25 @@ class Command(BaseCommand):
             raise CommandError("give a ledger file, or --departments, --funds or --cost-centers")
         progress = progress_for(options)
         try:
-            summaries = ledger_files_import(
-                **files,
-                strict=options["strict"],
-                skip_invalid=options["skip_invalid"],
-                rejects_dir=options["rejects_dir"],
-                mapping=mapping_parse(options["map"]),
-                using=using,
-                progress=progress,
-            )
+            with audit_bulk(
+                via="command import_ledger",
+                action="import",
+                kind="ledger",
+                model=LedgerEntry,
+                workspace_id=workspace_default(using=using).pk,
+            ) as event:
+                summaries = ledger_files_import(
+                    **files,
+                    strict=options["strict"],
+                    skip_invalid=options["skip_invalid"],
+                    rejects_dir=options["rejects_dir"],
+                    mapping=mapping_parse(options["map"]),
+                    using=using,
+                    progress=progress,
+                )
+                for summary in summaries.values():
+                    for name, count in summary.counts().items():
+                        event.counts[name] = event.counts.get(name, 0) + count
         except ImportRefused as error:
             raise CommandError(str(error)) from None
         except LedgerFilesRejected as rejected:

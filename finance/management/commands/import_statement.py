@@ -6,16 +6,19 @@ from typing import Unpack
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
+from audit.services import audit_bulk
 from config.arguments import ImportOptions, ascii_int, import_options
 from config.imports import ImportRefused, ImportRejected, mapping_parse
 from config.progress import progress_for
 from finance.management.commands.import_ledger import summary_report
+from finance.models import StatementLine
 from finance.services.imports import (
     EXPLORE_PAGE_SIZE,
     HTTP_TIMEOUT_SECONDS,
     ExploreFetchError,
     statement_import,
 )
+from workspaces.services import workspace_default
 
 
 class StatementImportOptions(ImportOptions):
@@ -72,16 +75,24 @@ class Command(BaseCommand):
             raise CommandError("give a file or a non-empty --url")
         progress = progress_for(options)
         try:
-            summary = statement_import(
-                source=source,
-                skip_invalid=options["skip_invalid"],
-                rejects=options["rejects"],
-                mapping=mapping_parse(options["map"]),
-                page_size=options["page_size"],
-                timeout=options["timeout"],
-                using=using,
-                progress=progress,
-            )
+            with audit_bulk(
+                via="command import_statement",
+                action="import",
+                kind="statement",
+                model=StatementLine,
+                workspace_id=workspace_default(using=using).pk,
+            ) as event:
+                summary = statement_import(
+                    source=source,
+                    skip_invalid=options["skip_invalid"],
+                    rejects=options["rejects"],
+                    mapping=mapping_parse(options["map"]),
+                    page_size=options["page_size"],
+                    timeout=options["timeout"],
+                    using=using,
+                    progress=progress,
+                )
+                event.counts.update(summary.counts())
         except (ImportRefused, ExploreFetchError) as error:
             raise CommandError(f"{error}; nothing was written") from None
         except ImportRejected as rejected:

@@ -1,0 +1,32 @@
+"""Which models the audit trail follows, and which of their fields it leaves out."""
+
+from auditlog.registry import auditlog
+from django.apps import apps
+
+# Each: the model, and fields left out of its entries. `updated_at` changes on every save
+# (the warehouse's cursor) and says nothing a reader needs; a token's digest is its secret's
+# hash and its last use is touched by every request (with update(), which no entry sees anyway).
+AUDITED = {
+    "books.Book": ["updated_at"],
+    "books.Author": ["updated_at"],
+    "books.Publisher": ["updated_at"],
+    "books.Sale": ["updated_at"],
+    "finance.LedgerEntry": ["updated_at"],
+    "finance.Budget": ["updated_at"],
+    "finance.StatementLine": ["updated_at"],
+    "analytics.ApiToken": ["digest", "last_used_at"],
+    "workspaces.Membership": [],
+    "workspaces.Invitation": [],
+    "workspaces.Workspace": [],
+}
+
+
+def audited_models_register() -> None:
+    """Register every audited model with django-auditlog (create, update and delete signals),
+    following its own columns only: the library would also list reverse relations (a
+    publisher's books) as "books.Book.None"."""
+    for label, excluded in AUDITED.items():
+        model = apps.get_model(label)
+        if not auditlog.contains(model):
+            columns = [field.name for field in model._meta.concrete_fields if field.name not in excluded]
+            auditlog.register(model, include_fields=columns)
