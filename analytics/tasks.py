@@ -34,18 +34,18 @@ def sync_warehouse(full: bool = False) -> int | None:
 
 
 @shared_task(acks_late=True)
-def generate_test_data(job_id: int) -> None:
-    """Run a generate-test-data job (its record holds the parameters and the outcome)."""
-    generate_test_data_run(job_id=job_id)
+def generate_test_data(job_id: int, workspace_id: int | None = None) -> None:
+    """Run a generate-test-data job (its record holds the parameters, workspace and outcome)."""
+    generate_test_data_run(job_id=job_id, workspace_id=workspace_id)
 
 
 @shared_task(acks_late=True)
-def sync_job(job_id: int) -> None:
-    """Run a sync started from the API (its record holds the outcome)."""
-    sync_run(job_id=job_id)
+def sync_job(job_id: int, workspace_id: int | None = None) -> None:
+    """Run a sync started from the API (its record holds the workspace and outcome)."""
+    sync_run(job_id=job_id, workspace_id=workspace_id)
 
 
 @shared_task(acks_late=True)
-def import_job(job_id: int) -> None:
-    """Run an import started from the API or the admin (its record holds the outcome)."""
-    import_run(job_id=job_id)
+def import_job(job_id: int, workspace_id: int | None = None) -> None:
+    """Run an import started from the API or the admin (its record holds the workspace and outcome)."""
+    import_run(job_id=job_id, workspace_id=workspace_id)

@@ -1,4 +1,4 @@
-"""Everything under /api/: analytics answers, session login and tokens, schema and docs."""
+"""Everything under /api/: analytics answers, session login and tokens, workspaces, schema and docs."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -8,6 +8,7 @@ from analytics.api.routes import both_spellings
 urlpatterns = [
     path("analytics/", include("analytics.api.analytics_urls")),
     path("", include("analytics.api.account_urls")),
+    path("", include("analytics.api.workspace_urls")),
     *both_spellings(
         [
             path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from analytics.models import ApiToken
 from analytics.services.tokens import api_token_authenticate, api_token_create, api_token_revoke
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def grace() -> User:
 
 @pytest.fixture
 def ada_token(ada: User) -> tuple[ApiToken, str]:
-    return api_token_create(user=ada, name="laptop script")
+    return api_token_create(workspace=workspace_default(), user=ada, name="laptop script")
 
 
 def iso(moment: datetime) -> str:
@@ -103,14 +104,14 @@ def test_a_new_token_expires_after_the_default_lifetime(ada_token: tuple[ApiToke
 @pytest.mark.parametrize("days", [0, -1, 366])
 def test_a_lifetime_out_of_range_is_refused_by_the_service(ada: User, days: int) -> None:
     with pytest.raises(ValueError, match=f"between 1 and 365 days; {days} is out of range"):
-        api_token_create(user=ada, name="too long", days=days)
+        api_token_create(workspace=workspace_default(), user=ada, name="too long", days=days)
 
     assert ApiToken.objects.count() == 0
 
 
 def test_a_revoked_token_is_refused(ada: User, ada_token: tuple[ApiToken, str]) -> None:
     token, raw = ada_token
-    api_token_revoke(user=ada, token_id=token.pk)
+    api_token_revoke(workspace_id=workspace_default().pk, user=ada, token_id=token.pk)
 
     response = bearer(raw).get(reverse("auth-me"))
 
@@ -152,9 +153,9 @@ def test_a_malformed_or_unknown_token_is_refused(header: str) -> None:
 
 def test_revoking_twice_keeps_the_first_revocation_time(ada: User, ada_token: tuple[ApiToken, str]) -> None:
     token, _ = ada_token
-    first = api_token_revoke(user=ada, token_id=token.pk).revoked_at
+    first = api_token_revoke(workspace_id=workspace_default().pk, user=ada, token_id=token.pk).revoked_at
 
-    second = api_token_revoke(user=ada, token_id=token.pk).revoked_at
+    second = api_token_revoke(workspace_id=workspace_default().pk, user=ada, token_id=token.pk).revoked_at
 
     assert second == first
     assert ApiToken.objects.get(pk=token.pk).revoked_at == first
@@ -184,7 +185,7 @@ def test_the_list_shows_only_the_callers_tokens_without_digest(
     ada: User, grace: User, ada_token: tuple[ApiToken, str]
 ) -> None:
     token, raw = ada_token
-    api_token_create(user=grace, name="grace's token")
+    api_token_create(workspace=workspace_default(), user=grace, name="grace's token")
 
     response = bearer(raw).get(reverse("token-list"))
 
@@ -206,9 +207,9 @@ def test_the_list_shows_only_the_callers_tokens_without_digest(
 
 
 def test_the_list_marks_revoked_and_expired_tokens_inactive(ada: User) -> None:
-    revoked, _ = api_token_create(user=ada, name="revoked")
-    api_token_revoke(user=ada, token_id=revoked.pk)
-    expired, _ = api_token_create(user=ada, name="expired")
+    revoked, _ = api_token_create(workspace=workspace_default(), user=ada, name="revoked")
+    api_token_revoke(workspace_id=workspace_default().pk, user=ada, token_id=revoked.pk)
+    expired, _ = api_token_create(workspace=workspace_default(), user=ada, name="expired")
     ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
     client = APIClient()
     client.force_login(ada)

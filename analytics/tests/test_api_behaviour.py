@@ -36,6 +36,7 @@ from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_create
 from conftest import service_missing
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,7 @@ def client(analyst: User) -> APIClient:
 def new_sale(*, quantity: int, unit_price: str) -> Sale:
     """One more sale of the first book, on 1 June 2025, through the service clerks use."""
     return sale_create(
+        workspace=workspace_default(),
         book=Book.objects.order_by("pk")[0],
         region=Sale.objects.order_by("pk")[0].region,
         sold_at=datetime(2025, 6, 1, 12, 0, tzinfo=UTC),
@@ -102,7 +104,7 @@ def test_anonymous_callers_get_401(shop: None) -> None:
 
 
 def test_a_personal_token_gets_the_answer(shop: None, analyst: User) -> None:
-    _, raw = api_token_create(user=analyst, name="script")
+    _, raw = api_token_create(workspace=workspace_default(), user=analyst, name="script")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
 

@@ -30,6 +30,7 @@ from analytics.warehouse.duckdb_backend import DuckDBWarehouse
 from analytics.warehouse.limits import QueryTimeout
 from analytics.warehouse.postgres_backend import PostgresWarehouse
 from analytics.warehouse.redshift_backend import RedshiftWarehouse
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -266,7 +267,7 @@ def test_a_hung_redis_costs_one_timeout_per_breaker_window_not_one_per_cache_use
 ) -> None:
     monkeypatch.setattr("analytics.cache_guard.CACHE_PAUSE_SECONDS", 1.0)
     user = User.objects.create_user("script", password="script-password")
-    _, raw = api_token_create(user=user, name="script")
+    _, raw = api_token_create(workspace=workspace_default(), user=user, name="script")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     breaker.failed(ConnectionError("measuring the uncached time on the embedded cache"))

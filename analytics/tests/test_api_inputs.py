@@ -33,6 +33,7 @@ from books.models import Book, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_create
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from workspaces.services import workspace_default
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -242,6 +243,7 @@ def test_a_sale_a_century_old_that_a_write_accepts_is_in_the_default_all_data_an
 ) -> None:
     # given a sale dated 1901, inside the plausible window writes are held to, recorded by the clerks' service
     old = sale_create(
+        workspace=workspace_default(),
         book=Book.objects.order_by("pk")[0],
         region=Sale.objects.order_by("pk")[0].region,
         sold_at=datetime(1901, 3, 4, 10, 0, tzinfo=UTC),

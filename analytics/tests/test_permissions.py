@@ -11,6 +11,7 @@ from analytics.models import ApiToken, Job
 from analytics.permissions import GENERATE_DATA, IMPORTS, NO_IMPORT, RUN_SYNC
 from analytics.services.import_jobs import IMPORT_KINDS
 from analytics.services.tokens import api_token_authenticate, api_token_create
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +170,7 @@ def test_every_import_kind_has_its_permission() -> None:
 
 def test_revoking_tokens_in_the_admin_needs_the_change_permission() -> None:
     owner = User.objects.create_user("owner", password="owner-password")
-    token, raw = api_token_create(user=owner, name="script")
+    token, raw = api_token_create(workspace=workspace_default(), user=owner, name="script")
     viewer = admin_as(staff("viewer", "view_apitoken"))
 
     listing = viewer.get("/admin/analytics/apitoken/").content.decode()

@@ -28,6 +28,7 @@ from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_update
 from finance.models import LedgerEntry
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def published(warehouse_url: str) -> Generation:
 
 def one_more_copy_sold() -> None:
     sale = Sale.objects.order_by("pk")[0]
-    sale_update(sale=sale, quantity=sale.quantity + 1)
+    sale_update(workspace=workspace_default(), sale=sale, quantity=sale.quantity + 1)
 
 
 def duckdb_file_deleted(generation: Generation) -> str:

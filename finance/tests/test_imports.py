@@ -580,8 +580,9 @@ def test_a_crash_after_the_writes_leaves_the_database_as_it_was(
         indexes: Mapping[str, ledger_imports.DimensionIndex],
         using: str,
         summary: ImportSummary,
+        workspace_id: int,
     ) -> None:
-        real_write(entries=entries, indexes=indexes, using=using, summary=summary)
+        real_write(entries=entries, indexes=indexes, using=using, summary=summary, workspace_id=workspace_id)
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(ledger_imports, "_ledger_write", write_then_crash)

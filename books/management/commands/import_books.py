@@ -8,9 +8,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from books.services.imports import BOOK_FIELDS, books_import
-from config.arguments import FileImportOptions, import_options
+from config.arguments import FileImportOptions, import_options, workspace_option_resolve
 from config.imports import SHOWN_ERRORS, ImportRefused, ImportRejected, ImportSummary, Progress, mapping_parse
 from config.progress import progress_for
+from workspaces.models import Workspace
 
 
 def import_arguments(parser: CommandParser, fields: dict[str, tuple[str, ...]]) -> None:
@@ -19,13 +20,17 @@ def import_arguments(parser: CommandParser, fields: dict[str, tuple[str, ...]]) 
     import_options(parser, map_help=f"Read FIELD from COLUMN (repeatable). Fields: {', '.join(fields)}.")
 
 
-def import_run(command: BaseCommand, options: FileImportOptions, run: Callable[[Progress], ImportSummary]) -> None:
-    """Show progress, run the import, print its summary; refusals and rejections become CommandError."""
+def import_run(
+    command: BaseCommand, options: FileImportOptions, run: Callable[[Progress, Workspace], ImportSummary]
+) -> None:
+    """Resolve --workspace, show progress, run the import, print its summary; an unknown
+    workspace, refusals and rejections become CommandError."""
     if options["database"] not in connections:
         raise CommandError(f"--database {options['database']!r} is not a configured database alias")
+    workspace = workspace_option_resolve(options["workspace"], using=options["database"])
     progress = progress_for(options)
     try:
-        summary = run(progress)
+        summary = run(progress, workspace)
     except ImportRefused as refused:
         raise CommandError(f"{options['path']}: {refused}") from None
     except ImportRejected as rejected:
@@ -64,8 +69,9 @@ class Command(BaseCommand):
         import_run(
             self,
             options,
-            lambda progress: books_import(
+            lambda progress, workspace: books_import(
                 path=options["path"],
+                workspace=workspace,
                 mapping=mapping,
                 skip_invalid=options["skip_invalid"],
                 rejects=options["rejects"],

@@ -1,5 +1,6 @@
 """`manage.py generate_finance_data`: a city's ledger, budgets and compte de résultat."""
 
+import dataclasses
 from typing import Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -7,7 +8,7 @@ from django.db import connections
 
 from analytics.sync import SyncBusy, sync_after_write
 from analytics.warehouse.base import LoadError
-from config.arguments import GenerateOptions, ascii_int, iso_date
+from config.arguments import GenerateOptions, ascii_int, iso_date, workspace_option, workspace_option_resolve
 from finance.models import LedgerEntry
 from finance.services.generation import (
     MAX_BATCH,
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             "--skip-redshift", action="store_true", help="Export to the lake but do not load the warehouse."
         )
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when ledger entries already exist.")
+        workspace_option(parser, what="ledger, budgets and statement")
         parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
 
     def handle(self, *args: object, **options: Unpack[FinanceDataOptions]) -> None:
@@ -51,18 +53,21 @@ class Command(BaseCommand):
         using = options["database"]
         if using not in connections:
             raise CommandError(f"--database {using!r} is not a configured database alias")
+        workspace = workspace_option_resolve(options["workspace"], using=using)
         spec = FinanceDataSpec(
             entries=options["entries"],
             years=options["years"],
             seed=options["seed"],
             batch_size=options["batch_size"],
-            **({"end_date": options["end_date"]} if options["end_date"] else {}),
+            workspace=workspace.slug,
         )
+        if options["end_date"]:
+            spec = dataclasses.replace(spec, end_date=options["end_date"])
         try:
             spec.validate()
         except InvalidFinanceRequest as error:
             raise CommandError(str(error)) from None
-        if options["if_empty"] and LedgerEntry.objects.using(using).exists():
+        if options["if_empty"] and LedgerEntry.objects.using(using).filter(workspace=workspace).exists():
             self.stdout.write("Ledger entries already exist; nothing generated (--if-empty).")
             return
         result = finance_data_generate(spec=spec, using=using)

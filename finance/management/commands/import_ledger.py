@@ -6,7 +6,7 @@ from typing import Unpack
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from config.arguments import ImportOptions, import_options
+from config.arguments import ImportOptions, import_options, workspace_option_resolve
 from config.imports import ImportRefused, ImportSummary, mapping_parse
 from config.progress import progress_for
 from finance.services.imports import LedgerFilesRejected, ledger_files_import
@@ -77,10 +77,15 @@ class Command(BaseCommand):
         }
         if not any(files.values()):
             raise CommandError("give a ledger file, or --departments, --funds or --cost-centers")
+        workspace = workspace_option_resolve(options["workspace"], using=using)
         progress = progress_for(options)
         try:
             summaries = ledger_files_import(
-                **files,
+                departments=files["departments"],
+                funds=files["funds"],
+                cost_centers=files["cost_centers"],
+                ledger=files["ledger"],
+                workspace=workspace,
                 strict=options["strict"],
                 skip_invalid=options["skip_invalid"],
                 rejects_dir=options["rejects_dir"],

@@ -6,7 +6,7 @@ from typing import Unpack
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from config.arguments import ImportOptions, ascii_int, import_options
+from config.arguments import ImportOptions, ascii_int, import_options, workspace_option_resolve
 from config.imports import ImportRefused, ImportRejected, mapping_parse
 from config.progress import progress_for
 from finance.management.commands.import_ledger import summary_report
@@ -70,10 +70,12 @@ class Command(BaseCommand):
         source = options["url"] or options["file"]
         if not source:  # argparse requires one of the two, but `--url ""` gives neither
             raise CommandError("give a file or a non-empty --url")
+        workspace = workspace_option_resolve(options["workspace"], using=using)
         progress = progress_for(options)
         try:
             summary = statement_import(
                 source=source,
+                workspace=workspace,
                 skip_invalid=options["skip_invalid"],
                 rejects=options["rejects"],
                 mapping=mapping_parse(options["map"]),
