@@ -105,7 +105,9 @@ class ImportForm(forms.Form):
 
     kind = forms.ChoiceField(choices=[])
     # Operators choose the workspace the file goes into; the default one is preselected.
-    workspace = forms.ModelChoiceField(queryset=Workspace.objects.all(), initial=workspace_default, empty_label=None)
+    workspace = forms.ModelChoiceField(
+        queryset=Workspace.objects.all(), initial=workspace_default, required=False, help_text="Default: default."
+    )
     file = forms.FileField()
     skip_invalid = forms.BooleanField(
         required=False, label="Import the valid rows and report the others (default: all or nothing)"
@@ -163,7 +165,7 @@ class JobAdmin(ReadOnlyAdmin):
             try:
                 job = import_start(
                     user=request.user,
-                    workspace=form.cleaned_data["workspace"],
+                    workspace=form.cleaned_data["workspace"] or workspace_default(),
                     kind=form.cleaned_data["kind"],
                     upload=form.cleaned_data["file"],
                     skip_invalid=form.cleaned_data["skip_invalid"],

@@ -16,6 +16,7 @@ class RoleAction:
 
     role: Role
     what: str  # the subject of the refusal: "Exports", "Imports", …
+    verb: str = "need"  # "needs" after a singular subject
 
     def allowed(self, membership: Membership | None) -> bool:
         """Whether the membership's role is this action's role or a higher one."""
@@ -24,7 +25,7 @@ class RoleAction:
     def refusal(self, membership: Membership) -> str:
         """The 403 message: what needs which role, where, and the caller's own role."""
         return (
-            f"{self.what} need the {self.role.value} role in workspace “{membership.workspace.name}”; "
+            f"{self.what} {self.verb} the {self.role.value} role in workspace “{membership.workspace.name}”; "
             f"you are {_article(membership.role)} {membership.role}."
         )
 
@@ -37,9 +38,9 @@ READ = RoleAction(Role.VIEWER, "Answers")
 EXPORT = RoleAction(Role.ANALYST, "Exports")
 IMPORT = RoleAction(Role.ANALYST, "Imports")
 SYNC = RoleAction(Role.ANALYST, "Syncs")
-GENERATE = RoleAction(Role.ANALYST, "Generating test data")
+GENERATE = RoleAction(Role.ANALYST, "Generating test data", "needs")
 OTHERS_JOBS = RoleAction(Role.ANALYST, "Jobs started by others")
-MEMBERS = RoleAction(Role.ADMIN, "Managing members and invitations")
+MEMBERS = RoleAction(Role.ADMIN, "Managing members and invitations", "needs")
 
 
 # The Django admin's permissions (operators only; the API goes by roles).

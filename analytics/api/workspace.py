@@ -44,12 +44,15 @@ def request_membership(request: Request) -> Membership:
                 "This token's workspace no longer counts its owner as a member; ask an admin of it to add you again."
             )
     else:
-        membership = membership_of(user, request.session.get(SESSION_KEY))
+        # A request built without the session middleware (a test's RequestFactory) has none.
+        session = getattr(request, "session", None)
+        membership = membership_of(user, session.get(SESSION_KEY) if session is not None else None)
         if membership is None:
             membership = memberships_of(user).first()
             if membership is None:
                 raise PermissionDenied(NO_MEMBERSHIP)
-            request.session[SESSION_KEY] = membership.workspace_id
+            if session is not None:
+                session[SESSION_KEY] = membership.workspace_id
     setattr(request, _RESOLVED, membership)
     return membership
 

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from analytics.models import ApiToken
 from analytics.services.tokens import api_token_authenticate, api_token_create, api_token_revoke
-from workspaces.services import workspace_default
+from workspaces.services import member_set, workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,9 @@ NOT_LOGGED_IN = {"detail": "Authentication credentials were not provided."}
 ADA_ME = {
     "username": "ada",
     "is_staff": False,
-    "can": {"run_sync": False, "generate_data": False, "imports": []},
+    "workspace": {"slug": "default", "name": "Default workspace"},
+    "role": "viewer",
+    "can": {"run_sync": False, "generate_data": False, "imports": [], "export": False, "manage_members": False},
 }
 
 
@@ -36,6 +38,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"reader{n}")
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def membership(user: User, create: bool, extracted: str | None, **kwargs: object) -> None:
+        """A viewer of the default workspace (`membership="analyst"` for another role)."""
+        if create:
+            member_set(workspace=workspace_default(), user=user, role=extracted or "viewer")
 
 
 @pytest.fixture
@@ -195,6 +203,7 @@ def test_the_list_shows_only_the_callers_tokens_without_digest(
     assert response.json() == [
         {
             "id": token.pk,
+            "owner": "ada",
             "name": "laptop script",
             "prefix": raw[:12],
             "created_at": iso(token.created_at),
@@ -231,6 +240,7 @@ def test_creating_a_token_shows_the_plaintext_once_and_it_works(ada: User) -> No
     assert response.status_code == 201
     assert body == {
         "id": token.pk,
+        "owner": "ada",
         "name": "nightly export",
         "prefix": body["token"][:12],
         "created_at": iso(token.created_at),

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 import duckdb
 import psycopg
 import pytest
-from django.contrib.auth.models import User
 from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +25,7 @@ from analytics.queries.base import Period, Source
 from analytics.queries.sales_filters import SalesFilters
 from analytics.sync import warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty, postgres_warehouse, published_generation
+from analytics.tests.members import member_user
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.backends import warehouse_for
 from analytics.warehouse.redshift_backend import RedshiftWarehouse
@@ -353,7 +353,7 @@ def test_generated_values_of_every_parameter_never_get_a_500(client: APIClient, 
 )
 def test_numbers_in_request_bodies_are_ascii_digits_too(path: str, body: dict, field: str) -> None:
     staff = APIClient()
-    staff.force_login(User.objects.create_user("boss", password="boss-password", is_staff=True, is_superuser=True))
+    staff.force_login(member_user("boss", password="boss-password", is_staff=True, is_superuser=True))
 
     response = staff.post(path, body, format="json")
 

@@ -16,6 +16,7 @@ from analytics.api.throttling import PerUserThrottle
 from analytics.log_filters import LongArgumentsTrimmed
 from analytics.services.job_starts import sync_start
 from analytics.services.tokens import api_token_create
+from analytics.tests.members import member_user
 from workspaces.services import workspace_default
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
@@ -36,7 +37,7 @@ def other_spelling(path: str) -> str:
 
 @pytest.fixture
 def boss() -> User:
-    return User.objects.create_user("boss", password="boss-password", is_staff=True, is_superuser=True)
+    return member_user("boss", password="boss-password", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

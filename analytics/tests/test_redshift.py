@@ -19,7 +19,6 @@ import pyarrow.parquet as pq
 import pytest
 import redshift_connector
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
 from moto.server import ThreadedMotoServer
@@ -31,6 +30,7 @@ from analytics.manifest import LakeFile, Manifest
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_rebuild_from_lake, warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty, published_generation
+from analytics.tests.members import member_user
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.base import LoadError, WarehouseUnavailable
 from analytics.warehouse.redshift_backend import (
@@ -211,7 +211,7 @@ def test_the_analytics_questions_run_through_the_redshift_driver(
     cache.clear()
     monkeypatch.setattr("analytics.runner.current_warehouse", lambda: redshift)
     client = APIClient()
-    client.force_login(User.objects.create_user("analyst"))
+    client.force_login(member_user("analyst"))
     amounts = list(Sale.objects.order_by("pk").values_list("amount", flat=True))
     best = max(
         Book.objects.all(),

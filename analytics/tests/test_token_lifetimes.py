@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from analytics.models import ApiToken
 from analytics.services.tokens import ApiTokenParentEnded, api_token_create, api_token_revoke
+from analytics.tests.members import member_user
 from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ TOKEN_REJECTED = {"detail": "Invalid, expired or revoked API token."}
 
 @pytest.fixture
 def ada() -> User:
-    return User.objects.create_user("ada", password="ada-password")
+    return member_user("ada", password="ada-password")
 
 
 def bearer(raw: str) -> APIClient:
@@ -36,7 +37,9 @@ def me_status(raw: str) -> int:
 
 def superuser_admin() -> Client:
     client = Client()
-    client.force_login(User.objects.create_superuser("root", "root@example.com", "root-password"))
+    client.force_login(
+        member_user("root", email="root@example.com", password="root-password", is_staff=True, is_superuser=True)
+    )
     return client
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import psycopg
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -20,6 +19,7 @@ from analytics import runner
 from analytics.models import Generation
 from analytics.sync import warehouse_sync
 from analytics.tests.conftest import postgres_warehouse, published_generation
+from analytics.tests.members import member_user
 from analytics.warehouse.backends import current_warehouse
 from analytics.warehouse.base import WarehouseUnavailable
 from analytics.warehouse.postgres_backend import PostgresWarehouse
@@ -47,7 +47,7 @@ def fresh_cache() -> Iterator[None]:
 @pytest.fixture
 def client() -> APIClient:
     api = APIClient()
-    api.force_login(User.objects.create_user("analyst"))
+    api.force_login(member_user("analyst"))
     return api
 
 
