@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -87,8 +87,15 @@ class MemberAddedSerializer(serializers.Serializer):
     invitation = InvitationSerializer(allow_null=True, help_text="The invitation, for an email nobody has yet.")
 
 
-def _refused(error: WorkspaceError) -> ValidationError:
-    return ValidationError({"non_field_errors": [str(error)]})
+class MembershipRefused(APIException):
+    """400 with the workspaces service's own sentence (last admin, already a member, unknown code)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "membership_refused"
+
+
+def _refused(error: WorkspaceError) -> MembershipRefused:
+    return MembershipRefused(str(error))
 
 
 class WorkspaceListView(APIView):

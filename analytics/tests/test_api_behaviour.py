@@ -234,7 +234,7 @@ def test_concurrent_identical_misses_run_the_query_once(shop: None) -> None:
 
 
 @pytest.mark.xfail(
-    reason="Depends on the warehouse branch: dashboard_warm still warms the all-data scope, the API asks per workspace.",
+    reason="Depends on the warehouse branch: dashboard_warm warms the all-data scope; the API asks per workspace.",
     strict=False,
 )
 def test_after_a_load_the_dashboard_questions_are_already_cached(client: APIClient, shop: None) -> None:
