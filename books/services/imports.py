@@ -186,7 +186,6 @@ def books_import(
     matched by ISBN or source id within it, publishers and authors too; raises
     ImportRefused (bad file) or ImportRejected (bad rows)."""
     path = Path(path)
-    workspace_id = (workspace or workspace_default(using=using)).pk
     progress = progress or SilentProgress()
     layout = csv_sniff(path)
     columns = columns_map(layout.header, fields=BOOK_FIELDS, overrides=mapping)
@@ -213,6 +212,8 @@ def books_import(
         records.append(record)
     with transaction.atomic(using=using):
         if skip_invalid or not summary.errors:
+            # Resolved only now: a refused file never touches the database.
+            workspace_id = (workspace or workspace_default(using=using)).pk
             _books_write(records, columns, summary, using, progress, workspace_id)
         import_finish(summary, skip_invalid=skip_invalid, rejects=rejects, source=path)
     return summary
@@ -484,7 +485,6 @@ def sales_import(
     """Import historical sales from a CSV in one streaming pass through a staging table,
     into the workspace (None: the default one): ISBNs and book ids resolve to its books only."""
     path = Path(path)
-    workspace_id = (workspace or workspace_default(using=using)).pk
     progress = progress or SilentProgress()
     layout = csv_sniff(path)
     columns = columns_map(layout.header, fields=SALE_FIELDS, overrides=mapping)
@@ -494,6 +494,8 @@ def sales_import(
     window = date_window()
     first_text, after_text = window.utc_text_bounds()
     with transaction.atomic(using=using):
+        # Resolved inside the import's transaction: a refused file never touches the database.
+        workspace_id = (workspace or workspace_default(using=using)).pk
         books = Book.objects.using(using).filter(workspace_id=workspace_id)
         lookups = _SaleLookups(
             books_by_isbn={isbn: pk for isbn, pk in books.values_list("isbn13", "pk") if isbn is not None},

@@ -25,6 +25,7 @@ from conftest import IN_CI
 from finance.models import CostCenter, Department, Fund, LedgerEntry, StatementLine
 from finance.services import imports
 from finance.services.imports import ledger as ledger_imports
+from workspaces.services import workspace_default
 
 DATA = Path(__file__).parent / "data"
 DATAVIZHUB = Path(settings.BASE_DIR).parent / "shared" / "datasets" / "datavizhub"
@@ -77,6 +78,7 @@ class StatementLineFactory(factory.django.DjangoModelFactory[StatementLine]):
     class Meta:
         model = StatementLine
 
+    workspace = factory.LazyFunction(workspace_default)
     exercice = 2021
     type_de_resultat = "EXPLOITATION"
     produit_charge = "CHARGES"

@@ -332,7 +332,6 @@ def ledger_import(
     cost centres (shared reference data) are matched by id (or unique name) and created from
     id and name unless `strict`. A row equal to an existing entry of the workspace is unchanged."""
     progress = progress or SilentProgress()
-    workspace_id = (workspace or workspace_default(using=using)).pk
     layout = csv_sniff(path)
     columns = columns_find(
         layout.header,
@@ -350,6 +349,8 @@ def ledger_import(
     summary = ImportSummary()
     progress.start("ledger", max(layout.lines - 1, 0))
     with transaction.atomic(using=using):
+        # Resolved inside the import's transaction: a refused file never touches the database.
+        workspace_id = (workspace or workspace_default(using=using)).pk
         parsed = _ledger_rows_parse(
             rows=rows_with_progress(csv_rows(layout, summary), progress),
             columns=columns,

@@ -160,7 +160,6 @@ def statement_import(
     response, or an explore API `/records` URL (read in full before anything is written),
     into the workspace (None: the default one), keyed on its own lines."""
     progress = progress or SilentProgress()
-    workspace_id = (workspace or workspace_default(using=using)).pk
     summary = ImportSummary()
     text = str(source)
     if text.startswith(("http://", "https://")):
@@ -187,6 +186,8 @@ def statement_import(
     )
     progress.start("statement", total)
     with transaction.atomic(using=using):
+        # Resolved inside the import's transaction: a refused file never touches the database.
+        workspace_id = (workspace or workspace_default(using=using)).pk
         lines = _statement_rows_validate(rows=rows_with_progress(rows, progress), columns=columns, summary=summary)
         import_finish(summary, skip_invalid=skip_invalid, rejects=rejects, source=origin)
         _statement_write(lines=lines, using=using, summary=summary, workspace_id=workspace_id)
