@@ -1,5 +1,7 @@
 """Users who are members of a workspace with a role, and API clients acting as them."""
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
@@ -15,7 +17,7 @@ def member_user(
     regions: list[str] | None = None,
     departments: list[int] | None = None,
     password: str | None = None,
-    **fields: object,
+    **fields: Any,
 ) -> User:
     """A new user (password `<username>-password` unless given) who is a member of the workspace
     (default: the default one) with the role (default: admin for a superuser, as the migration

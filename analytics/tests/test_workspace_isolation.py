@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -31,8 +32,14 @@ from workspaces.services import invitation_create, workspace_create
 pytestmark = pytest.mark.django_db
 
 # Texts that exist only in workspace B: none may ever reach a member of A.
-B_MARKERS = ("beta-secret-token", "beta_admin", "beta_analyst", "beta-only@example.com", "invitee-of-beta@example.com")
-B_MARKERS += ("Beta Books",)
+B_MARKERS = (
+    "beta-secret-token",
+    "beta_admin",
+    "beta_analyst",
+    "beta-only@example.com",
+    "invitee-of-beta@example.com",
+    "Beta Books",
+)
 LEFT = "This token's workspace no longer counts its owner as a member; ask an admin of it to add you again."
 WAREHOUSE_BRANCH = "Depends on the warehouse branch: the warehouse does not filter answers by workspace yet."
 
@@ -135,11 +142,11 @@ def _filled(path: str, ids: dict[str, str]) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, path)
 
 
-def _body(route: Route, method: str, two: TwoWorkspaces) -> tuple[dict, str]:
+def _body(route: Route, method: str, two: TwoWorkspaces) -> tuple[dict[str, Any], str]:
     """A request body worth sending: what a real client would send to this route, with B's names where it takes one."""
     if route.name == "analytics-import":
         return {"file": SimpleUploadedFile("c.csv", b"isbn13,title,authors\n9780439023481,T,A\n")}, "multipart"
-    bodies = {
+    bodies: dict[str, dict[str, Any]] = {
         "workspace-current": {"slug": two.b.slug},
         "workspace-member-list": {"email": "someone-new@example.com", "role": "viewer"},
         "workspace-member-detail": {"role": "viewer"},
@@ -313,8 +320,8 @@ def test_a_members_best_sellers_and_their_export_hold_only_their_books(shops: tu
     client = api_as(member_user("alpha_analyst", workspace=a))
     own = set(Book.objects.filter(workspace=a).values_list("pk", flat=True))
 
-    listed = client.get("/api/analytics/top-books", {"limit": 100}).json()["results"]
-    exported = client.get("/api/analytics/top-books", {"limit": 100, "format": "csv"}).content.decode()
+    listed = client.get("/api/analytics/top-books", {"limit": "100"}).json()["results"]
+    exported = client.get("/api/analytics/top-books", {"limit": "100", "format": "csv"}).content.decode()
     exported_ids = {int(line.split(",")[1]) for line in exported.splitlines()[1:] if line}
 
     assert {row["book_id"] for row in listed} <= own

@@ -106,8 +106,8 @@ class Command(BaseCommand):
 
     def _list(self, options: dict[str, Any]) -> None:
         if options["slug"] is None:
-            for workspace in Workspace.objects.annotate(members=Count("memberships")).order_by("slug"):
-                self.stdout.write(f"{workspace.slug}\t{workspace.name}\t{workspace.members} member(s)")
+            for counted in Workspace.objects.annotate(members=Count("memberships")).order_by("slug"):
+                self.stdout.write(f"{counted.slug}\t{counted.name}\t{counted.members} member(s)")
             return
         workspace = workspace_named(options["slug"])
         members = Membership.objects.filter(workspace=workspace).select_related("user").order_by("user__username")
