@@ -193,3 +193,10 @@ def test_the_generators_write_into_the_named_workspace() -> None:
     assert set(Book.objects.values_list("workspace_id", flat=True)) == {north.pk}
     assert set(Sale.objects.values_list("workspace_id", flat=True)) == {north.pk}
     assert set(LedgerEntry.objects.values_list("workspace_id", flat=True)) == {north.pk}
+
+
+def test_ask_refuses_an_unknown_workspace_naming_the_known_ones() -> None:
+    with pytest.raises(CommandError) as refused:
+        run("ask", "summary", "--workspace", "nope")
+
+    assert str(refused.value) == "--workspace: No workspace has the slug 'nope' (known: default). Nothing was written."
