@@ -14,7 +14,7 @@ from analytics.api.permissions import RoleAllowed
 from analytics.api.serializers import ErrorSerializer
 from analytics.api.workspace import request_membership, request_membership_or_none, workspace_switch
 from analytics.permissions import MEMBERS, RoleAction
-from analytics.services.members import member_add, member_change, member_delete
+from analytics.services.members import invitation_withdraw, member_add, member_change, member_delete
 from workspaces.models import Invitation, Membership, Role
 from workspaces.selectors import memberships_of
 from workspaces.services import WorkspaceError
@@ -301,9 +301,6 @@ class InvitationDetailView(AdminView):
     )
     def delete(self, request: Request, invitation_id: int) -> Response:
         """Delete the invitation: signing in with its email no longer joins the workspace."""
-        deleted, _ = Invitation.objects.filter(
-            pk=invitation_id, workspace_id=request_membership(request).workspace_id
-        ).delete()
-        if not deleted:
+        if not invitation_withdraw(workspace=request_membership(request).workspace, invitation_id=invitation_id):
             raise NotFound("No invitation of this workspace has this id.")
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -103,3 +103,10 @@ def member_delete(*, membership: Membership) -> None:
     """Remove a member (not the workspace's last admin); their tokens there stop working at
     once, since every request checks the owner's current membership."""
     member_remove(workspace=membership.workspace, user=membership.user)
+
+
+def invitation_withdraw(*, workspace: Workspace, invitation_id: int) -> bool:
+    """Delete one invitation of the workspace (signing in with its email no longer joins);
+    False when the workspace has no invitation with this id."""
+    deleted, _ = Invitation.objects.filter(pk=invitation_id, workspace=workspace).delete()
+    return bool(deleted)
