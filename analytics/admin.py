@@ -26,6 +26,8 @@ from analytics.services.logins import LoginLocked, login_failure_record, login_l
 from analytics.services.tokens import api_tokens_revoke
 from analytics.upload_limit import upload_limited, upload_refusal
 from config.pagination import CappedCountPaginator
+from workspaces.models import Workspace
+from workspaces.services import workspace_default
 
 
 class LockingAdminLoginForm(AdminAuthenticationForm):
@@ -102,6 +104,10 @@ class ImportForm(forms.Form):
     """What the admin's "Import a file" page asks for; it offers only the kinds the user may import."""
 
     kind = forms.ChoiceField(choices=[])
+    # Operators choose the workspace the file goes into; the default one is preselected.
+    workspace = forms.ModelChoiceField(
+        queryset=Workspace.objects.all(), initial=workspace_default, required=False, help_text="Default: default."
+    )
     file = forms.FileField()
     skip_invalid = forms.BooleanField(
         required=False, label="Import the valid rows and report the others (default: all or nothing)"
@@ -159,6 +165,7 @@ class JobAdmin(ReadOnlyAdmin):
             try:
                 job = import_start(
                     user=request.user,
+                    workspace=form.cleaned_data["workspace"] or workspace_default(),
                     kind=form.cleaned_data["kind"],
                     upload=form.cleaned_data["file"],
                     skip_invalid=form.cleaned_data["skip_invalid"],

@@ -1,11 +1,49 @@
-"""The Django permissions that guard what staff can start (syncs, data generation, imports),
-named once for the API views and the admin pages that check them."""
+"""Who may do what. In the API, a member's role in the workspace (viewer, analyst, admin)
+decides; in the Django admin, the operators' tool, the Django permissions below still do
+(staff with "Can start a warehouse sync" and the like, superusers holding all)."""
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from workspaces.models import Membership, Role
+from workspaces.selectors import role_holds
 
+
+@dataclass(frozen=True)
+class RoleAction:
+    """Something done through the API, the least role it needs, and how a refusal names it."""
+
+    role: Role
+    what: str  # the subject of the refusal: "Exports", "Imports", …
+    verb: str = "need"  # "needs" after a singular subject
+
+    def allowed(self, membership: Membership | None) -> bool:
+        """Whether the membership's role is this action's role or a higher one."""
+        return role_holds(membership, self.role)
+
+    def refusal(self, membership: Membership) -> str:
+        """The 403 message: what needs which role, where, and the caller's own role."""
+        return (
+            f"{self.what} {self.verb} the {self.role.value} role in workspace “{membership.workspace.name}”; "
+            f"you are {_article(membership.role)} {membership.role}."
+        )
+
+
+def _article(role: str) -> str:
+    return "an" if role[:1] in "aeiou" else "a"
+
+
+READ = RoleAction(Role.VIEWER, "Answers")
+EXPORT = RoleAction(Role.ANALYST, "Exports")
+IMPORT = RoleAction(Role.ANALYST, "Imports")
+SYNC = RoleAction(Role.ANALYST, "Syncs")
+GENERATE = RoleAction(Role.ANALYST, "Generating test data", "needs")
+OTHERS_JOBS = RoleAction(Role.ANALYST, "Jobs started by others")
+MEMBERS = RoleAction(Role.ADMIN, "Managing members and invitations", "needs")
+
+
+# The Django admin's permissions (operators only; the API goes by roles).
 @dataclass(frozen=True)
 class Action:
     """Something a user may start, the permission it needs, and what a refusal says."""

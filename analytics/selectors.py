@@ -23,9 +23,13 @@ def recent_generations(limit: int = 10) -> list[Generation]:
     return list(Generation.objects.order_by("-id")[:limit])
 
 
-def api_tokens_of(user: User) -> list[ApiToken]:
-    """The user's API tokens, newest first, revoked and expired ones included."""
-    return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-id"))
+def api_tokens_of(user: User, *, workspace_id: int, everyone: bool = False) -> list[ApiToken]:
+    """The user's API tokens in one workspace (with `everyone`, every member's), newest
+    first, revoked and expired ones included."""
+    tokens = ApiToken.objects.filter(workspace_id=workspace_id).select_related("user")
+    if not everyone:
+        tokens = tokens.filter(user=user)
+    return list(tokens.order_by("-created_at", "-id"))
 
 
 def api_token_is_active(token: ApiToken, *, at: datetime | None = None) -> bool:
@@ -33,6 +37,6 @@ def api_token_is_active(token: ApiToken, *, at: datetime | None = None) -> bool:
     return token.revoked_at is None and token.expires_at > (at or timezone.now())
 
 
-def job_get(job_id: int) -> Job | None:
-    """A background job by id, or None."""
-    return Job.objects.filter(pk=job_id).first()
+def job_get(job_id: int, *, workspace_id: int) -> Job | None:
+    """A background job of the workspace by id, or None (another workspace's job too)."""
+    return Job.objects.filter(pk=job_id, workspace_id=workspace_id).first()

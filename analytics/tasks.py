@@ -1,6 +1,7 @@
 """Celery tasks of the analytics app: thin wrappers that call a service."""
 
 import logging
+from functools import partial
 
 import psycopg
 from botocore.exceptions import ConnectionError as S3ConnectionError
@@ -35,18 +36,18 @@ def sync_warehouse(full: bool = False) -> int | None:
 
 
 @shared_task(acks_late=True)
-def generate_test_data(job_id: int) -> None:
-    """Run a generate-test-data job (its record holds the parameters and the outcome)."""
-    job_audited_run(job_id=job_id, run=generate_test_data_run)
+def generate_test_data(job_id: int, workspace_id: int | None = None) -> None:
+    """Run a generate-test-data job (its record holds the parameters, workspace and outcome)."""
+    job_audited_run(job_id=job_id, run=partial(generate_test_data_run, workspace_id=workspace_id))
 
 
 @shared_task(acks_late=True)
-def sync_job(job_id: int) -> None:
-    """Run a sync started from the API (its record holds the outcome)."""
-    sync_run(job_id=job_id)
+def sync_job(job_id: int, workspace_id: int | None = None) -> None:
+    """Run a sync started from the API (its record holds the workspace and outcome)."""
+    sync_run(job_id=job_id, workspace_id=workspace_id)
 
 
 @shared_task(acks_late=True)
-def import_job(job_id: int) -> None:
-    """Run an import started from the API or the admin (its record holds the outcome)."""
-    job_audited_run(job_id=job_id, run=import_run)
+def import_job(job_id: int, workspace_id: int | None = None) -> None:
+    """Run an import started from the API or the admin (its record holds the workspace and outcome)."""
+    job_audited_run(job_id=job_id, run=partial(import_run, workspace_id=workspace_id))

@@ -6,6 +6,11 @@ from datetime import date
 from pathlib import Path
 from typing import TypedDict
 
+from django.core.management.base import CommandError
+
+from workspaces.models import DEFAULT_SLUG, Workspace
+from workspaces.services import WorkspaceError, workspace_named
+
 
 class CommandOptions(TypedDict):
     """The options every command here reads: Django's --verbosity and our --database.
@@ -23,6 +28,7 @@ class ImportOptions(CommandOptions):
 
     map: list[str]
     skip_invalid: bool
+    workspace: str
 
 
 class FileImportOptions(ImportOptions):
@@ -42,6 +48,7 @@ class GenerateOptions(CommandOptions):
     skip_upload: bool
     skip_redshift: bool
     if_empty: bool
+    workspace: str
 
 
 def iso_date(text: str) -> date:
@@ -52,9 +59,28 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def workspace_option(parser: argparse.ArgumentParser, *, what: str) -> None:
+    """--workspace SLUG: the workspace a generator or an import writes into."""
+    parser.add_argument(
+        "--workspace",
+        default=DEFAULT_SLUG,
+        metavar="SLUG",
+        help=f"The workspace the {what} belong to (default {DEFAULT_SLUG!r}); `manage.py workspace list` names them.",
+    )
+
+
+def workspace_option_resolve(slug: str, *, using: str = "default") -> Workspace:
+    """The workspace --workspace names; an unknown slug is a CommandError naming it and the
+    known ones, raised before anything is written."""
+    try:
+        return workspace_named(slug, using=using)
+    except WorkspaceError as error:
+        raise CommandError(f"--workspace: {error} Nothing was written.") from None
+
+
 def import_options(parser: argparse.ArgumentParser, *, map_help: str, rejects_dir: bool = False) -> None:
     """The options every import command takes, named and explained alike: --map, --skip-invalid,
-    --rejects (or --rejects-dir for commands that read several files) and --database."""
+    --rejects (or --rejects-dir for commands that read several files), --workspace and --database."""
     parser.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD", help=map_help)
     parser.add_argument(
         "--skip-invalid",
@@ -72,6 +98,7 @@ def import_options(parser: argparse.ArgumentParser, *, map_help: str, rejects_di
             default=None,
             help="Where to write the rejected rows (default: <input>.rejects.csv).",
         )
+    workspace_option(parser, what="imported rows")
     parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
 
 

@@ -17,17 +17,20 @@ from rest_framework.exceptions import (
     Throttled,
     ValidationError,
 )
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api.params import AsciiIntegerField
+from analytics.api.permissions import RoleAllowed
 from analytics.api.serializers import ErrorSerializer
+from analytics.api.workspace import request_membership, request_membership_or_none
 from analytics.client_address import client_address
 from analytics.models import ApiToken
-from analytics.permissions import GENERATE_DATA, IMPORTS, RUN_SYNC, action_allowed, import_kinds_allowed
+from analytics.permissions import EXPORT, GENERATE, IMPORT, MEMBERS, SYNC
 from analytics.selectors import api_token_is_active, api_tokens_of
+from analytics.services.import_jobs import IMPORT_KINDS
 from analytics.services.logins import LoginLocked, login_failure_record, login_lock_check, login_success_record
 from analytics.services.tokens import ApiTokenLifetimeInvalid, ApiTokenParentEnded, api_token_create, api_token_revoke
 from workspaces.sign_on import sign_on_providers
@@ -60,18 +63,32 @@ class SignInOptionsSerializer(serializers.Serializer):
 
 
 class AllowedActionsSerializer(serializers.Serializer):
-    run_sync = serializers.BooleanField(help_text="Holds “Can start a warehouse sync”.")
-    generate_data = serializers.BooleanField(help_text="Holds “Can generate test sales data”.")
+    run_sync = serializers.BooleanField(help_text="May start a warehouse sync (analyst or admin).")
+    generate_data = serializers.BooleanField(help_text="May generate test sales data (analyst or admin).")
     imports = serializers.ListField(
-        child=serializers.ChoiceField(choices=list(IMPORTS)), help_text="The kinds of file the user may import."
+        child=serializers.ChoiceField(choices=list(IMPORT_KINDS)),
+        help_text="The kinds of file the user may import (every kind for an analyst or admin).",
     )
+    export = serializers.BooleanField(help_text="May download answers as CSV or XLSX (analyst or admin).")
+    manage_members = serializers.BooleanField(help_text="May manage members, invitations and every token (admin).")
+
+
+class WorkspaceRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
 
 
 class CurrentUserSerializer(serializers.Serializer):
     username = serializers.CharField()
     is_staff = serializers.BooleanField()
+    workspace = WorkspaceRefSerializer(
+        allow_null=True, help_text="The workspace the session or token acts in; null for a member of none."
+    )
+    role = serializers.ChoiceField(
+        choices=["viewer", "analyst", "admin"], allow_null=True, help_text="The user's role in that workspace."
+    )
     can = AllowedActionsSerializer(
-        source="*", help_text="What the user may start: the dashboard shows only those actions."
+        source="*", help_text="What the user may do in the workspace: the dashboard shows only those actions."
     )
 
 
@@ -79,11 +96,13 @@ class ApiTokenSerializer(serializers.ModelSerializer):
     """A personal API token as its owner sees it in a list; never the token itself."""
 
     active = serializers.SerializerMethodField(help_text="Neither revoked nor expired: the token authenticates.")
+    owner = serializers.CharField(source="user.username", read_only=True, help_text="The token owner's username.")
 
     class Meta:
         model = ApiToken
         fields: tuple[str, ...] = (
             "id",
+            "owner",
             "name",
             "prefix",
             "created_at",
@@ -142,12 +161,20 @@ def _caller(request: Request) -> User:
 
 def _current_user(request: Request) -> dict:
     user = request.user
+    membership = request_membership_or_none(request)
     allowed = {
-        "run_sync": action_allowed(user, RUN_SYNC),
-        "generate_data": action_allowed(user, GENERATE_DATA),
-        "imports": import_kinds_allowed(user),
+        "run_sync": SYNC.allowed(membership),
+        "generate_data": GENERATE.allowed(membership),
+        "imports": list(IMPORT_KINDS) if IMPORT.allowed(membership) else [],
+        "export": EXPORT.allowed(membership),
+        "manage_members": MEMBERS.allowed(membership),
     }
-    return CurrentUserSerializer({"username": user.username, "is_staff": user.is_staff, **allowed}).data
+    where = (
+        {"workspace": {"slug": membership.workspace.slug, "name": membership.workspace.name}, "role": membership.role}
+        if membership is not None
+        else {"workspace": None, "role": None}
+    )
+    return CurrentUserSerializer({"username": user.username, "is_staff": user.is_staff, **where, **allowed}).data
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
@@ -254,17 +281,27 @@ class MeView(APIView):
         return Response(_current_user(request))
 
 
+NO_WORKSPACE = _error("A member of no workspace (or no longer of the token's).")
+
+
 class ApiTokenListView(APIView):
-    """The caller's personal API tokens."""
+    """The caller's personal API tokens in the current workspace (an admin's: every member's)."""
+
+    permission_classes = (IsAuthenticated, RoleAllowed)
 
     @extend_schema(
         tags=["tokens"],
-        summary="List my API tokens",
-        responses={200: ApiTokenSerializer(many=True), 401: NOT_LOGGED_IN},
+        summary="List the API tokens of the workspace I may see",
+        responses={200: ApiTokenSerializer(many=True), 401: NOT_LOGGED_IN, 403: NO_WORKSPACE},
     )
     def get(self, request: Request) -> Response:
-        """Every token of the caller, newest first, revoked and expired ones included."""
-        return Response(ApiTokenSerializer(api_tokens_of(_caller(request)), many=True).data)
+        """The caller's tokens in the workspace (an admin sees every member's), newest first,
+        revoked and expired ones included."""
+        membership = request_membership(request)
+        tokens = api_tokens_of(
+            _caller(request), workspace_id=membership.workspace_id, everyone=MEMBERS.allowed(membership)
+        )
+        return Response(ApiTokenSerializer(tokens, many=True).data)
 
     @extend_schema(
         tags=["tokens"],
@@ -274,17 +311,23 @@ class ApiTokenListView(APIView):
             201: ApiTokenCreatedSerializer,
             400: _error("A field is missing or out of range; the answer names it."),
             401: NOT_LOGGED_IN,
-            403: CSRF_FAILED,
+            403: _error("CSRF check failed, or a member of no workspace."),
         },
     )
     def post(self, request: Request) -> Response:
-        """Create a token; the answer is the only place its plaintext ever appears. Created
-        with a token, it expires no later than that token and is revoked with it."""
+        """Create a token acting in the current workspace; the answer is the only place its
+        plaintext ever appears. Created with a token, it expires no later than that token and
+        is revoked with it."""
         fields = ApiTokenCreateSerializer(data=request.data)
         fields.is_valid(raise_exception=True)
         parent = request.auth if isinstance(request.auth, ApiToken) else None
         try:
-            token, raw = api_token_create(user=_caller(request), parent=parent, **fields.validated_data)
+            token, raw = api_token_create(
+                user=_caller(request),
+                workspace=request_membership(request).workspace,
+                parent=parent,
+                **fields.validated_data,
+            )
         except ApiTokenLifetimeInvalid as error:
             raise ValidationError({"days": [str(error)]}) from error
         except ApiTokenParentEnded as error:
@@ -293,7 +336,9 @@ class ApiTokenListView(APIView):
 
 
 class ApiTokenDetailView(APIView):
-    """One of the caller's tokens."""
+    """One of the caller's tokens in the current workspace (an admin: any of the workspace's)."""
+
+    permission_classes = (IsAuthenticated, RoleAllowed)
 
     @extend_schema(
         tags=["tokens"],
@@ -302,14 +347,20 @@ class ApiTokenDetailView(APIView):
         responses={
             204: None,
             401: NOT_LOGGED_IN,
-            403: CSRF_FAILED,
-            404: _error("No token of the caller's has this id."),
+            403: _error("CSRF check failed, or a member of no workspace."),
+            404: _error("No token of the caller's (an admin: of the workspace's) has this id."),
         },
     )
     def delete(self, request: Request, token_id: int) -> Response:
         """Revoke the token and those created with it: they stop authenticating at once and stay listed as revoked."""
         try:
-            api_token_revoke(user=_caller(request), token_id=token_id)
+            membership = request_membership(request)
+            api_token_revoke(
+                user=_caller(request),
+                workspace_id=membership.workspace_id,
+                token_id=token_id,
+                any_member=MEMBERS.allowed(membership),
+            )
         except ApiToken.DoesNotExist as error:
             raise NotFound(NO_SUCH_TOKEN) from error
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -2,12 +2,14 @@
 with the answer's generation, as-of time and timing headers; its OpenAPI description."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,13 +17,21 @@ from rest_framework.views import APIView
 from analytics import runner
 from analytics.api import params as p
 from analytics.api import serializers as s
+from analytics.api.permissions import RoleAllowed
 from analytics.api.renderers import EXPORT_FORMATS, CSVRenderer, ExactJSONRenderer, XLSXRenderer, export_filename
-from analytics.questions.ask import ALL_DATA, ask
+from analytics.api.workspace import request_scope
+from analytics.permissions import EXPORT, READ, RoleAction
+from analytics.questions.ask import ask
 from analytics.questions.catalogue import Question
+from workspaces.scope import Scope
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="A parameter is wrong; `errors` has a message per field."),
     401: OpenApiResponse(s.ErrorSerializer, description="Not logged in and no valid API token."),
+    403: OpenApiResponse(
+        s.ErrorSerializer,
+        description="Not a member of any workspace (or no longer of the token's); an export needs the analyst role.",
+    ),
     429: OpenApiResponse(s.ErrorSerializer, description="Too many requests; retry after the time in Retry-After."),
     503: OpenApiResponse(
         s.ErrorSerializer,
@@ -37,10 +47,17 @@ class ExportTooLarge(APIException):
     default_code = "export_too_large"
 
 
-def data_scope(request: Request | None) -> str:
-    """The slice of data the caller may see, part of every cache key. Every user sees all
-    of Folio's data today; row-level restrictions would return a narrower scope here."""
-    return ALL_DATA
+def data_scope(request: Request) -> Scope:
+    """The slice of data the caller may see, part of every cache key: the request's
+    workspace, within the member's regions and departments."""
+    return request_scope(request)
+
+
+def _asked_scope(scope: Scope) -> Any:
+    """TEMPORARY, until ask() and runner.rendered() take a Scope (the warehouse branch): the
+    Scope passes through as it is; its fields already make distinct cache keys (they are
+    serialised into the key), so one workspace's answers are never served to another."""
+    return scope
 
 
 class AnswerView(APIView):
@@ -53,6 +70,7 @@ class AnswerView(APIView):
     columns: tuple[str, ...] = ()
     ratio_columns: tuple[str, ...] = ()
     renderer_classes = [ExactJSONRenderer]
+    permission_classes = [IsAuthenticated, RoleAllowed]
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -62,9 +80,14 @@ class AnswerView(APIView):
             cls.columns = cls.question.columns
             cls.ratio_columns = cls.question.ratio_columns
 
+    def role_action(self, request: Request) -> RoleAction:
+        """Reading needs a viewer; a file (`?format=csv|xlsx`, or asked for by Accept) an analyst."""
+        renderer = getattr(request, "accepted_renderer", None)
+        return EXPORT if renderer is not None and renderer.format in EXPORT_FORMATS else READ
+
     def get(self, request: Request) -> Response | HttpResponse:
         """The answer for the current generation."""
-        asked = ask(self.question.name, request.query_params, scope=data_scope(request))
+        asked = ask(self.question.name, request.query_params, scope=_asked_scope(data_scope(request)))
         body = asked.body()
         headers = {
             "X-Cache": "HIT" if asked.answer.hit else "MISS",
@@ -88,7 +111,7 @@ class AnswerView(APIView):
         content, hit = runner.rendered(
             endpoint=self.endpoint,
             params=normalized,
-            scope=data_scope(request),
+            scope=_asked_scope(data_scope(request)),
             generation=body["generation"],
             fmt=renderer.format,
             render=lambda: renderer.render(body, renderer.media_type, context),

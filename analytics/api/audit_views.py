@@ -18,12 +18,12 @@ from rest_framework.views import APIView
 from analytics.api import serializers as s
 from analytics.api.answer_views import ERRORS
 from analytics.api.renderers import CSVRenderer, ExactJSONRenderer
+from analytics.api.workspace import request_membership_or_none
 from audit.models import AuditEntry
 from audit.selectors import AuditFilters, audit_entries_of_workspace
 from audit.services import PERMISSION_REFUSED, REVOKE, SIGNIN, SIGNIN_FAILED, SIGNOUT
 from workspaces.models import Membership, Role
-from workspaces.selectors import membership_of, role_holds
-from workspaces.services import workspace_default
+from workspaces.selectors import role_holds
 
 # What `action` may name: an event, or its family ("import" is import.finished and import.failed).
 ACTIONS = (
@@ -186,9 +186,8 @@ def csv_row(entry: AuditEntry) -> dict[str, Any]:
 
 
 def audit_membership(request: Request) -> Membership | None:
-    """The caller's membership of the workspace the request is about: the default workspace
-    until the API names another (then analytics.api.workspace.request_membership answers)."""
-    return membership_of(request.user, workspace_default().pk)
+    """The caller's membership of the workspace the request acts in (None: in no workspace)."""
+    return request_membership_or_none(request)
 
 
 class AuditView(APIView):

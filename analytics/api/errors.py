@@ -52,8 +52,8 @@ def api_exception_handler(error: Exception, context: dict) -> Response | None:
 
 
 def _refusal_recorded(request: Request | None, response: Response) -> None:
-    """A permission refusal goes into the audit trail of the workspace the caller asked about
-    (the default one while the API has no other)."""
+    """A permission refusal goes into the audit trail of the workspace the request acts in
+    (the default one for a caller who is a member of none)."""
     if request is None:
         return
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""

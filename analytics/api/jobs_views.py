@@ -22,10 +22,11 @@ from analytics.api import params as p
 from analytics.api import serializers as s
 from analytics.api.answer_views import ERRORS
 from analytics.api.locations import locations_hidden
-from analytics.api.permissions import ActionAllowed, JobVisible
+from analytics.api.permissions import JobVisible, RoleAllowed
 from analytics.api.renderers import ExactJSONRenderer
+from analytics.api.workspace import request_membership
 from analytics.models import Job
-from analytics.permissions import GENERATE_DATA, IMPORTS, RUN_SYNC, Action
+from analytics.permissions import GENERATE, IMPORT, SYNC, RoleAction
 from analytics.selectors import current_generation, job_get, recent_generations
 from analytics.services.import_jobs import IMPORT_KINDS, UploadRefused, import_rejects_expired, import_rejects_path
 from analytics.services.job_starts import generate_test_data_start, import_start, sync_start
@@ -37,10 +38,11 @@ class FreshnessView(APIView):
     """What the API serves and how the last loads went (read from the generations table)."""
 
     renderer_classes = [ExactJSONRenderer]
+    permission_classes = [IsAuthenticated, RoleAllowed]
 
     @extend_schema(
         summary="Warehouse freshness: current generation, as-of time, recent loads",
-        responses={200: s.FreshnessSerializer, 401: ERRORS[401]},
+        responses={200: s.FreshnessSerializer, 401: ERRORS[401], 403: ERRORS[403]},
     )
     def get(self, request: Request) -> Response:
         """The current generation and the last loads, newest first (at most two seconds old);
@@ -120,24 +122,25 @@ def job_body(job: Job) -> JobBody:
 
 
 class JobStartView(APIView):
-    """Validate the body, start a background job, answer 202 with its status URL; the caller
-    needs the view's permission (`job_action`), which staff status alone does not give."""
+    """Validate the body, start a background job in the request's workspace, answer 202
+    with its status URL; the caller needs the role of the view's `job_action`."""
 
-    permission_classes = [IsAuthenticated, ActionAllowed]
+    permission_classes = [IsAuthenticated, RoleAllowed]
     renderer_classes = [ExactJSONRenderer]
     body_serializer: type[serializers.Serializer]
     start: Callable[..., Job]
-    job_action: Action
+    job_action: RoleAction
 
-    def permission_action(self, kwargs: dict[str, Any]) -> Action:
-        """The permission starting this job needs."""
+    def role_action(self, request: Request) -> RoleAction:
+        """The action starting this job is."""
         return self.job_action
 
     def post(self, request: Request) -> Response:
         """Queue the job as a Celery task; 202 with the job and its status URL."""
         body = self.body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        job = type(self).start(user=request.user, **body.validated_data)
+        workspace = request_membership(request).workspace
+        job = type(self).start(user=request.user, workspace=workspace, **body.validated_data)
         shown = job_body(job)
         return Response(
             shown_to(request, shown), status=status.HTTP_202_ACCEPTED, headers={"Location": shown["status_url"]}
@@ -163,30 +166,31 @@ def job_start_schema(summary_text: str, description: str, body: type[serializers
 
 @job_start_schema(
     "Generate test sales data",
-    "Needs analytics.generate_data: generate test sales in the background (`generate_sales_data`), then sync.",
+    "Needs the analyst role: generate test sales into the workspace in the background (`generate_sales_data`), "
+    "then sync.",
     p.GenerateTestDataSerializer,
-    GENERATE_DATA.refusal,
+    "Generating test data needs the analyst role in the workspace.",
 )
 class GenerateTestDataView(JobStartView):
-    """Needs analytics.generate_data: generate test sales in the background (`generate_sales_data`), then sync."""
+    """Needs the analyst role: generate test sales into the workspace in the background, then sync."""
 
     body_serializer = p.GenerateTestDataSerializer
     start = staticmethod(generate_test_data_start)
-    job_action = GENERATE_DATA
+    job_action = GENERATE
 
 
 @job_start_schema(
     "Start a warehouse sync",
-    "Needs analytics.run_sync: start a warehouse sync now instead of waiting for the schedule.",
+    "Needs the analyst role: start a warehouse sync now instead of waiting for the schedule.",
     p.SyncRequestSerializer,
-    RUN_SYNC.refusal,
+    "Syncs need the analyst role in the workspace.",
 )
 class SyncView(JobStartView):
-    """Needs analytics.run_sync: start a warehouse sync now instead of waiting for the schedule."""
+    """Needs the analyst role: start a warehouse sync now instead of waiting for the schedule."""
 
     body_serializer = p.SyncRequestSerializer
     start = staticmethod(sync_start)
-    job_action = RUN_SYNC
+    job_action = SYNC
 
 
 class UploadTooLarge(APIException):
@@ -197,9 +201,9 @@ class UploadTooLarge(APIException):
 
 
 class ImportView(APIView):
-    """Needs analytics.import_<kind>: upload a file to import; the import runs as a background job."""
+    """Needs the analyst role: upload a file to import into the workspace; it runs as a background job."""
 
-    permission_classes = [IsAuthenticated, ActionAllowed]
+    permission_classes = [IsAuthenticated, RoleAllowed]
     renderer_classes = [ExactJSONRenderer]
     parser_classes = [MultiPartParser]
 
@@ -208,15 +212,16 @@ class ImportView(APIView):
         upload_limit_install(request)
         return super().initialize_request(request, *args, **kwargs)
 
-    def permission_action(self, kwargs: dict[str, Any]) -> Action | None:
-        """The permission of the kind of import; None for an unknown kind (a 404 follows)."""
-        return IMPORTS.get(kwargs.get("kind", ""))
+    def role_action(self, request: Request) -> RoleAction | None:
+        """Importing needs an analyst; None for an unknown kind (a 404 follows)."""
+        return IMPORT if self.kwargs.get("kind") in IMPORT_KINDS else None
 
     @extend_schema(
         summary="Import a file",
         description=(
             "Books catalogue, historical sales, city ledger or compte de résultat, as the matching "
-            "`manage.py import_*` command reads it. All or nothing unless skip_invalid. Answers 202 with "
+            "`manage.py import_*` command reads it, into the request's workspace (a sales file's ISBNs "
+            "resolve to this workspace's books only). All or nothing unless skip_invalid. Answers 202 with "
             "the job; its status_url gives the counts (read, created, updated, unchanged, rejected) and the "
             "first errors with their line, column and reason."
         ),
@@ -225,7 +230,7 @@ class ImportView(APIView):
             202: s.JobSerializer,
             400: ERRORS[400],
             401: ERRORS[401],
-            403: OpenApiResponse(s.ErrorSerializer, description="The caller lacks “Can import …” for this kind."),
+            403: OpenApiResponse(s.ErrorSerializer, description="Imports need the analyst role in the workspace."),
             404: OpenApiResponse(s.ErrorSerializer, description="No such kind of import."),
             413: OpenApiResponse(s.ErrorSerializer, description="The file is larger than IMPORT_MAX_BYTES."),
         },
@@ -242,6 +247,7 @@ class ImportView(APIView):
         try:
             job = import_start(
                 user=request.user,
+                workspace=request_membership(request).workspace,
                 kind=kind,
                 upload=body.validated_data["file"],
                 skip_invalid=body.validated_data["skip_invalid"],
@@ -255,22 +261,25 @@ class ImportView(APIView):
 
 
 class ImportRejectsView(APIView):
-    """The rejects CSV of an import job (line, column, value, reason), for its starter or holders of “Can view job”."""
+    """The rejects CSV of an import job of the workspace (line, column, value, reason), for its
+    starter and the workspace's analysts and admins."""
 
-    permission_classes = [IsAuthenticated, JobVisible]
+    permission_classes = [IsAuthenticated, RoleAllowed, JobVisible]
 
     @extend_schema(
         summary="An import's rejected rows as CSV",
         responses={
             (200, "text/csv"): OpenApiResponse(description="line, column, value, reason"),
             401: ERRORS[401],
-            403: OpenApiResponse(s.ErrorSerializer, description="Neither the job's starter nor allowed to view jobs."),
-            404: OpenApiResponse(s.ErrorSerializer, description="No such job, or it rejected nothing."),
+            403: OpenApiResponse(s.ErrorSerializer, description="A viewer asking for a job someone else started."),
+            404: OpenApiResponse(
+                s.ErrorSerializer, description="No such job in the workspace, or it rejected nothing."
+            ),
         },
     )
     def get(self, request: Request, job_id: int) -> FileResponse:
         """Download the file."""
-        job = job_get(job_id)
+        job = job_get(job_id, workspace_id=request_membership(request).workspace_id)
         if job is None or not job.kind.startswith("import_"):
             raise Http404("No such import job.")
         self.check_object_permissions(request, job)
@@ -288,9 +297,9 @@ class ImportRejectsView(APIView):
 
 
 class JobView(APIView):
-    """The status of a background job, for its starter or holders of “Can view job”."""
+    """The status of a background job of the workspace, for its starter and the workspace's analysts and admins."""
 
-    permission_classes = [IsAuthenticated, JobVisible]
+    permission_classes = [IsAuthenticated, RoleAllowed, JobVisible]
     renderer_classes = [ExactJSONRenderer]
 
     @extend_schema(
@@ -298,13 +307,13 @@ class JobView(APIView):
         responses={
             200: s.JobSerializer,
             401: ERRORS[401],
-            403: OpenApiResponse(s.ErrorSerializer, description="Neither the job's starter nor allowed to view jobs."),
-            404: OpenApiResponse(s.ErrorSerializer, description="No such job."),
+            403: OpenApiResponse(s.ErrorSerializer, description="A viewer asking for a job someone else started."),
+            404: OpenApiResponse(s.ErrorSerializer, description="No such job in the workspace."),
         },
     )
     def get(self, request: Request, job_id: int) -> Response:
         """The job's status, result counts and error."""
-        job = job_get(job_id)
+        job = job_get(job_id, workspace_id=request_membership(request).workspace_id)
         if job is None:
             raise Http404("No such job.")
         self.check_object_permissions(request, job)

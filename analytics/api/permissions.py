@@ -1,55 +1,61 @@
-"""DRF permission classes for the endpoints that start work or show its outcome: each needs
-its own Django permission (analytics/permissions.py), never mere staff status."""
+"""DRF permission classes: every data endpoint needs a membership of the request's workspace,
+and the role its action needs (analytics/permissions.py names the actions)."""
 
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from analytics.api.workspace import request_membership
 from analytics.models import Job
-from analytics.permissions import Action, action_allowed
+from analytics.permissions import OTHERS_JOBS, READ, RoleAction
 
 if TYPE_CHECKING:  # rest_framework.views imports the permission classes from settings
     from rest_framework.views import APIView
 
 
 @runtime_checkable
-class StartsAction(Protocol):
-    """A view guarded by ActionAllowed: it names the permission its request needs."""
+class NeedsRole(Protocol):
+    """A view guarded by RoleAllowed: it names the action its request is."""
 
-    def permission_action(self, kwargs: dict[str, Any]) -> Action | None:
-        """The action the request (its URL's kwargs) starts; None when the view answers for itself."""
+    def role_action(self, request: Request) -> RoleAction | None:
+        """The action the request is; None when the view answers for itself (an unknown import kind)."""
         ...
 
 
-VIEW_JOBS = Action("analytics.view_job", "Only the job's starter or holders of “Can view job” may see it.")
-
-
-class ActionAllowed(BasePermission):
-    """The caller holds the permission of the view's `permission_action(kwargs)`; a refusal
-    names the permission. A view that returns None (an unknown import kind) answers for itself."""
+class RoleAllowed(BasePermission):
+    """The caller is a member of the request's workspace whose role allows the view's
+    action (READ for a view that names none); a refusal names the role needed."""
 
     message = "You do not have permission to perform this action."
 
     def has_permission(self, request: Request, view: "APIView") -> bool:
-        """Whether the caller may start what the view starts."""
-        if not isinstance(view, StartsAction):
-            raise ImproperlyConfigured(f"{type(view).__name__} uses ActionAllowed but has no permission_action()")
-        action = view.permission_action(view.kwargs)
-        if action is None:
+        """Whether the caller's role allows what the request does (403 for no membership)."""
+        if not request.user.is_authenticated:
+            return False  # DRF answers 401 for an unauthenticated caller
+        action: RoleAction | None = READ
+        if isinstance(view, NeedsRole):
+            action = view.role_action(request)
+        elif getattr(view, "role_action", None) is not None:
+            raise ImproperlyConfigured(f"{type(view).__name__}.role_action does not take the request")
+        membership = request_membership(request)
+        if action is None or action.allowed(membership):
             return True
-        if not action_allowed(request.user, action):
-            self.message = action.refusal  # DRF reads the refusal from the instance it asked
-            return False
-        return True
+        self.message = action.refusal(membership)  # DRF reads the refusal from the instance it asked
+        return False
 
 
 class JobVisible(BasePermission):
-    """A job is seen by whoever started it and by holders of analytics.view_job."""
+    """A job of the request's workspace is seen by whoever started it and by its analysts
+    and admins (views look jobs up within the workspace, so another's is a 404 first)."""
 
-    message = VIEW_JOBS.refusal
+    message = "Jobs started by others need the analyst role."
 
     def has_object_permission(self, request: Request, view: "APIView", obj: Job) -> bool:
         """Whether the caller may see this job."""
-        return obj.created_by_id == request.user.pk or action_allowed(request.user, VIEW_JOBS)
+        membership = request_membership(request)
+        if obj.created_by_id == request.user.pk or OTHERS_JOBS.allowed(membership):
+            return True
+        self.message = OTHERS_JOBS.refusal(membership)
+        return False

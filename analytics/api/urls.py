@@ -1,4 +1,4 @@
-"""Everything under /api/: analytics answers, session login and tokens, the audit trail, schema and docs."""
+"""Everything under /api/: analytics answers, session login and tokens, workspaces, the audit trail, schema and docs."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -9,6 +9,7 @@ from analytics.api.routes import both_spellings
 urlpatterns = [
     path("analytics/", include("analytics.api.analytics_urls")),
     path("", include("analytics.api.account_urls")),
+    path("", include("analytics.api.workspace_urls")),
     *both_spellings(
         [
             path("audit/", AuditView.as_view(), name="audit"),

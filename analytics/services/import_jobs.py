@@ -19,27 +19,36 @@ from analytics.services.jobs import JobRefused, job_run
 from books.services.imports import books_import, sales_import
 from config.imports import ImportRefused, ImportRejected, ImportSummary
 from finance.services.imports import ledger_import, statement_import
+from workspaces.models import Workspace
 
 SHOWN_ERRORS = 20
 
 
-# Each kind: what the admin calls it, and its importer adapted to (path, skip_invalid, rejects).
-IMPORTERS: dict[str, tuple[str, Callable[[Path, bool, Path], ImportSummary]]] = {
+# Each kind: what the admin calls it, and its importer adapted to (path, skip_invalid, rejects, workspace).
+IMPORTERS: dict[str, tuple[str, Callable[[Path, bool, Path, Workspace], ImportSummary]]] = {
     "books": (
         "Book catalogue (CSV)",
-        lambda path, skip_invalid, rejects: books_import(path=path, skip_invalid=skip_invalid, rejects=rejects),
+        lambda path, skip_invalid, rejects, workspace: books_import(
+            path=path, skip_invalid=skip_invalid, rejects=rejects, workspace=workspace
+        ),
     ),
     "sales": (
         "Historical sales (CSV)",
-        lambda path, skip_invalid, rejects: sales_import(path=path, skip_invalid=skip_invalid, rejects=rejects),
+        lambda path, skip_invalid, rejects, workspace: sales_import(
+            path=path, skip_invalid=skip_invalid, rejects=rejects, workspace=workspace
+        ),
     ),
     "ledger": (
         "City ledger (CSV)",
-        lambda path, skip_invalid, rejects: ledger_import(path=path, skip_invalid=skip_invalid, rejects=rejects),
+        lambda path, skip_invalid, rejects, workspace: ledger_import(
+            path=path, skip_invalid=skip_invalid, rejects=rejects, workspace=workspace
+        ),
     ),
     "statement": (
         "Compte de résultat (portal CSV or explore API JSON)",
-        lambda path, skip_invalid, rejects: statement_import(source=path, skip_invalid=skip_invalid, rejects=rejects),
+        lambda path, skip_invalid, rejects, workspace: statement_import(
+            source=path, skip_invalid=skip_invalid, rejects=rejects, workspace=workspace
+        ),
     ),
 }
 IMPORT_KINDS = tuple(IMPORTERS)
@@ -70,10 +79,10 @@ def import_files_prune(*, now: float | None = None) -> int:
     return removed
 
 
-def import_run(*, job_id: int) -> Job:
-    """Run a queued import job with the app's importer; a refused file or rejected rows fail
-    the job with the importer's own messages and counts."""
-    return job_run(job_id=job_id, work=_import)
+def import_run(*, job_id: int, workspace_id: int | None = None) -> Job:
+    """Run a queued import job with the app's importer, into the job's workspace; a refused
+    file or rejected rows fail the job with the importer's own messages and counts."""
+    return job_run(job_id=job_id, work=_import, workspace_id=workspace_id)
 
 
 def import_rejects_path(job: Job) -> Path:
@@ -92,7 +101,7 @@ def _import(job: Job) -> dict:
     path = Path(job.parameters["stored"])
     rejects = import_rejects_path(job)
     try:
-        summary = IMPORTERS[kind][1](path, job.parameters["skip_invalid"], rejects)
+        summary = IMPORTERS[kind][1](path, job.parameters["skip_invalid"], rejects, job.workspace)
     except ImportRefused as refused:
         raise JobRefused(str(refused), {"file": job.parameters["file"]}) from None
     except ImportRejected as rejected:

@@ -16,37 +16,48 @@ from analytics.models import Job
 from analytics.services.import_jobs import IMPORT_KINDS, UploadRefused, import_files_prune
 from analytics.services.jobs import GENERATE_SALES_DATA, SYNC_WAREHOUSE
 from analytics.tasks import generate_test_data, import_job, sync_job
+from workspaces.models import Workspace
 
 
 @transaction.atomic
 def generate_test_data_start(
-    *, user: User | AnonymousUser | None, books: int, sales: int, years: int, seed: int | None = None
+    *,
+    user: User | AnonymousUser | None,
+    workspace: Workspace,
+    books: int,
+    sales: int,
+    years: int,
+    seed: int | None = None,
 ) -> Job:
-    """Record a generation job and queue its task once the record is committed."""
+    """Record a generation job into the workspace and queue its task once the record is committed."""
     job = Job.objects.create(
         kind=GENERATE_SALES_DATA,
+        workspace=workspace,
         parameters={"books": books, "sales": sales, "years": years, "seed": seed},
         created_by=user if user and user.is_authenticated else None,
     )
-    transaction.on_commit(lambda: generate_test_data.delay(job.pk))
+    transaction.on_commit(lambda: generate_test_data.delay(job.pk, workspace.pk))
     return job
 
 
 @transaction.atomic
-def sync_start(*, user: User | AnonymousUser | None, full: bool = False) -> Job:
-    """Record a sync job and queue its task once the record is committed."""
+def sync_start(*, user: User | AnonymousUser | None, workspace: Workspace, full: bool = False) -> Job:
+    """Record a sync job (started from the workspace) and queue its task once the record is committed."""
     job = Job.objects.create(
         kind=SYNC_WAREHOUSE,
+        workspace=workspace,
         parameters={"full": full},
         created_by=user if user and user.is_authenticated else None,
     )
-    transaction.on_commit(lambda: sync_job.delay(job.pk))
+    transaction.on_commit(lambda: sync_job.delay(job.pk, workspace.pk))
     return job
 
 
 @transaction.atomic
-def import_start(*, user: User | AnonymousUser | None, kind: str, upload: UploadedFile, skip_invalid: bool) -> Job:
-    """Store the upload under IMPORT_UPLOAD_DIR and queue its import once the job is committed."""
+def import_start(
+    *, user: User | AnonymousUser | None, workspace: Workspace, kind: str, upload: UploadedFile, skip_invalid: bool
+) -> Job:
+    """Store the upload under IMPORT_UPLOAD_DIR and queue its import into the workspace once the job is committed."""
     if kind not in IMPORT_KINDS:
         raise UploadRefused(f"Unknown import {kind!r}; one of: {', '.join(IMPORT_KINDS)}.")
     if upload.size > settings.IMPORT_MAX_BYTES:
@@ -65,11 +76,12 @@ def import_start(*, user: User | AnonymousUser | None, kind: str, upload: Upload
                 stored.write(chunk)
         job = Job.objects.create(
             kind=f"import_{kind}",
+            workspace=workspace,
             parameters={"file": upload.name, "stored": str(path), "skip_invalid": skip_invalid, "size": upload.size},
             created_by=user if user and user.is_authenticated else None,
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # no job will ever read or delete it
         raise
-    transaction.on_commit(lambda: import_job.delay(job.pk))
+    transaction.on_commit(lambda: import_job.delay(job.pk, workspace.pk))
     return job

@@ -14,12 +14,15 @@ logger = logging.getLogger(__name__)
 GENERATE_SALES_DATA = "generate_sales_data"
 
 
-def job_run(*, job_id: int, work: Callable[[Job], dict]) -> Job:
+def job_run(*, job_id: int, work: Callable[[Job], dict], workspace_id: int | None = None) -> Job:
     """Run a queued job: claim it, do the work, record the result or the error. A job that
-    is no longer queued (a redelivered message) is left as it is, so running twice is safe."""
-    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
-    )
+    is no longer queued (a redelivered message) is left as it is, so running twice is safe;
+    so is one whose workspace is not the one the message names (None: queued before
+    messages named one)."""
+    queued = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED)
+    if workspace_id is not None:
+        queued = queued.filter(workspace_id=workspace_id)
+    claimed = queued.update(status=JobStatus.RUNNING, started_at=timezone.now())
     job = Job.objects.get(pk=job_id)
     if not claimed:
         return job
@@ -51,16 +54,20 @@ class JobRefused(Exception):
         self.result = result or {}
 
 
-def generate_test_data_run(*, job_id: int) -> Job:
-    """Run a queued generation job: generate, then sync the warehouse."""
-    return job_run(job_id=job_id, work=_generate_test_data)
+def generate_test_data_run(*, job_id: int, workspace_id: int | None = None) -> Job:
+    """Run a queued generation job: generate into the job's workspace, then sync the warehouse."""
+    return job_run(job_id=job_id, work=_generate_test_data, workspace_id=workspace_id)
 
 
 def _generate_test_data(job: Job) -> dict:
     parameters = job.parameters
     result = sales_data_generate(
         spec=SalesDataSpec(
-            books=parameters["books"], sales=parameters["sales"], years=parameters["years"], seed=parameters["seed"]
+            books=parameters["books"],
+            sales=parameters["sales"],
+            years=parameters["years"],
+            seed=parameters["seed"],
+            workspace=job.workspace.slug,
         )
     )
     outcome = {
@@ -81,9 +88,10 @@ def _generate_test_data(job: Job) -> dict:
 SYNC_WAREHOUSE = "sync_warehouse"
 
 
-def sync_run(*, job_id: int) -> Job:
-    """Run a queued sync job: export, load, publish; record the generation or why not."""
-    return job_run(job_id=job_id, work=_sync)
+def sync_run(*, job_id: int, workspace_id: int | None = None) -> Job:
+    """Run a queued sync job: export, load, publish; record the generation or why not. The
+    warehouse holds every workspace (each answer filters by its own), so a sync loads all."""
+    return job_run(job_id=job_id, work=_sync, workspace_id=workspace_id)
 
 
 def _sync(job: Job) -> dict:

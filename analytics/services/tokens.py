@@ -24,6 +24,7 @@ from analytics.cache_guard import CACHE_ERRORS, breaker, cache_guarded
 from analytics.models import ApiToken
 from analytics.selectors import api_token_is_active
 from audit.services import audit_revocations_record
+from workspaces.models import Workspace
 
 TOKEN_PREFIX = "folio_"  # lets secret scanners and people recognise a Folio token
 PREFIX_LENGTH = 12  # "folio_" and six random characters: enough to tell a user's tokens apart
@@ -47,9 +48,10 @@ def api_token_digest(raw: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, days: int | None = None, parent: ApiToken | None = None
+    *, user: User, workspace: Workspace, name: str, days: int | None = None, parent: ApiToken | None = None
 ) -> tuple[ApiToken, str]:
-    """Create a token for the user; returns the row and the plaintext, which is never stored.
+    """Create a token for the user, acting in the workspace; returns the row and the
+    plaintext, which is never stored.
 
     A token created with another token (`parent`, the one the request authenticated with)
     expires no later than its parent, whatever `days` asks, and is revoked with it: a
@@ -73,6 +75,7 @@ def api_token_create(
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
+        workspace=workspace,
         name=name,
         prefix=raw[:PREFIX_LENGTH],
         digest=api_token_digest(raw),
@@ -83,9 +86,11 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
-    """Revoke one of the user's tokens and those it created; raises ApiToken.DoesNotExist for anyone else's."""
-    token = ApiToken.objects.get(pk=token_id, user=user)
+def api_token_revoke(*, user: User, workspace_id: int, token_id: int, any_member: bool = False) -> ApiToken:
+    """Revoke one of the user's tokens in the workspace (with `any_member`, any member's:
+    an admin's right) and those it created; raises ApiToken.DoesNotExist for any other."""
+    tokens = ApiToken.objects.filter(pk=token_id, workspace_id=workspace_id)
+    token = tokens.get() if any_member else tokens.get(user=user)
     api_tokens_revoke(tokens=ApiToken.objects.filter(pk=token.pk))
     token.refresh_from_db(fields=["revoked_at"])
     return token

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
 from psycopg import sql
@@ -18,6 +17,7 @@ from analytics.cache_guard import breaker
 from analytics.models import Generation
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_sync
+from analytics.tests.members import api_as, member_user
 from analytics.warehouse.backends import warehouse_for
 from analytics.warehouse.postgres_backend import PostgresWarehouse
 from books.services.generation import SalesDataSpec, sales_data_generate
@@ -109,7 +109,5 @@ def shop(tmp_path: Path) -> Iterator[None]:
 
 @pytest.fixture
 def client() -> APIClient:
-    """A logged-in analyst."""
-    api = APIClient()
-    api.force_login(User.objects.create_user("analyst", password="analyst-password"))
-    return api
+    """A logged-in analyst of the default workspace."""
+    return api_as(member_user("analyst", role="analyst"))

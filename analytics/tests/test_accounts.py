@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from analytics.models import ApiToken
 from analytics.services.tokens import api_token_authenticate, api_token_create, api_token_revoke
+from workspaces.services import member_set, workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,9 @@ NOT_LOGGED_IN = {"detail": "Authentication credentials were not provided."}
 ADA_ME = {
     "username": "ada",
     "is_staff": False,
-    "can": {"run_sync": False, "generate_data": False, "imports": []},
+    "workspace": {"slug": "default", "name": "Default workspace"},
+    "role": "viewer",
+    "can": {"run_sync": False, "generate_data": False, "imports": [], "export": False, "manage_members": False},
 }
 
 
@@ -35,6 +38,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"reader{n}")
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def membership(user: User, create: bool, extracted: str | None, **kwargs: object) -> None:
+        """A viewer of the default workspace (`membership="analyst"` for another role)."""
+        if create:
+            member_set(workspace=workspace_default(), user=user, role=extracted or "viewer")
 
 
 @pytest.fixture
@@ -49,7 +58,7 @@ def grace() -> User:
 
 @pytest.fixture
 def ada_token(ada: User) -> tuple[ApiToken, str]:
-    return api_token_create(user=ada, name="laptop script")
+    return api_token_create(workspace=workspace_default(), user=ada, name="laptop script")
 
 
 def iso(moment: datetime) -> str:
@@ -103,14 +112,14 @@ def test_a_new_token_expires_after_the_default_lifetime(ada_token: tuple[ApiToke
 @pytest.mark.parametrize("days", [0, -1, 366])
 def test_a_lifetime_out_of_range_is_refused_by_the_service(ada: User, days: int) -> None:
     with pytest.raises(ValueError, match=f"between 1 and 365 days; {days} is out of range"):
-        api_token_create(user=ada, name="too long", days=days)
+        api_token_create(workspace=workspace_default(), user=ada, name="too long", days=days)
 
     assert ApiToken.objects.count() == 0
 
 
 def test_a_revoked_token_is_refused(ada: User, ada_token: tuple[ApiToken, str]) -> None:
     token, raw = ada_token
-    api_token_revoke(user=ada, token_id=token.pk)
+    api_token_revoke(workspace_id=workspace_default().pk, user=ada, token_id=token.pk)
 
     response = bearer(raw).get(reverse("auth-me"))
 
@@ -152,9 +161,9 @@ def test_a_malformed_or_unknown_token_is_refused(header: str) -> None:
 
 def test_revoking_twice_keeps_the_first_revocation_time(ada: User, ada_token: tuple[ApiToken, str]) -> None:
     token, _ = ada_token
-    first = api_token_revoke(user=ada, token_id=token.pk).revoked_at
+    first = api_token_revoke(workspace_id=workspace_default().pk, user=ada, token_id=token.pk).revoked_at
 
-    second = api_token_revoke(user=ada, token_id=token.pk).revoked_at
+    second = api_token_revoke(workspace_id=workspace_default().pk, user=ada, token_id=token.pk).revoked_at
 
     assert second == first
     assert ApiToken.objects.get(pk=token.pk).revoked_at == first
@@ -184,7 +193,7 @@ def test_the_list_shows_only_the_callers_tokens_without_digest(
     ada: User, grace: User, ada_token: tuple[ApiToken, str]
 ) -> None:
     token, raw = ada_token
-    api_token_create(user=grace, name="grace's token")
+    api_token_create(workspace=workspace_default(), user=grace, name="grace's token")
 
     response = bearer(raw).get(reverse("token-list"))
 
@@ -194,6 +203,7 @@ def test_the_list_shows_only_the_callers_tokens_without_digest(
     assert response.json() == [
         {
             "id": token.pk,
+            "owner": "ada",
             "name": "laptop script",
             "prefix": raw[:12],
             "created_at": iso(token.created_at),
@@ -206,9 +216,9 @@ def test_the_list_shows_only_the_callers_tokens_without_digest(
 
 
 def test_the_list_marks_revoked_and_expired_tokens_inactive(ada: User) -> None:
-    revoked, _ = api_token_create(user=ada, name="revoked")
-    api_token_revoke(user=ada, token_id=revoked.pk)
-    expired, _ = api_token_create(user=ada, name="expired")
+    revoked, _ = api_token_create(workspace=workspace_default(), user=ada, name="revoked")
+    api_token_revoke(workspace_id=workspace_default().pk, user=ada, token_id=revoked.pk)
+    expired, _ = api_token_create(workspace=workspace_default(), user=ada, name="expired")
     ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
     client = APIClient()
     client.force_login(ada)
@@ -230,6 +240,7 @@ def test_creating_a_token_shows_the_plaintext_once_and_it_works(ada: User) -> No
     assert response.status_code == 201
     assert body == {
         "id": token.pk,
+        "owner": "ada",
         "name": "nightly export",
         "prefix": body["token"][:12],
         "created_at": iso(token.created_at),

@@ -13,6 +13,7 @@ from analytics.services.tokens import api_token_authenticate, api_token_create
 from books.models import Sale, Tombstone
 from books.tests.factories import SaleFactory
 from config import pagination
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_deleting_a_sold_book_in_the_admin_is_refused_and_nothing_changes(staff_
 
 def test_revoking_tokens_in_the_admin_stops_them_and_keeps_no_plaintext(staff_client: Client) -> None:
     owner = get_user_model().objects.create_user("owner", password="owner-password")
-    token, raw = api_token_create(user=owner, name="old script")
+    token, raw = api_token_create(workspace=workspace_default(), user=owner, name="old script")
 
     response = staff_client.post(
         reverse("admin:analytics_apitoken_changelist"),

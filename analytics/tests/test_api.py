@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
 from pytest_django import DjangoDbBlocker
@@ -16,6 +15,7 @@ from rest_framework.test import APIClient
 from analytics.models import Generation
 from analytics.sync import warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty
+from analytics.tests.members import member_user
 from books.models import Author, Book, BookAuthor, Genre, Publisher, Region, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from finance.models import Budget, CostCenter, Department, Fund, LedgerEntry, StatementLine
@@ -56,7 +56,7 @@ def published(
 @pytest.fixture
 def client(published: str) -> APIClient:
     """A logged-in analyst (session authentication, as the dashboard uses)."""
-    user = User.objects.create_user("analyst", password="not-used-here")
+    user = member_user("analyst", password="not-used-here")
     api = APIClient()
     api.force_login(user)
     return api

@@ -14,6 +14,7 @@ from analytics.api.throttling import PerUserThrottle
 from analytics.sync import warehouse_sync
 from books.models import Sale
 from books.services.records import sale_delete
+from workspaces.services import workspace_default
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -39,7 +40,7 @@ def test_a_repeated_xlsx_export_is_rendered_once_per_generation(
 ) -> None:
     first = client.get(f"{A_YEAR_OF_DAYS}&format=xlsx")
     second = client.get(f"{A_YEAR_OF_DAYS}&format=xlsx")
-    sale_delete(sale=Sale.objects.filter(sold_at__year=2025).order_by("pk")[0])
+    sale_delete(workspace=workspace_default(), sale=Sale.objects.filter(sold_at__year=2025).order_by("pk")[0])
     warehouse_sync()
     third = client.get(f"{A_YEAR_OF_DAYS}&format=xlsx")
 

@@ -64,7 +64,10 @@ def served(tmp_path: Path, redis_url: str) -> Iterator[tuple[str, str, Path]]:
         "-c",
         "from django.contrib.auth.models import User;"
         "from analytics.services.tokens import api_token_create;"
-        "print(api_token_create(user=User.objects.create_user('probe'), name='probe')[1])",
+        "from workspaces.services import member_set, workspace_default;"
+        "probe = User.objects.create_user('probe');"
+        "member_set(workspace=workspace_default(), user=probe, role='viewer');"
+        "print(api_token_create(user=probe, workspace=workspace_default(), name='probe')[1])",
     ).splitlines()[-1]  # the shell may say what it imported first
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

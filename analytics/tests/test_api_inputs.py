@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 import duckdb
 import psycopg
 import pytest
-from django.contrib.auth.models import User
 from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +25,7 @@ from analytics.queries.base import Period, Source
 from analytics.queries.sales_filters import SalesFilters
 from analytics.sync import warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty, postgres_warehouse, published_generation
+from analytics.tests.members import member_user
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.backends import warehouse_for
 from analytics.warehouse.redshift_backend import RedshiftWarehouse
@@ -33,6 +33,7 @@ from books.models import Book, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_create
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from workspaces.services import workspace_default
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -242,6 +243,7 @@ def test_a_sale_a_century_old_that_a_write_accepts_is_in_the_default_all_data_an
 ) -> None:
     # given a sale dated 1901, inside the plausible window writes are held to, recorded by the clerks' service
     old = sale_create(
+        workspace=workspace_default(),
         book=Book.objects.order_by("pk")[0],
         region=Sale.objects.order_by("pk")[0].region,
         sold_at=datetime(1901, 3, 4, 10, 0, tzinfo=UTC),
@@ -351,7 +353,7 @@ def test_generated_values_of_every_parameter_never_get_a_500(client: APIClient, 
 )
 def test_numbers_in_request_bodies_are_ascii_digits_too(path: str, body: dict, field: str) -> None:
     staff = APIClient()
-    staff.force_login(User.objects.create_user("boss", password="boss-password", is_staff=True, is_superuser=True))
+    staff.force_login(member_user("boss", password="boss-password", is_staff=True, is_superuser=True))
 
     response = staff.post(path, body, format="json")
 

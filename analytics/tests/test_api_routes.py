@@ -16,6 +16,8 @@ from analytics.api.throttling import PerUserThrottle
 from analytics.log_filters import LongArgumentsTrimmed
 from analytics.services.job_starts import sync_start
 from analytics.services.tokens import api_token_create
+from analytics.tests.members import member_user
+from workspaces.services import workspace_default
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -35,7 +37,7 @@ def other_spelling(path: str) -> str:
 
 @pytest.fixture
 def boss() -> User:
-    return User.objects.create_user("boss", password="boss-password", is_staff=True, is_superuser=True)
+    return member_user("boss", password="boss-password", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -47,8 +49,8 @@ def staff(boss: User) -> APIClient:
 
 def concrete(route: str, boss: User) -> str:
     """A route with its converters filled by real objects (a job, a token)."""
-    job = sync_start(user=boss, full=False)
-    token, _ = api_token_create(user=boss, name="routes")
+    job = sync_start(workspace=workspace_default(), user=boss, full=False)
+    token, _ = api_token_create(workspace=workspace_default(), user=boss, name="routes")
     return (
         route.replace("<int:job_id>", str(job.pk))
         .replace("<str:kind>", "sales")
@@ -178,7 +180,7 @@ def test_a_made_up_token_is_counted_as_anonymous_and_a_real_one_is_not(
     monkeypatch: pytest.MonkeyPatch, boss: User
 ) -> None:
     monkeypatch.setattr(PerUserThrottle, "THROTTLE_RATES", {"user": "3/min"})
-    _, raw = api_token_create(user=boss, name="script")
+    _, raw = api_token_create(workspace=workspace_default(), user=boss, name="script")
     forger, script = APIClient(REMOTE_ADDR="203.0.113.10"), APIClient(REMOTE_ADDR="203.0.113.11")
     forger.credentials(HTTP_AUTHORIZATION="Bearer folio_made-up")
     script.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.test import override_settings
@@ -17,8 +16,10 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from analytics.services.tokens import api_token_create
 from analytics.sync import warehouse_sync
+from analytics.tests.members import member_user
 from books.services.generation import SalesDataSpec, sales_data_generate
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def token(tmp_path: Path) -> Iterator[str]:
         finance_data_generate(spec=FinanceDataSpec(entries=60, years=1, seed=4, end_date=date(2025, 12, 31)))
         warehouse_sync()
         cache.clear()
-        _, raw = api_token_create(user=User.objects.create_user("fuzzer"), name="fuzz")
+        _, raw = api_token_create(workspace=workspace_default(), user=member_user("fuzzer"), name="fuzz")
         yield raw
     cache.clear()
 

@@ -7,13 +7,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from analytics.sync import warehouse_sync
+from analytics.tests.members import member_user
 from books.models import Book
 from books.services.generation import SalesDataSpec, sales_data_generate
 
@@ -37,7 +37,7 @@ def client(tmp_path: Path) -> Iterator[APIClient]:
         sales_data_generate(spec=SalesDataSpec(books=20, sales=400, seed=3, years=1, end_date=date(2025, 12, 31)))
         warehouse_sync()
         api = APIClient()
-        api.force_login(User.objects.create_user("analyst", password="analyst-password"))
+        api.force_login(member_user("analyst", password="analyst-password"))
         yield api
         cache.clear()
 

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 from analytics.api.jobs_views import ImportView
 from analytics.models import Job
 from analytics.services.import_jobs import import_rejects_path, import_run
+from analytics.tests.members import member_user
 from books.models import Book
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ BAD_PRICE = CATALOGUE.replace("9.50", "nine")
 @pytest.fixture
 def boss() -> APIClient:
     client = APIClient()
-    client.force_login(User.objects.create_user("boss", password="boss-password", is_staff=True, is_superuser=True))
+    client.force_login(member_user("boss", password="boss-password", is_staff=True, is_superuser=True))
     return client
 
 
@@ -82,15 +83,18 @@ def test_a_file_that_is_not_csv_fails_the_job_with_one_message(boss: APIClient) 
     assert job.result == {"file": "chart.png"}
 
 
-def test_imports_are_for_staff_and_name_a_known_kind(boss: APIClient) -> None:
-    analyst = APIClient()
-    analyst.force_login(User.objects.create_user("analyst", password="analyst-password"))
+def test_imports_are_for_analysts_and_name_a_known_kind(boss: APIClient) -> None:
+    viewer = APIClient()
+    viewer.force_login(member_user("viewer", role="viewer"))
 
-    refused = analyst.post("/api/analytics/imports/books", {"file": upload(CATALOGUE)}, format="multipart")
+    refused = viewer.post("/api/analytics/imports/books", {"file": upload(CATALOGUE)}, format="multipart")
     unknown = boss.post("/api/analytics/imports/recipes", {"file": upload(CATALOGUE)}, format="multipart")
     missing = boss.post("/api/analytics/imports/books", {}, format="multipart")
 
-    assert refused.status_code == 403
+    assert (refused.status_code, refused.json()) == (
+        403,
+        {"detail": "Imports need the analyst role in workspace “Default workspace”; you are a viewer."},
+    )
     assert (unknown.status_code, unknown.json()["detail"]) == (
         404,
         "No import 'recipes'; one of: books, sales, ledger, statement.",
@@ -101,7 +105,9 @@ def test_imports_are_for_staff_and_name_a_known_kind(boss: APIClient) -> None:
 
 def test_the_admin_upload_form_queues_an_import_and_shows_its_job() -> None:
     admin = Client()
-    admin.force_login(User.objects.create_superuser("root", "root@example.com", "root-password"))
+    admin.force_login(
+        member_user("root", email="root@example.com", password="root-password", is_staff=True, is_superuser=True)
+    )
 
     form = admin.get("/admin/analytics/job/import/")
     response = admin.post(
@@ -131,7 +137,7 @@ def uploads(tmp_path: Path) -> Iterator[Path]:
 
 @pytest.fixture
 def root() -> User:
-    return User.objects.create_superuser("root", "root@example.com", "root-password")
+    return member_user("root", email="root@example.com", password="root-password", is_staff=True, is_superuser=True)
 
 
 def stored_files(folder: Path) -> list[str]:

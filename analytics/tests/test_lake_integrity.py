@@ -24,6 +24,7 @@ from analytics.warehouse.backends import current_warehouse
 from books.models import Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_update
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_a_damaged_fact_sales_file_is_refused_and_the_published_generation_keeps
     published = warehouse_sync()
     served_before = served_sales()
     for sale in Sale.objects.order_by("pk")[:50]:
-        sale_update(sale=sale, quantity=sale.quantity + 1)
+        sale_update(workspace=workspace_default(), sale=sale, quantity=sale.quantity + 1)
     original = export.export_batch_write
     damaged: dict[str, str] = {}
 

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -14,6 +14,7 @@ from pytest_django import Settings
 from rest_framework.test import APIClient
 
 from analytics.sync import warehouse_sync
+from analytics.tests.members import member_user
 from books.services.generation import SalesDataSpec, sales_data_generate
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def published(tmp_path: Path) -> Iterator[Path]:
 
 
 def as_user(*, is_staff: bool, codenames: tuple[str, ...] = ()) -> APIClient:
-    user = User.objects.create_user("staff" if is_staff else "analyst", password="pw", is_staff=is_staff)
+    user = member_user("staff" if is_staff else "analyst", password="pw", is_staff=is_staff)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="analytics", codename__in=codenames))
     client = APIClient()
     client.force_login(user)

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import redis
 from celery import Celery
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import OperationalError
 from django.test import Client, override_settings
@@ -21,6 +20,7 @@ from analytics.models import Generation
 from analytics.ops.metrics import queue_length, sync_metrics
 from analytics.runner import generation_as_of
 from analytics.sync import warehouse_sync
+from analytics.tests.members import member_user
 from analytics.warehouse.schema import TABLES_BY_NAME
 from books.models import Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
@@ -65,7 +65,7 @@ def metrics_on(tmp_path: Path) -> Iterator[None]:
 @pytest.fixture
 def analyst() -> APIClient:
     api = APIClient()
-    api.force_login(User.objects.create_user("analyst", password="analyst-password"))
+    api.force_login(member_user("analyst", password="analyst-password"))
     return api
 
 

@@ -168,7 +168,10 @@ django.setup()
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 client = APIClient()
-client.force_login(User.objects.create_superuser("ops", password="ops-password"))
+from workspaces.services import member_set, workspace_default
+ops = User.objects.create_superuser("ops", password="ops-password")
+member_set(workspace=workspace_default(), user=ops, role="admin")
+client.force_login(ops)
 response = client.post(
     "/api/analytics/sync", {}, format="json", HTTP_HOST="localhost", HTTP_X_REQUEST_ID="req-from-the-proxy-1"
 )

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -18,6 +17,7 @@ from rest_framework.test import APIClient
 from analytics.models import Generation
 from analytics.questions.catalogue import QUESTIONS
 from analytics.sync import warehouse_sync
+from analytics.tests.members import member_user
 from analytics.tests.test_api import MODELS
 from books.models import Region
 from books.services.generation import SalesDataSpec, sales_data_generate
@@ -49,7 +49,7 @@ def published(
 def client(published: None) -> APIClient:
     """A logged-in analyst."""
     api = APIClient()
-    api.force_login(User.objects.create_user("analyst"))
+    api.force_login(member_user("analyst"))
     return api
 
 

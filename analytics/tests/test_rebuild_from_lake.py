@@ -28,6 +28,7 @@ from books.services.records import sale_create, sale_delete, sale_update
 from config.records import records_delete
 from finance.models import LedgerEntry
 from finance.models import Tombstone as FinanceTombstone
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +37,11 @@ def changes_made(step: int) -> None:
     """Inserts, updates and deletes of sales, a book's price and the ledger."""
     sales = list(Sale.objects.order_by("pk")[step * 10 : step * 10 + 6])
     for sale in sales[:3]:
-        sale_update(sale=sale, quantity=sale.quantity + 1)
+        sale_update(workspace=workspace_default(), sale=sale, quantity=sale.quantity + 1)
     for sale in sales[3:5]:
-        sale_delete(sale=sale)
+        sale_delete(workspace=workspace_default(), sale=sale)
     sale_create(
+        workspace=workspace_default(),
         book=sales[5].book,
         region=sales[5].region,
         sold_at=datetime(2025, 7, step + 1, 10, tzinfo=UTC),

@@ -19,7 +19,6 @@ import pyarrow.parquet as pq
 import pytest
 import redshift_connector
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
 from moto.server import ThreadedMotoServer
@@ -31,6 +30,7 @@ from analytics.manifest import LakeFile, Manifest
 from analytics.selectors import current_generation
 from analytics.sync import warehouse_rebuild_from_lake, warehouse_sync
 from analytics.tests.conftest import _postgres_warehouse_empty, published_generation
+from analytics.tests.members import member_user
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.base import LoadError, WarehouseUnavailable
 from analytics.warehouse.redshift_backend import (
@@ -45,6 +45,7 @@ from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_delete, sale_update
 from finance.models import LedgerEntry, StatementLine
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from workspaces.services import workspace_default
 
 IAM_ROLE = "arn:aws:iam::123456789012:role/folio-staging-redshift-copy"
 
@@ -149,8 +150,8 @@ def test_physical_design_follows_the_design_card(table: str, clause: str) -> Non
 def test_syncs_through_the_real_driver_equal_the_source(redshift: StandInRedshift, s3_endpoint: str) -> None:
     sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
     first = warehouse_sync()
-    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=6)
-    sale_delete(sale=Sale.objects.order_by("-pk")[0])
+    sale_update(workspace=workspace_default(), sale=Sale.objects.order_by("pk")[0], quantity=6)
+    sale_delete(workspace=workspace_default(), sale=Sale.objects.order_by("-pk")[0])
 
     second = warehouse_sync()
 
@@ -210,7 +211,7 @@ def test_the_analytics_questions_run_through_the_redshift_driver(
     cache.clear()
     monkeypatch.setattr("analytics.runner.current_warehouse", lambda: redshift)
     client = APIClient()
-    client.force_login(User.objects.create_user("analyst"))
+    client.force_login(member_user("analyst"))
     amounts = list(Sale.objects.order_by("pk").values_list("amount", flat=True))
     best = max(
         Book.objects.all(),
@@ -245,7 +246,7 @@ def test_a_damaged_s3_file_is_refused_before_any_copy_and_the_published_generati
     published = warehouse_sync()
     served = redshift.fetch(published.location, "SELECT sale_id, sold_at, amount FROM fact_sales ORDER BY sale_id")
     for sale in Sale.objects.order_by("pk")[:20]:
-        sale_update(sale=sale, quantity=sale.quantity + 1)
+        sale_update(workspace=workspace_default(), sale=sale, quantity=sale.quantity + 1)
     s3 = boto3.client("s3", endpoint_url=s3_endpoint)
     original = export.export_batch_write
     damaged: list[str] = []
@@ -316,8 +317,8 @@ def test_a_rebuild_from_the_s3_lake_through_the_redshift_driver_equals_the_sourc
 ) -> None:
     sales_data_generate(spec=SalesDataSpec(books=12, sales=400, seed=9, years=1, end_date=date(2025, 12, 31)))
     warehouse_sync()
-    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=6)
-    sale_delete(sale=Sale.objects.order_by("-pk")[0])
+    sale_update(workspace=workspace_default(), sale=Sale.objects.order_by("pk")[0], quantity=6)
+    sale_delete(workspace=workspace_default(), sale=Sale.objects.order_by("-pk")[0])
     last = warehouse_sync()
     _postgres_warehouse_empty(postgres_warehouse_url)
     monkeypatch.setattr("analytics.export._read_rows", None)  # the rebuild never reads the source

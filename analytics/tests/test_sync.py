@@ -40,6 +40,7 @@ from books.services.records import sale_create, sale_delete, sale_update
 from config.records import records_delete
 from finance.models import Budget, CostCenter, Department, Fund, LedgerEntry, StatementLine
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -139,9 +140,10 @@ def test_a_first_sync_publishes_generation_one_equal_to_the_source(warehouse_url
 def test_inserts_updates_and_deletes_reach_the_warehouse_incrementally(warehouse_url: str, records: None) -> None:
     warehouse_sync()
     first, second = Sale.objects.order_by("pk")[:2]
-    sale_update(sale=first, quantity=first.quantity + 2)
-    sale_delete(sale=second)
+    sale_update(workspace=workspace_default(), sale=first, quantity=first.quantity + 2)
+    sale_delete(workspace=workspace_default(), sale=second)
     new = sale_create(
+        workspace=workspace_default(),
         book=first.book,
         region=first.region,
         sold_at=datetime(2025, 6, 1, 9, tzinfo=UTC),
@@ -163,7 +165,7 @@ def test_inserts_updates_and_deletes_reach_the_warehouse_incrementally(warehouse
 def test_an_incremental_sync_and_a_full_refresh_build_the_same_warehouse(warehouse_url: str, records: None) -> None:
     warehouse_sync()
     for sale in Sale.objects.order_by("pk")[:5]:
-        sale_update(sale=sale, discount=Decimal("0.00"))
+        sale_update(workspace=workspace_default(), sale=sale, discount=Decimal("0.00"))
     incremental = warehouse_sync()
 
     full = warehouse_sync(full=True)
@@ -187,7 +189,7 @@ def test_running_a_sync_with_nothing_new_changes_nothing(warehouse_url: str, rec
 
 def test_replaying_the_same_changes_gives_the_same_warehouse(warehouse_url: str, records: None) -> None:
     warehouse_sync()
-    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=4)
+    sale_update(workspace=workspace_default(), sale=Sale.objects.order_by("pk")[0], quantity=4)
     once = warehouse_sync()
 
     # The lookback window makes the next sync read the same change again.
@@ -205,7 +207,7 @@ def test_replaying_the_same_changes_gives_the_same_warehouse(warehouse_url: str,
 def test_a_failure_before_publishing_leaves_the_previous_generation_serving(warehouse_url: str, records: None) -> None:
     published = warehouse_sync()
     served_before = warehouse_sales()
-    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=9)
+    sale_update(workspace=workspace_default(), sale=Sale.objects.order_by("pk")[0], quantity=9)
 
     def crash() -> None:
         raise RuntimeError("worker lost between load and publish")
@@ -229,7 +231,7 @@ def test_a_failure_before_publishing_leaves_the_previous_generation_serving(ware
 def test_a_row_committed_late_behind_the_watermark_is_not_lost(warehouse_url: str, records: None) -> None:
     warehouse_sync()
     late = Sale.objects.order_by("pk")[0]
-    sale_update(sale=late, quantity=7)
+    sale_update(workspace=workspace_default(), sale=late, quantity=7)
     # Its transaction stamped it a minute before the last export, but committed after it.
     Sale.objects.filter(pk=late.pk).update(
         updated_at=datetime.fromisoformat(published_generation().watermark["fact_sales"]) - timedelta(minutes=1)
@@ -244,7 +246,7 @@ def test_a_corrupt_lake_file_fails_the_load_naming_the_file(
     warehouse_url: str, records: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     published = warehouse_sync()
-    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=5)
+    sale_update(workspace=workspace_default(), sale=Sale.objects.order_by("pk")[0], quantity=5)
     original = export.export_batch_write
 
     def export_then_corrupt(*, lake: Lake, **kwargs: Any) -> Manifest:
@@ -355,7 +357,7 @@ def test_generate_sales_data_syncs_unless_told_not_to(
 def test_pointing_folio_at_another_warehouse_rebuilds_it_in_full(records: None, tmp_path: Path) -> None:
     with override_settings(WAREHOUSE_URL=f"duckdb:///{tmp_path / 'first'}", LAKE_URL=(tmp_path / "lake").as_uri()):
         warehouse_sync()
-    sale_update(sale=Sale.objects.order_by("pk")[0], quantity=3)
+    sale_update(workspace=workspace_default(), sale=Sale.objects.order_by("pk")[0], quantity=3)
 
     with override_settings(WAREHOUSE_URL=f"duckdb:///{tmp_path / 'second'}", LAKE_URL=(tmp_path / "lake").as_uri()):
         second = warehouse_sync()
@@ -397,13 +399,13 @@ def test_duckdb_readers_never_block_a_load_and_old_files_go_after_the_grace_peri
             # The rule DuckDB enforces: no read-write open while another process reads the file.
             with pytest.raises(duckdb.IOException):
                 duckdb.connect(first.location)
-            sale_delete(sale=Sale.objects.order_by("pk")[0])
+            sale_delete(workspace=workspace_default(), sale=Sale.objects.order_by("pk")[0])
 
             second = warehouse_sync()  # builds a new file: the reader is not in its way
         finally:
             reader.kill()
             reader.wait()
-        sale_delete(sale=Sale.objects.order_by("pk")[0])
+        sale_delete(workspace=workspace_default(), sale=Sale.objects.order_by("pk")[0])
         third = warehouse_sync()
 
     assert (second.number, third.number) == (2, 3)

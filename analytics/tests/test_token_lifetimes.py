@@ -12,6 +12,8 @@ from rest_framework.test import APIClient
 
 from analytics.models import ApiToken
 from analytics.services.tokens import ApiTokenParentEnded, api_token_create, api_token_revoke
+from analytics.tests.members import member_user
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,7 @@ TOKEN_REJECTED = {"detail": "Invalid, expired or revoked API token."}
 
 @pytest.fixture
 def ada() -> User:
-    return User.objects.create_user("ada", password="ada-password")
+    return member_user("ada", password="ada-password")
 
 
 def bearer(raw: str) -> APIClient:
@@ -35,12 +37,14 @@ def me_status(raw: str) -> int:
 
 def superuser_admin() -> Client:
     client = Client()
-    client.force_login(User.objects.create_superuser("root", "root@example.com", "root-password"))
+    client.force_login(
+        member_user("root", email="root@example.com", password="root-password", is_staff=True, is_superuser=True)
+    )
     return client
 
 
 def test_deactivating_the_owner_ends_a_token_in_use_at_once(each_cache: str, ada: User) -> None:
-    _, raw = api_token_create(user=ada, name="script")
+    _, raw = api_token_create(workspace=workspace_default(), user=ada, name="script")
     before = me_status(raw)  # remembered in the cache from now on
 
     ada.is_active = False
@@ -52,7 +56,7 @@ def test_deactivating_the_owner_ends_a_token_in_use_at_once(each_cache: str, ada
 
 
 def test_deactivating_the_owner_in_the_admin_ends_their_token_at_once(each_cache: str, ada: User) -> None:
-    _, raw = api_token_create(user=ada, name="script")
+    _, raw = api_token_create(workspace=workspace_default(), user=ada, name="script")
     before = me_status(raw)
     admin = superuser_admin()
 
@@ -75,7 +79,7 @@ def test_deactivating_the_owner_in_the_admin_ends_their_token_at_once(each_cache
 
 @pytest.mark.parametrize("how", ["instance", "queryset", "admin", "owner deleted"])
 def test_deleting_a_token_in_use_ends_it_at_once(each_cache: str, ada: User, how: str) -> None:
-    token, raw = api_token_create(user=ada, name="script")
+    token, raw = api_token_create(workspace=workspace_default(), user=ada, name="script")
     before = me_status(raw)
 
     if how == "instance":
@@ -93,7 +97,7 @@ def test_deleting_a_token_in_use_ends_it_at_once(each_cache: str, ada: User, how
 
 
 def test_revoking_in_the_admin_ends_a_token_in_use_at_once(each_cache: str, ada: User) -> None:
-    token, raw = api_token_create(user=ada, name="script")
+    token, raw = api_token_create(workspace=workspace_default(), user=ada, name="script")
     before = me_status(raw)
 
     superuser_admin().post("/admin/analytics/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
@@ -106,7 +110,7 @@ def test_with_the_local_memory_cache_a_change_made_by_another_process_ends_a_tok
     # another web process revokes through its own per-process cache, which this one never sees:
     # here, an UPDATE that bypasses this process's cache entirely
     with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
-        token, raw = api_token_create(user=ada, name="script")
+        token, raw = api_token_create(workspace=workspace_default(), user=ada, name="script")
         before = me_status(raw)
         ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
         revoked = me_status(raw)
@@ -118,7 +122,7 @@ def test_with_the_local_memory_cache_a_change_made_by_another_process_ends_a_tok
 
 
 def test_a_token_cannot_create_a_token_that_outlives_it(each_cache: str, ada: User) -> None:
-    parent, raw = api_token_create(user=ada, name="one day", days=1)
+    parent, raw = api_token_create(workspace=workspace_default(), user=ada, name="one day", days=1)
 
     created = bearer(raw).post("/api/tokens/", {"name": "a year", "days": 365}, format="json")
     child = ApiToken.objects.get(pk=created.json()["id"])
@@ -140,7 +144,7 @@ def test_a_token_made_from_a_session_gets_the_lifetime_asked(ada: User) -> None:
 
 
 def test_revoking_a_token_revokes_the_tokens_it_created_at_once(each_cache: str, ada: User) -> None:
-    parent, raw = api_token_create(user=ada, name="one day", days=1)
+    parent, raw = api_token_create(workspace=workspace_default(), user=ada, name="one day", days=1)
     child_raw = bearer(raw).post("/api/tokens/", {"name": "child", "days": 365}, format="json").json()["token"]
     grandchild_raw = bearer(child_raw).post("/api/tokens/", {"name": "grandchild"}, format="json").json()["token"]
     before = (me_status(child_raw), me_status(grandchild_raw))
@@ -154,7 +158,7 @@ def test_revoking_a_token_revokes_the_tokens_it_created_at_once(each_cache: str,
 
 
 def test_revoking_a_child_leaves_its_parent_working(ada: User) -> None:
-    _, raw = api_token_create(user=ada, name="parent")
+    _, raw = api_token_create(workspace=workspace_default(), user=ada, name="parent")
     child = bearer(raw).post("/api/tokens/", {"name": "child"}, format="json").json()
 
     bearer(raw).delete(f"/api/tokens/{child['id']}/")
@@ -163,10 +167,10 @@ def test_revoking_a_child_leaves_its_parent_working(ada: User) -> None:
 
 
 def test_a_revoked_token_creates_nothing(ada: User) -> None:
-    parent, _ = api_token_create(user=ada, name="parent")
-    api_token_revoke(user=ada, token_id=parent.pk)
+    parent, _ = api_token_create(workspace=workspace_default(), user=ada, name="parent")
+    api_token_revoke(workspace_id=workspace_default().pk, user=ada, token_id=parent.pk)
 
     with pytest.raises(ApiTokenParentEnded, match="has been revoked or has expired"):
-        api_token_create(user=ada, name="child", parent=parent)
+        api_token_create(workspace=workspace_default(), user=ada, name="child", parent=parent)
 
     assert ApiToken.objects.count() == 1

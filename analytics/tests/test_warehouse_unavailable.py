@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import psycopg
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -20,6 +19,7 @@ from analytics import runner
 from analytics.models import Generation
 from analytics.sync import warehouse_sync
 from analytics.tests.conftest import postgres_warehouse, published_generation
+from analytics.tests.members import member_user
 from analytics.warehouse.backends import current_warehouse
 from analytics.warehouse.base import WarehouseUnavailable
 from analytics.warehouse.postgres_backend import PostgresWarehouse
@@ -28,6 +28,7 @@ from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_update
 from finance.models import LedgerEntry
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def fresh_cache() -> Iterator[None]:
 @pytest.fixture
 def client() -> APIClient:
     api = APIClient()
-    api.force_login(User.objects.create_user("analyst"))
+    api.force_login(member_user("analyst"))
     return api
 
 
@@ -60,7 +61,7 @@ def published(warehouse_url: str) -> Generation:
 
 def one_more_copy_sold() -> None:
     sale = Sale.objects.order_by("pk")[0]
-    sale_update(sale=sale, quantity=sale.quantity + 1)
+    sale_update(workspace=workspace_default(), sale=sale, quantity=sale.quantity + 1)
 
 
 def duckdb_file_deleted(generation: Generation) -> str:

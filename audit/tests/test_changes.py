@@ -75,7 +75,7 @@ def test_a_sale_changed_by_a_service_in_an_api_context_records_quantity_and_amou
     analyst = UserFactory.create(username="bob")
 
     with audit_via("api", actor=analyst):
-        sale_update(sale=sale, quantity=3)
+        sale_update(sale=sale, workspace=workspace, quantity=3)
 
     assert record_entries("sale") == [
         (
@@ -137,7 +137,7 @@ def test_a_token_created_and_revoked_is_recorded_without_its_digest(workspace: W
 
     with audit_via("api", actor=owner):
         token = ApiTokenFactory.create(user=owner, workspace=workspace, name="nightly")
-        api_token_revoke(user=owner, token_id=token.pk)
+        api_token_revoke(user=owner, workspace_id=workspace.pk, token_id=token.pk)
 
     revoked_at = ApiToken.objects.get(pk=token.pk).revoked_at
     assert revoked_at is not None

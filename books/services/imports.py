@@ -51,6 +51,8 @@ from config.imports import (
     csv_sniff,
     import_finish,
 )
+from workspaces.models import Workspace
+from workspaces.services import workspace_default
 
 CENT = Decimal("0.01")
 DEFAULT_GENRE = "Uncategorised"
@@ -178,8 +180,11 @@ def books_import(
     rejects: Path | str | None = None,
     progress: Progress | None = None,
     using: str = "default",
+    workspace: Workspace | None = None,
 ) -> ImportSummary:
-    """Import a book catalogue CSV; raises ImportRefused (bad file) or ImportRejected (bad rows)."""
+    """Import a book catalogue CSV into the workspace (None: the default one): books are
+    matched by ISBN or source id within it, publishers and authors too; raises
+    ImportRefused (bad file) or ImportRejected (bad rows)."""
     path = Path(path)
     progress = progress or SilentProgress()
     layout = csv_sniff(path)
@@ -207,7 +212,9 @@ def books_import(
         records.append(record)
     with transaction.atomic(using=using):
         if skip_invalid or not summary.errors:
-            _books_write(records, columns, summary, using, progress)
+            # Resolved only now: a refused file never touches the database.
+            workspace_id = (workspace or workspace_default(using=using)).pk
+            _books_write(records, columns, summary, using, progress, workspace_id)
         import_finish(summary, skip_invalid=skip_invalid, rejects=rejects, source=path)
     return summary
 
@@ -302,7 +309,12 @@ def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
 
 
 def _books_write(
-    records: list[BookRecord], columns: dict[str, str], summary: ImportSummary, using: str, progress: Progress
+    records: list[BookRecord],
+    columns: dict[str, str],
+    summary: ImportSummary,
+    using: str,
+    progress: Progress,
+    workspace_id: int,
 ) -> None:
     """Create the new books, update the changed ones, leave the unchanged ones untouched."""
     present = {"title"} | {
@@ -310,7 +322,7 @@ def _books_write(
         for field, model_field in FIELD_COLUMNS.items()
         if field in columns or (field == "published" and "published_year" in columns)
     }
-    books = Book.objects.using(using)
+    books = Book.objects.using(using).filter(workspace_id=workspace_id)
     existing: dict[str, Book] = {}
     isbns = [record.isbn13 for record in records if record.isbn13]
     sources = [record.source_key for record in records if not record.isbn13]
@@ -329,7 +341,7 @@ def _books_write(
         ):
             credits[book_id] = (*credits.get(book_id, ()), name)
     genres = _genres_ensure({record.genre for record in records}, using)
-    publishers = _publishers_ensure({record.publisher for record in records if record.publisher}, using)
+    publishers = _publishers_ensure({record.publisher for record in records if record.publisher}, using, workspace_id)
 
     now = timezone.now()
     created: list[tuple[Book, BookRecord]] = []
@@ -345,7 +357,18 @@ def _books_write(
             "language": record.language,
         }
         if book is None:
-            created.append((Book(isbn13=record.isbn13, source_key=record.source_key, updated_at=now, **wanted), record))
+            created.append(
+                (
+                    Book(
+                        workspace_id=workspace_id,
+                        isbn13=record.isbn13,
+                        source_key=record.source_key,
+                        updated_at=now,
+                        **wanted,
+                    ),
+                    record,
+                )
+            )
             continue
         # A field the file has no column for keeps its stored value: a goodreads export
         # must not reset the genre and price a richer catalogue gave the book.
@@ -365,10 +388,11 @@ def _books_write(
         | {name for _, record, moved in changed if moved for name in record.authors},
         using,
         now,
+        workspace_id,
     )
     progress.start("writing", len(created) + len(changed))
     for chunk in _chunks(created, WRITE_CHUNK):
-        books.bulk_create([book for book, _ in chunk])
+        Book.objects.using(using).bulk_create([book for book, _ in chunk])
         BookAuthor.objects.using(using).bulk_create(
             [
                 BookAuthor(book_id=book.pk, author_id=authors[name], position=position)
@@ -379,7 +403,7 @@ def _books_write(
         progress.advance(len(chunk))
     fields = [name.removesuffix("_id") for name in sorted(present)] + ["updated_at"]
     for chunk in _chunks(changed, WRITE_CHUNK):
-        books.bulk_update([book for book, _, _ in chunk], fields)
+        Book.objects.using(using).bulk_update([book for book, _, _ in chunk], fields)
         moved = [(book, record) for book, record, authors_changed in chunk if authors_changed]
         BookAuthor.objects.using(using).filter(book_id__in=[book.pk for book, _ in moved]).delete()
         BookAuthor.objects.using(using).bulk_create(
@@ -404,24 +428,26 @@ def _genres_ensure(names: set[str], using: str) -> dict[str, int]:
     return found
 
 
-def _publishers_ensure(names: set[str], using: str) -> dict[str, int]:
-    """Publisher ids by name, creating the new ones."""
+def _publishers_ensure(names: set[str], using: str, workspace_id: int) -> dict[str, int]:
+    """The workspace's publisher ids by name, creating the new ones."""
     found: dict[str, int] = {}
+    publishers = Publisher.objects.using(using).filter(workspace_id=workspace_id)
     for chunk in _chunks(sorted(names), LOOKUP_CHUNK):
-        found.update(Publisher.objects.using(using).filter(name__in=chunk).values_list("name", "pk"))
-    missing = [Publisher(name=name) for name in sorted(names - found.keys())]
+        found.update(publishers.filter(name__in=chunk).values_list("name", "pk"))
+    missing = [Publisher(workspace_id=workspace_id, name=name) for name in sorted(names - found.keys())]
     Publisher.objects.using(using).bulk_create(missing)
     found.update({publisher.name: publisher.pk for publisher in missing})
     return found
 
 
-def _authors_ensure(names: set[str], using: str, now: datetime) -> dict[str, int]:
-    """Author ids by exact name (the oldest when two share a name), creating the new ones."""
+def _authors_ensure(names: set[str], using: str, now: datetime, workspace_id: int) -> dict[str, int]:
+    """The workspace's author ids by exact name (the oldest when two share a name), creating the new ones."""
     found: dict[str, int] = {}
+    authors = Author.objects.using(using).filter(workspace_id=workspace_id)
     for chunk in _chunks(sorted(names), LOOKUP_CHUNK):
-        for name, pk in Author.objects.using(using).filter(name__in=chunk).order_by("-pk").values_list("name", "pk"):
+        for name, pk in authors.filter(name__in=chunk).order_by("-pk").values_list("name", "pk"):
             found[name] = pk
-    missing = [Author(name=name, updated_at=now) for name in sorted(names - found.keys())]
+    missing = [Author(workspace_id=workspace_id, name=name, updated_at=now) for name in sorted(names - found.keys())]
     for chunk in _chunks(missing, WRITE_CHUNK):
         Author.objects.using(using).bulk_create(chunk)
     found.update({author.name: author.pk for author in missing})
@@ -435,6 +461,7 @@ class _SaleLookups:
     books_by_isbn: dict[str, int]
     book_ids: set[int]
     regions: dict[str, int]
+    workspace_id: int
     create_missing: bool
     using: str
     now_text: str
@@ -453,8 +480,10 @@ def sales_import(
     rejects: Path | str | None = None,
     progress: Progress | None = None,
     using: str = "default",
+    workspace: Workspace | None = None,
 ) -> ImportSummary:
-    """Import historical sales from a CSV in one streaming pass through a staging table."""
+    """Import historical sales from a CSV in one streaming pass through a staging table,
+    into the workspace (None: the default one): ISBNs and book ids resolve to its books only."""
     path = Path(path)
     progress = progress or SilentProgress()
     layout = csv_sniff(path)
@@ -465,12 +494,14 @@ def sales_import(
     window = date_window()
     first_text, after_text = window.utc_text_bounds()
     with transaction.atomic(using=using):
+        # Resolved inside the import's transaction: a refused file never touches the database.
+        workspace_id = (workspace or workspace_default(using=using)).pk
+        books = Book.objects.using(using).filter(workspace_id=workspace_id)
         lookups = _SaleLookups(
-            books_by_isbn={
-                isbn: pk for isbn, pk in Book.objects.using(using).values_list("isbn13", "pk") if isbn is not None
-            },
-            book_ids=set(Book.objects.using(using).values_list("pk", flat=True)) if "book_id" in columns else set(),
+            books_by_isbn={isbn: pk for isbn, pk in books.values_list("isbn13", "pk") if isbn is not None},
+            book_ids=set(books.values_list("pk", flat=True)) if "book_id" in columns else set(),
             regions=dict(Region.objects.using(using).values_list("code", "pk")),
+            workspace_id=workspace_id,
             create_missing=create_missing,
             using=using,
             now_text=timezone.now().astimezone(UTC).replace(tzinfo=None).isoformat(" "),
@@ -482,7 +513,7 @@ def sales_import(
         _stage_create(writer)
         staged = _sales_stage(layout, columns, lookups, writer, summary, progress)
         staged -= _stage_duplicates_reject(writer, columns, summary)
-        created = _stage_insert(writer, staged) if staged and (skip_invalid or not summary.errors) else 0
+        created = _stage_insert(writer, staged, workspace_id) if staged and (skip_invalid or not summary.errors) else 0
         summary.created, summary.unchanged = created, staged - created
         _stage_drop(writer)
         import_finish(summary, skip_invalid=skip_invalid, rejects=rejects, source=path)
@@ -686,14 +717,15 @@ def _stage_duplicates_reject(writer: BulkWriter, columns: dict[str, str], summar
     return len(duplicates)
 
 
-def _stage_insert(writer: BulkWriter, staged: int) -> int:
-    """Copy the staged sales that the table does not hold yet into books_sale; returns how many."""
+def _stage_insert(writer: BulkWriter, staged: int, workspace_id: int) -> int:
+    """Copy the staged sales that the table does not hold yet into books_sale, in the
+    workspace (their books' one: books were looked up in it); returns how many."""
     table = Sale._meta.db_table
     now = timezone.now()
     insert = (
-        f'INSERT INTO "{table}" (book_id, region_id, sold_at, quantity, unit_price, discount, amount, channel, '
-        f"updated_at) SELECT s.book_id, s.region_id, s.sold_at, s.quantity, s.unit_price, s.discount, s.amount, "
-        f'   s.channel, %s FROM {STAGE_TABLE} AS s WHERE NOT EXISTS (SELECT 1 FROM "{table}" AS x '
+        f'INSERT INTO "{table}" (workspace_id, book_id, region_id, sold_at, quantity, unit_price, discount, amount, '
+        f"channel, updated_at) SELECT %s, s.book_id, s.region_id, s.sold_at, s.quantity, s.unit_price, s.discount, "
+        f'   s.amount, s.channel, %s FROM {STAGE_TABLE} AS s WHERE NOT EXISTS (SELECT 1 FROM "{table}" AS x '
         "   WHERE x.sold_at = s.sold_at AND {plus}x.book_id = s.book_id AND x.region_id = s.region_id "
         "   AND x.channel = s.channel AND x.quantity = s.quantity AND x.unit_price = s.unit_price "
         "   AND x.discount = s.discount) ORDER BY s.line"
@@ -712,8 +744,8 @@ def _stage_insert(writer: BulkWriter, staged: int) -> int:
             cursor.execute(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
     if writer.vendor == "postgresql" and staged >= BULK_THRESHOLD:
         with writer.constraints_deferred(table), connection.cursor() as cursor:
-            cursor.execute(insert, [updated_at])
+            cursor.execute(insert, [workspace_id, updated_at])
             return cursor.rowcount
     with connection.cursor() as cursor:
-        cursor.execute(insert, [updated_at])
+        cursor.execute(insert, [workspace_id, updated_at])
         return cursor.rowcount

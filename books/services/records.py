@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from books.models import Book, Channel, Region, Sale, Tombstone
 from config.records import records_delete
+from workspaces.models import Workspace
 
 CENT = Decimal("0.01")
 
@@ -33,9 +34,17 @@ def _sale_validate(sale: Sale) -> None:
         raise ValidationError(errors)
 
 
+def _workspace_check(*, workspace: Workspace, field: str, record: Book | Sale) -> None:
+    """Refuse a record of another workspace, naming it (a sale belongs to its book's workspace)."""
+    if record.workspace_id != workspace.pk:
+        kind = "book" if isinstance(record, Book) else "sale"
+        raise ValidationError({field: f"This {kind} (#{record.pk}) is not in workspace “{workspace.slug}”."})
+
+
 @transaction.atomic
 def sale_create(
     *,
+    workspace: Workspace,
     book: Book,
     region: Region,
     sold_at: datetime,
@@ -44,11 +53,14 @@ def sale_create(
     discount: Decimal = Decimal("0.00"),
     channel: str = Channel.ONLINE,
 ) -> Sale:
-    """Record a sale; the unit price defaults to the book's list price, the amount is derived."""
+    """Record a sale of one of the workspace's books (in that workspace); the unit price
+    defaults to the book's list price, the amount is derived."""
+    _workspace_check(workspace=workspace, field="book", record=book)
     if timezone.is_naive(sold_at):
         raise ValidationError({"sold_at": "The sale time needs a time zone."})
     price = (book.list_price if unit_price is None else Decimal(unit_price)).quantize(CENT)
     sale = Sale(
+        workspace_id=book.workspace_id,
         book=book,
         region=region,
         sold_at=sold_at,
@@ -67,9 +79,15 @@ def sale_create(
 
 @transaction.atomic
 def sale_update(
-    *, sale: Sale, quantity: int | None = None, discount: Decimal | None = None, region: Region | None = None
+    *,
+    workspace: Workspace,
+    sale: Sale,
+    quantity: int | None = None,
+    discount: Decimal | None = None,
+    region: Region | None = None,
 ) -> Sale:
-    """Change a sale's quantity, discount or region; the amount and `updated_at` follow."""
+    """Change a sale of the workspace: its quantity, discount or region; the amount and `updated_at` follow."""
+    _workspace_check(workspace=workspace, field="sale", record=sale)
     if quantity is not None:
         sale.quantity = quantity
     if discount is not None:
@@ -82,6 +100,7 @@ def sale_update(
     return sale
 
 
-def sale_delete(*, sale: Sale) -> None:
-    """Delete one sale, leaving its tombstone."""
+def sale_delete(*, workspace: Workspace, sale: Sale) -> None:
+    """Delete one sale of the workspace, leaving its tombstone."""
+    _workspace_check(workspace=workspace, field="sale", record=sale)
     records_delete(queryset=Sale.objects.filter(pk=sale.pk), tombstones=Tombstone)

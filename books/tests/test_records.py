@@ -11,6 +11,7 @@ from books.models import Book, Sale, Tombstone
 from books.services.records import sale_create, sale_delete, sale_update
 from books.tests.factories import BookFactory, RegionFactory, SaleFactory
 from config.records import records_delete
+from workspaces.services import workspace_create, workspace_default
 
 pytestmark = pytest.mark.django_db
 MAY_DAY = datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
@@ -19,7 +20,14 @@ MAY_DAY = datetime(2024, 5, 1, 10, 30, tzinfo=UTC)
 def test_a_sale_takes_the_list_price_and_its_amount_is_exact() -> None:
     book = BookFactory.create(list_price=Decimal("12.99"))
 
-    sale = sale_create(book=book, region=RegionFactory.create(), sold_at=MAY_DAY, quantity=3, discount=Decimal("3.90"))
+    sale = sale_create(
+        workspace=workspace_default(),
+        book=book,
+        region=RegionFactory.create(),
+        sold_at=MAY_DAY,
+        quantity=3,
+        discount=Decimal("3.90"),
+    )
 
     stored = Sale.objects.get(pk=sale.pk)
     assert (stored.unit_price, stored.amount) == (Decimal("12.99"), Decimal("35.07"))
@@ -39,7 +47,7 @@ def test_bad_sales_are_refused_with_the_field_and_reason(fields: dict, field: st
     book = BookFactory.create(list_price=Decimal("19.99"))
 
     with pytest.raises(ValidationError) as refused:
-        sale_create(book=book, region=RegionFactory.create(), sold_at=MAY_DAY, **fields)
+        sale_create(workspace=workspace_default(), book=book, region=RegionFactory.create(), sold_at=MAY_DAY, **fields)
 
     assert refused.value.message_dict == {field: [message]}
     assert Sale.objects.count() == 0
@@ -47,7 +55,13 @@ def test_bad_sales_are_refused_with_the_field_and_reason(fields: dict, field: st
 
 def test_a_naive_sale_time_is_refused() -> None:
     with pytest.raises(ValidationError) as refused:
-        sale_create(book=BookFactory.create(), region=RegionFactory.create(), sold_at=datetime(2024, 5, 1), quantity=1)
+        sale_create(
+            workspace=workspace_default(),
+            book=BookFactory.create(),
+            region=RegionFactory.create(),
+            sold_at=datetime(2024, 5, 1),
+            quantity=1,
+        )
 
     assert refused.value.message_dict == {"sold_at": ["The sale time needs a time zone."]}
 
@@ -56,7 +70,7 @@ def test_updating_a_sale_recomputes_its_amount_and_moves_updated_at() -> None:
     sale = SaleFactory.create(quantity=1, book=BookFactory.create(list_price=Decimal("10.00")))
     before = Sale.objects.get(pk=sale.pk).updated_at
 
-    sale_update(sale=sale, quantity=4, discount=Decimal("2.50"))
+    sale_update(workspace=workspace_default(), sale=sale, quantity=4, discount=Decimal("2.50"))
 
     stored = Sale.objects.get(pk=sale.pk)
     assert stored.amount == Decimal("37.50")
@@ -67,7 +81,7 @@ def test_deleting_a_sale_leaves_a_tombstone() -> None:
     sale = SaleFactory.create()
     sale_id = sale.pk
 
-    sale_delete(sale=sale)
+    sale_delete(workspace=workspace_default(), sale=sale)
 
     assert not Sale.objects.filter(pk=sale_id).exists()
     assert list(Tombstone.objects.values_list("table", "object_id")) == [("sale", sale_id)]
@@ -81,3 +95,37 @@ def test_a_book_with_sales_cannot_be_deleted_and_nothing_changes() -> None:
 
     assert Book.objects.filter(pk=sale.book_id).exists()
     assert Tombstone.objects.count() == 0
+
+
+def test_a_sale_of_another_workspaces_book_is_refused_naming_it_and_nothing_is_written() -> None:
+    book = BookFactory.create(workspace=workspace_create(slug="other", name="Other"))
+
+    with pytest.raises(ValidationError) as refused:
+        sale_create(
+            workspace=workspace_default(), book=book, region=RegionFactory.create(), sold_at=MAY_DAY, quantity=1
+        )
+
+    assert refused.value.message_dict == {"book": [f"This book (#{book.pk}) is not in workspace “default”."]}
+    assert Sale.objects.count() == 0
+
+
+def test_a_sale_belongs_to_its_books_workspace() -> None:
+    other = workspace_create(slug="other", name="Other")
+    book = BookFactory.create(workspace=other)
+
+    sale = sale_create(workspace=other, book=book, region=RegionFactory.create(), sold_at=MAY_DAY, quantity=1)
+
+    assert Sale.objects.get(pk=sale.pk).workspace_id == other.pk
+
+
+def test_another_workspaces_sale_can_be_neither_changed_nor_deleted() -> None:
+    sale = SaleFactory.create(book=BookFactory.create(workspace=workspace_create(slug="other", name="Other")))
+
+    with pytest.raises(ValidationError) as changed:
+        sale_update(workspace=workspace_default(), sale=sale, quantity=9)
+    with pytest.raises(ValidationError) as deleted:
+        sale_delete(workspace=workspace_default(), sale=sale)
+
+    message = {"sale": [f"This sale (#{sale.pk}) is not in workspace “default”."]}
+    assert (changed.value.message_dict, deleted.value.message_dict) == (message, message)
+    assert Sale.objects.get(pk=sale.pk).quantity == 1

@@ -18,6 +18,7 @@ from books.tests.factories import BookFactory, RegionFactory
 from config.date_window import date_window
 from finance.models import CostCenter, Department, Fund, LedgerEntry, StatementLine
 from finance.services.generation import FinanceDataSpec, InvalidFinanceRequest
+from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
 WINDOW_SETTINGS = "(FOLIO_EARLIEST_DATE, FOLIO_LATEST_DAYS_AHEAD)"
@@ -105,6 +106,7 @@ def test_the_statement_admin_form_refuses_an_implausible_exercice(staff_client: 
 def test_sale_create_refuses_an_implausible_time() -> None:
     with pytest.raises(ValidationError) as refused:
         sale_create(
+            workspace=workspace_default(),
             book=BookFactory.create(),
             region=RegionFactory.create(),
             sold_at=datetime(1, 1, 1, 10, tzinfo=UTC),

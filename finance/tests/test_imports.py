@@ -25,6 +25,7 @@ from conftest import IN_CI
 from finance.models import CostCenter, Department, Fund, LedgerEntry, StatementLine
 from finance.services import imports
 from finance.services.imports import ledger as ledger_imports
+from workspaces.services import workspace_default
 
 DATA = Path(__file__).parent / "data"
 DATAVIZHUB = Path(settings.BASE_DIR).parent / "shared" / "datasets" / "datavizhub"
@@ -77,6 +78,7 @@ class StatementLineFactory(factory.django.DjangoModelFactory[StatementLine]):
     class Meta:
         model = StatementLine
 
+    workspace = factory.LazyFunction(workspace_default)
     exercice = 2021
     type_de_resultat = "EXPLOITATION"
     produit_charge = "CHARGES"
@@ -580,8 +582,9 @@ def test_a_crash_after_the_writes_leaves_the_database_as_it_was(
         indexes: Mapping[str, ledger_imports.DimensionIndex],
         using: str,
         summary: ImportSummary,
+        workspace_id: int,
     ) -> None:
-        real_write(entries=entries, indexes=indexes, using=using, summary=summary)
+        real_write(entries=entries, indexes=indexes, using=using, summary=summary, workspace_id=workspace_id)
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(ledger_imports, "_ledger_write", write_then_crash)

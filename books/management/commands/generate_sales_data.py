@@ -1,6 +1,6 @@
 """`manage.py generate_sales_data`: realistic books and sales for demos and benchmarks."""
 
-from dataclasses import replace
+import dataclasses
 from typing import Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,9 +16,8 @@ from books.services.generation import (
     SalesDataSpec,
     sales_data_generate,
 )
-from config.arguments import GenerateOptions, ascii_int, iso_date
+from config.arguments import GenerateOptions, ascii_int, iso_date, workspace_option, workspace_option_resolve
 from config.progress import progress_for
-from workspaces.services import WorkspaceError, workspace_named
 
 
 class SalesDataOptions(GenerateOptions):
@@ -56,6 +55,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when sales already exist (used by the demo)."
         )
+        workspace_option(parser, what="books and sales")
         parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
 
     def handle(self, *args: object, **options: Unpack[SalesDataOptions]) -> None:
@@ -63,21 +63,22 @@ class Command(BaseCommand):
         using = options["database"]
         if using not in connections:
             raise CommandError(f"--database {using!r} is not a configured database alias")
+        workspace = workspace_option_resolve(options["workspace"], using=using)
         spec = SalesDataSpec(
             books=options["books"],
             sales=options["sales"],
             seed=options["seed"],
             years=options["years"],
             batch_size=options["batch_size"],
+            workspace=workspace.slug,
         )
         if options["end_date"]:
-            spec = replace(spec, end_date=options["end_date"])
+            spec = dataclasses.replace(spec, end_date=options["end_date"])
         try:
             spec.validate()
-            workspace = workspace_named(spec.workspace, using=using)
-        except (InvalidGenerationRequest, WorkspaceError) as error:
+        except InvalidGenerationRequest as error:
             raise CommandError(str(error)) from None
-        if options["if_empty"] and Sale.objects.using(using).exists():
+        if options["if_empty"] and Sale.objects.using(using).filter(workspace=workspace).exists():
             self.stdout.write("Sales already exist; nothing generated (--if-empty).")
             return
         progress = progress_for(options)

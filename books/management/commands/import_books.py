@@ -11,10 +11,10 @@ from django.db.models import Model
 from audit.services import audit_bulk
 from books.models import Book
 from books.services.imports import BOOK_FIELDS, books_import
-from config.arguments import FileImportOptions, import_options
+from config.arguments import FileImportOptions, import_options, workspace_option_resolve
 from config.imports import SHOWN_ERRORS, ImportRefused, ImportRejected, ImportSummary, Progress, mapping_parse
 from config.progress import progress_for
-from workspaces.services import workspace_default
+from workspaces.models import Workspace
 
 
 def import_arguments(parser: CommandParser, fields: dict[str, tuple[str, ...]]) -> None:
@@ -26,15 +26,17 @@ def import_arguments(parser: CommandParser, fields: dict[str, tuple[str, ...]]) 
 def import_run(
     command: BaseCommand,
     options: FileImportOptions,
-    run: Callable[[Progress], ImportSummary],
+    run: Callable[[Progress, Workspace], ImportSummary],
     *,
     kind: str,
     model: type[Model],
 ) -> None:
-    """Show progress, run the import, print its summary; refusals and rejections become
-    CommandError. The run is one audit event with its counts (`kind` of `model` records)."""
+    """Resolve --workspace, show progress, run the import, print its summary; an unknown
+    workspace, refusals and rejections become CommandError. The run is one audit event with
+    its counts (`kind` of `model` records)."""
     if options["database"] not in connections:
         raise CommandError(f"--database {options['database']!r} is not a configured database alias")
+    workspace = workspace_option_resolve(options["workspace"], using=options["database"])
     progress = progress_for(options)
     try:
         with audit_bulk(
@@ -42,9 +44,9 @@ def import_run(
             action="import",
             kind=kind,
             model=model,
-            workspace_id=workspace_default(using=options["database"]).pk,
+            workspace_id=workspace.pk,
         ) as event:
-            summary = run(progress)
+            summary = run(progress, workspace)
             event.counts.update(summary.counts())
     except ImportRefused as refused:
         raise CommandError(f"{options['path']}: {refused}") from None
@@ -84,8 +86,9 @@ class Command(BaseCommand):
         import_run(
             self,
             options,
-            lambda progress: books_import(
+            lambda progress, workspace: books_import(
                 path=options["path"],
+                workspace=workspace,
                 mapping=mapping,
                 skip_invalid=options["skip_invalid"],
                 rejects=options["rejects"],

@@ -43,8 +43,9 @@ class Command(BaseCommand):
         import_run(
             self,
             options,
-            lambda progress: sales_import(
+            lambda progress, workspace: sales_import(
                 path=options["path"],
+                workspace=workspace,
                 mapping=mapping,
                 skip_invalid=options["skip_invalid"],
                 create_missing=options["create_missing"],

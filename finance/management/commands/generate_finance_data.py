@@ -1,6 +1,6 @@
 """`manage.py generate_finance_data`: a city's ledger, budgets and compte de résultat."""
 
-from dataclasses import replace
+import dataclasses
 from typing import Unpack
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -9,7 +9,7 @@ from django.db import connections
 from analytics.sync import SyncBusy, sync_after_write
 from analytics.warehouse.base import LoadError
 from audit.services import audit_bulk
-from config.arguments import GenerateOptions, ascii_int, iso_date
+from config.arguments import GenerateOptions, ascii_int, iso_date, workspace_option, workspace_option_resolve
 from finance.models import LedgerEntry
 from finance.services.generation import (
     MAX_BATCH,
@@ -17,7 +17,6 @@ from finance.services.generation import (
     InvalidFinanceRequest,
     finance_data_generate,
 )
-from workspaces.services import WorkspaceError, workspace_named
 
 
 class FinanceDataOptions(GenerateOptions):
@@ -47,6 +46,7 @@ class Command(BaseCommand):
             "--skip-redshift", action="store_true", help="Export to the lake but do not load the warehouse."
         )
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when ledger entries already exist.")
+        workspace_option(parser, what="ledger, budgets and statement")
         parser.add_argument("--database", default="default", help="Database alias to write to (default 'default').")
 
     def handle(self, *args: object, **options: Unpack[FinanceDataOptions]) -> None:
@@ -54,20 +54,21 @@ class Command(BaseCommand):
         using = options["database"]
         if using not in connections:
             raise CommandError(f"--database {using!r} is not a configured database alias")
+        workspace = workspace_option_resolve(options["workspace"], using=using)
         spec = FinanceDataSpec(
             entries=options["entries"],
             years=options["years"],
             seed=options["seed"],
             batch_size=options["batch_size"],
+            workspace=workspace.slug,
         )
         if options["end_date"]:
-            spec = replace(spec, end_date=options["end_date"])
+            spec = dataclasses.replace(spec, end_date=options["end_date"])
         try:
             spec.validate()
-            workspace = workspace_named(spec.workspace, using=using)
-        except (InvalidFinanceRequest, WorkspaceError) as error:
+        except InvalidFinanceRequest as error:
             raise CommandError(str(error)) from None
-        if options["if_empty"] and LedgerEntry.objects.using(using).exists():
+        if options["if_empty"] and LedgerEntry.objects.using(using).filter(workspace=workspace).exists():
             self.stdout.write("Ledger entries already exist; nothing generated (--if-empty).")
             return
         with audit_bulk(

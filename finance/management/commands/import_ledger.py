@@ -7,12 +7,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from audit.services import audit_bulk
-from config.arguments import ImportOptions, import_options
+from config.arguments import ImportOptions, import_options, workspace_option_resolve
 from config.imports import ImportRefused, ImportSummary, mapping_parse
 from config.progress import progress_for
 from finance.models import LedgerEntry
 from finance.services.imports import LedgerFilesRejected, ledger_files_import
-from workspaces.services import workspace_default
 
 LABELS = {"departments": "Departments", "funds": "Funds", "cost_centers": "Cost centres", "ledger": "Ledger"}
 
@@ -80,6 +79,7 @@ class Command(BaseCommand):
         }
         if not any(files.values()):
             raise CommandError("give a ledger file, or --departments, --funds or --cost-centers")
+        workspace = workspace_option_resolve(options["workspace"], using=using)
         progress = progress_for(options)
         try:
             with audit_bulk(
@@ -87,10 +87,14 @@ class Command(BaseCommand):
                 action="import",
                 kind="ledger",
                 model=LedgerEntry,
-                workspace_id=workspace_default(using=using).pk,
+                workspace_id=workspace.pk,
             ) as event:
                 summaries = ledger_files_import(
-                    **files,
+                    departments=files["departments"],
+                    funds=files["funds"],
+                    cost_centers=files["cost_centers"],
+                    ledger=files["ledger"],
+                    workspace=workspace,
                     strict=options["strict"],
                     skip_invalid=options["skip_invalid"],
                     rejects_dir=options["rejects_dir"],

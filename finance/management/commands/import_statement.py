@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
 from audit.services import audit_bulk
-from config.arguments import ImportOptions, ascii_int, import_options
+from config.arguments import ImportOptions, ascii_int, import_options, workspace_option_resolve
 from config.imports import ImportRefused, ImportRejected, mapping_parse
 from config.progress import progress_for
 from finance.management.commands.import_ledger import summary_report
@@ -18,7 +18,6 @@ from finance.services.imports import (
     ExploreFetchError,
     statement_import,
 )
-from workspaces.services import workspace_default
 
 
 class StatementImportOptions(ImportOptions):
@@ -73,6 +72,7 @@ class Command(BaseCommand):
         source = options["url"] or options["file"]
         if not source:  # argparse requires one of the two, but `--url ""` gives neither
             raise CommandError("give a file or a non-empty --url")
+        workspace = workspace_option_resolve(options["workspace"], using=using)
         progress = progress_for(options)
         try:
             with audit_bulk(
@@ -80,10 +80,11 @@ class Command(BaseCommand):
                 action="import",
                 kind="statement",
                 model=StatementLine,
-                workspace_id=workspace_default(using=using).pk,
+                workspace_id=workspace.pk,
             ) as event:
                 summary = statement_import(
                     source=source,
+                    workspace=workspace,
                     skip_invalid=options["skip_invalid"],
                     rejects=options["rejects"],
                     mapping=mapping_parse(options["map"]),

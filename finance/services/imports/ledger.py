@@ -30,6 +30,8 @@ from config.records import Tracked
 from finance.models import CostCenter, Department, Fund, LedgerEntry
 from finance.services.imports.parsers import code_parse, decimal_parse, ledger_date_parse, ledger_kind_parse, name_parse
 from finance.services.imports.rows import Row, columns_find, rows_with_progress
+from workspaces.models import Workspace
+from workspaces.services import workspace_default
 
 # --- layouts: the fields each import reads and the header names they go by (normalised by csv_sniff)
 
@@ -324,9 +326,11 @@ def ledger_import(
     mapping: Mapping[str, str] | None = None,
     using: str = "default",
     progress: Progress | None = None,
+    workspace: Workspace | None = None,
 ) -> ImportSummary:
-    """Import a ledger CSV; departments, funds and cost centres are matched by id (or unique name)
-    and created from id and name unless `strict`. A row equal to an existing entry is unchanged."""
+    """Import a ledger CSV into the workspace (None: the default one); departments, funds and
+    cost centres (shared reference data) are matched by id (or unique name) and created from
+    id and name unless `strict`. A row equal to an existing entry of the workspace is unchanged."""
     progress = progress or SilentProgress()
     layout = csv_sniff(path)
     columns = columns_find(
@@ -345,6 +349,8 @@ def ledger_import(
     summary = ImportSummary()
     progress.start("ledger", max(layout.lines - 1, 0))
     with transaction.atomic(using=using):
+        # Resolved inside the import's transaction: a refused file never touches the database.
+        workspace_id = (workspace or workspace_default(using=using)).pk
         parsed = _ledger_rows_parse(
             rows=rows_with_progress(csv_rows(layout, summary), progress),
             columns=columns,
@@ -378,12 +384,17 @@ def ledger_import(
                     continue
                 entries[key] = row
         import_finish(summary, skip_invalid=skip_invalid, rejects=rejects, source=path)
-        _ledger_write(entries=entries, indexes=indexes, using=using, summary=summary)
+        _ledger_write(entries=entries, indexes=indexes, using=using, summary=summary, workspace_id=workspace_id)
     return summary
 
 
 def _ledger_write(
-    *, entries: Mapping[LedgerKey, LedgerRow], indexes: Mapping[str, DimensionIndex], using: str, summary: ImportSummary
+    *,
+    entries: Mapping[LedgerKey, LedgerRow],
+    indexes: Mapping[str, DimensionIndex],
+    using: str,
+    summary: ImportSummary,
+    workspace_id: int,
 ) -> None:
     """Create the new dimensions, then the entries that are not already in the ledger."""
     indexes["department"].create(using=using, department_pks={})
@@ -395,7 +406,7 @@ def _ledger_write(
     # The ledger has no id of its own: an entry equal in every field to one already stored is the same entry.
     existing = set(
         LedgerEntry.objects.using(using)
-        .filter(entry_date__range=(min(dates), max(dates)))
+        .filter(workspace_id=workspace_id, entry_date__range=(min(dates), max(dates)))
         .values_list("entry_date", "amount", "kind", "department__code", "fund__code", "cost_center__code")
     )
     new = []
@@ -406,6 +417,7 @@ def _ledger_write(
         entry_date, amount, kind, department, fund, cost_center = key
         new.append(
             LedgerEntry(
+                workspace_id=workspace_id,
                 entry_date=entry_date,
                 amount=amount,
                 kind=kind,
@@ -448,8 +460,10 @@ def ledger_files_import(
     mapping: Mapping[str, str] | None = None,
     using: str = "default",
     progress: Progress | None = None,
+    workspace: Workspace | None = None,
 ) -> dict[str, ImportSummary]:
-    """Import the dimension files, then the ledger, in one transaction: a refusal of any rolls back all."""
+    """Import the dimension files, then the ledger (into the workspace; None: the default one),
+    in one transaction: a refusal of any rolls back all."""
     files = {"departments": departments, "funds": funds, "cost_centers": cost_centers, "ledger": ledger}
     summaries: dict[str, ImportSummary] = {}
     try:
@@ -460,7 +474,9 @@ def ledger_files_import(
                 rejects = rejects_dir / rejects_default_path(path).name if rejects_dir else None
                 options = FileOptions(skip_invalid=skip_invalid, rejects=rejects, using=using, progress=progress)
                 if kind == "ledger":
-                    summaries[kind] = ledger_import(path=path, strict=strict, mapping=mapping, **options)
+                    summaries[kind] = ledger_import(
+                        path=path, strict=strict, mapping=mapping, workspace=workspace, **options
+                    )
                 else:
                     summaries[kind] = ledger_dimensions_import(kind=kind, path=path, **options)
     except ImportRejected as rejected:

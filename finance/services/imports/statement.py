@@ -38,6 +38,8 @@ from finance.services.imports.parsers import (
     name_parse,
 )
 from finance.services.imports.rows import Row, columns_find, rows_with_progress
+from workspaces.models import Workspace
+from workspaces.services import workspace_default
 
 STATEMENT_FIELDS: dict[str, tuple[str, ...]] = {
     "exercice": ("exercice_comptable", "annee", "annee_comptable"),
@@ -152,9 +154,11 @@ def statement_import(
     timeout: float = HTTP_TIMEOUT_SECONDS,
     using: str = "default",
     progress: Progress | None = None,
+    workspace: Workspace | None = None,
 ) -> ImportSummary:
     """Import the compte de résultat from the portal's CSV export, a saved explore API JSON
-    response, or an explore API `/records` URL (read in full before anything is written)."""
+    response, or an explore API `/records` URL (read in full before anything is written),
+    into the workspace (None: the default one), keyed on its own lines."""
     progress = progress or SilentProgress()
     summary = ImportSummary()
     text = str(source)
@@ -182,9 +186,11 @@ def statement_import(
     )
     progress.start("statement", total)
     with transaction.atomic(using=using):
+        # Resolved inside the import's transaction: a refused file never touches the database.
+        workspace_id = (workspace or workspace_default(using=using)).pk
         lines = _statement_rows_validate(rows=rows_with_progress(rows, progress), columns=columns, summary=summary)
         import_finish(summary, skip_invalid=skip_invalid, rejects=rejects, source=origin)
-        _statement_write(lines=lines, using=using, summary=summary)
+        _statement_write(lines=lines, using=using, summary=summary, workspace_id=workspace_id)
     return summary
 
 
@@ -212,13 +218,17 @@ class _PageProgress:
 
 
 def _statement_write(
-    *, lines: Mapping[tuple[int, str, str, str, str], StatementRow], using: str, summary: ImportSummary
+    *,
+    lines: Mapping[tuple[int, str, str, str, str], StatementRow],
+    using: str,
+    summary: ImportSummary,
+    workspace_id: int,
 ) -> None:
     """Create new lines, update amounts that changed (bumping updated_at), leave the rest untouched."""
     exercices = {key[0] for key in lines}
     existing = {
         (s.exercice, s.type_de_resultat, s.produit_charge, s.poste, s.detail_postes): s
-        for s in StatementLine.objects.using(using).filter(exercice__in=exercices)
+        for s in StatementLine.objects.using(using).filter(workspace_id=workspace_id, exercice__in=exercices)
     }
     now = timezone.now()
     new, changed = [], []
@@ -228,6 +238,7 @@ def _statement_write(
             exercice, type_de_resultat, produit_charge, poste, detail = key
             new.append(
                 StatementLine(
+                    workspace_id=workspace_id,
                     exercice=exercice,
                     type_de_resultat=type_de_resultat,
                     produit_charge=produit_charge,
