@@ -181,14 +181,12 @@ def test_a_member_of_another_workspace_never_sees_its_entries(admin_member: Memb
     api.force_login(outsider.user)
 
     response = api.get("/api/audit/")
-    seen_by_b = audit_entries_of_workspace(workspace_id=other.pk, filters=AuditFilters())
     seen_by_a = audit_entries_of_workspace(
         workspace_id=admin_member.workspace_id, filters=AuditFilters(action="signin")
     )
 
-    assert response.status_code == 403
-    assert response.json() == {"detail": "Only a workspace admin may read its audit trail; your role here is none."}
-    assert {(entry.event, entry.object_repr) for entry in seen_by_b} == {
+    assert response.status_code == 200
+    assert {(entry["action"], entry["object_repr"]) for entry in response.json()["results"]} == {
         ("create", "2025-03-14 Expenses 9.99"),
         ("create", f"{outsider.user_id} in {other.pk} as admin"),
         ("signin", "brenda"),

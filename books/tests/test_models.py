@@ -8,6 +8,7 @@ from django.db import DataError, IntegrityError, transaction
 
 from books.models import Book, Genre, Region, Sale
 from books.tests.factories import valid_isbn13
+from workspaces.services import workspace_default
 
 GOOD_SALE = {"quantity": 3, "unit_price": Decimal("19.99"), "discount": Decimal("5.97"), "amount": Decimal("54.00")}
 
@@ -17,16 +18,21 @@ def shelf(db_alias: str) -> dict:
     """A genre, a region and a book on the database under test."""
     genre = Genre.objects.using(db_alias).create(name="Poetry", slug="poetry")
     region = Region.objects.using(db_alias).create(code="FR", name="France")
+    workspace = workspace_default(using=db_alias)
     book = Book.objects.using(db_alias).create(
-        isbn13=valid_isbn13(1), title="Alcools", genre=genre, list_price=Decimal("19.99")
+        workspace=workspace, isbn13=valid_isbn13(1), title="Alcools", genre=genre, list_price=Decimal("19.99")
     )
-    return {"alias": db_alias, "book": book, "region": region, "genre": genre}
+    return {"alias": db_alias, "book": book, "region": region, "genre": genre, "workspace": workspace}
 
 
 def sale_save(shelf: dict, **fields: object) -> None:
     """Insert a sale straight into the database (bypassing the service) to test the constraint."""
     sale = Sale(
-        book=shelf["book"], region=shelf["region"], sold_at=datetime(2024, 5, 1, tzinfo=UTC), **{**GOOD_SALE, **fields}
+        workspace=shelf["workspace"],
+        book=shelf["book"],
+        region=shelf["region"],
+        sold_at=datetime(2024, 5, 1, tzinfo=UTC),
+        **{**GOOD_SALE, **fields},
     )
     with transaction.atomic(using=shelf["alias"]):
         sale.save(using=shelf["alias"])
@@ -79,7 +85,7 @@ def test_books_with_invalid_isbn13_are_refused_by_the_database(shelf: dict, isbn
     # PostgreSQL refuses fourteen characters as too long for varchar(13) (DataError).
     with pytest.raises((IntegrityError, DataError)), transaction.atomic(using=shelf["alias"]):
         Book.objects.using(shelf["alias"]).create(
-            isbn13=isbn13, title="Bad", genre=shelf["genre"], list_price=Decimal("1.00")
+            workspace=shelf["workspace"], isbn13=isbn13, title="Bad", genre=shelf["genre"], list_price=Decimal("1.00")
         )
 
     assert list(Book.objects.using(shelf["alias"]).values_list("title", flat=True)) == ["Alcools"]
@@ -88,10 +94,19 @@ def test_books_with_invalid_isbn13_are_refused_by_the_database(shelf: dict, isbn
 @pytest.mark.django_db(databases="__all__")
 def test_a_valid_isbn13_and_a_keyless_book_with_a_source_key_are_accepted(shelf: dict) -> None:
     Book.objects.using(shelf["alias"]).create(
-        isbn13="9780439023481", title="Hunger", genre=shelf["genre"], list_price=Decimal("8.99")
+        workspace=shelf["workspace"],
+        isbn13="9780439023481",
+        title="Hunger",
+        genre=shelf["genre"],
+        list_price=Decimal("8.99"),
     )
     Book.objects.using(shelf["alias"]).create(
-        isbn13=None, source_key="goodbooks:42", title="No ISBN", genre=shelf["genre"], list_price=Decimal("8.99")
+        workspace=shelf["workspace"],
+        isbn13=None,
+        source_key="goodbooks:42",
+        title="No ISBN",
+        genre=shelf["genre"],
+        list_price=Decimal("8.99"),
     )
 
     assert Book.objects.using(shelf["alias"]).count() == 3
@@ -101,7 +116,7 @@ def test_a_valid_isbn13_and_a_keyless_book_with_a_source_key_are_accepted(shelf:
 def test_a_book_needs_an_isbn_or_a_source_key(shelf: dict) -> None:
     with pytest.raises(IntegrityError), transaction.atomic(using=shelf["alias"]):
         Book.objects.using(shelf["alias"]).create(
-            isbn13=None, title="Keyless", genre=shelf["genre"], list_price=Decimal("1.00")
+            workspace=shelf["workspace"], isbn13=None, title="Keyless", genre=shelf["genre"], list_price=Decimal("1.00")
         )
 
     assert Book.objects.using(shelf["alias"]).count() == 1
@@ -111,7 +126,11 @@ def test_a_book_needs_an_isbn_or_a_source_key(shelf: dict) -> None:
 def test_negative_list_prices_are_refused_by_the_database(shelf: dict) -> None:
     with pytest.raises(IntegrityError), transaction.atomic(using=shelf["alias"]):
         Book.objects.using(shelf["alias"]).create(
-            isbn13=valid_isbn13(2), title="Owed", genre=shelf["genre"], list_price=Decimal("-0.01")
+            workspace=shelf["workspace"],
+            isbn13=valid_isbn13(2),
+            title="Owed",
+            genre=shelf["genre"],
+            list_price=Decimal("-0.01"),
         )
 
     assert Book.objects.using(shelf["alias"]).count() == 1
