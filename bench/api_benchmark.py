@@ -160,7 +160,11 @@ def main() -> None:
     from django.core.cache import cache
     from django.test import Client
 
+    from workspaces.services import member_set, workspace_default
+
     user, _ = User.objects.get_or_create(username="bench")
+    # Answers are scoped to the caller's workspace: the generated data is in the default one.
+    member_set(workspace=workspace_default(), user=user, role="viewer")
     client = Client()
     client.force_login(user)
     client.get("/api/analytics/freshness")  # opens the warehouse file once

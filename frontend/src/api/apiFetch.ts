@@ -2,7 +2,7 @@ import { ApiError } from "./ApiError";
 import { csrfToken } from "./csrfToken";
 
 export interface ApiFetchInit {
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
   body?: unknown;
   signal?: AbortSignal;
 }

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { NavLink, useLocation, useNavigate } from "react-router";
 import { useLogout } from "../api/useLogout";
 import type { CurrentUser } from "../api/useMe";
+import { WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
 const LINKS = [
   { to: "/", label: "Overview", id: "overview" },
@@ -12,6 +13,11 @@ const LINKS = [
   { to: "/statement", label: "Statement", id: "statement" },
   { to: "/pipeline", label: "Pipeline", id: "pipeline" },
   { to: "/settings", label: "Settings", id: "settings" },
+] as const;
+// Pages for the workspace's admins only (the API refuses the others anyway).
+const ADMIN_LINKS = [
+  { to: "/members", label: "Members", id: "members" },
+  { to: "/history", label: "History", id: "history" },
 ] as const;
 
 /** The top navigation: every page, the user's name and Logout; a menu button on small screens. */
@@ -51,7 +57,7 @@ export function TopNav({ user }: { user: CurrentUser | undefined }) {
           className={`${open ? "flex" : "hidden"} w-full flex-col gap-2 md:flex md:w-auto md:flex-1 md:flex-row md:items-center`}
         >
           <ul className="flex flex-col gap-1 md:flex-row md:flex-wrap md:gap-1">
-            {LINKS.map((link) => (
+            {[...LINKS, ...(user?.role === "admin" ? ADMIN_LINKS : [])].map((link) => (
               <li key={link.id}>
                 <NavLink
                   to={link.to}
@@ -69,6 +75,7 @@ export function TopNav({ user }: { user: CurrentUser | undefined }) {
             ))}
           </ul>
           <div className="flex items-center gap-3 md:ml-auto">
+            <WorkspaceSwitcher />
             <span className="text-sm text-slate-200" data-testid="current-user">
               {user ? (
                 <>
