@@ -10,15 +10,19 @@ slow"` (`make test-fast`) is the loop that needs no service and no browser.
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import Browser, sync_playwright
 
 # The service URLs are in the test settings only, and mypy checks `django.conf.settings`
 # against the local ones: read from the module itself, they are known and typed.
 from config.settings import test as test_settings
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+DIST = Path(__file__).resolve().parent / "frontend" / "dist" / "index.html"
 
 # Fixtures whose use means a test needs the service: each asks for it (or a process that
 # talks to it), directly or through another fixture.
@@ -107,3 +111,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         path = item.nodeid.split("::", 1)[0]
         if path in SLOW_TESTS or f"{path}::{getattr(item, 'originalname', item.name)}" in SLOW_TESTS:
             item.add_marker("slow")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium from Debian's package (Playwright cannot download browsers here)."""
+    missing = [
+        what for what, path in (("Chromium", Path(CHROMIUM)), ("the dashboard build", DIST)) if not path.exists()
+    ]
+    if missing:
+        message = f"{' and '.join(missing)} not found ({CHROMIUM}, {DIST}); `make test` installs and builds both"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM, called by the
+    # test between browser steps, would otherwise refuse to run beside it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()

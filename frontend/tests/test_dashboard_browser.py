@@ -4,8 +4,6 @@ are kept in test-artifacts/."""
 
 import csv
 import io
-import os
-import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -15,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from rest_framework.test import APIClient
 
 from analytics.sync import warehouse_sync
@@ -23,40 +21,14 @@ from analytics.warehouse.base import LoadError
 from books.models import Book, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_create
-from conftest import IN_CI
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from frontend.tests.browsing import ARTIFACTS, kpi, ready, screenshot_kept, signed_in
+from workspaces.services import member_set, workspace_default
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-DIST = Path(__file__).resolve().parents[1] / "dist" / "index.html"
 LAST_DAY = date(2025, 12, 31)
 PASSWORD = "analyst-password"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium from Debian's package (Playwright cannot download browsers here)."""
-    missing = [
-        what for what, path in (("Chromium", Path(CHROMIUM)), ("the dashboard build", DIST)) if not path.exists()
-    ]
-    if missing:
-        message = f"{' and '.join(missing)} not found ({CHROMIUM}, {DIST}); `make test` installs and builds both"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    # Playwright's sync API runs an event loop in this thread; Django's ORM, called by the
-    # test between browser steps, would otherwise refuse to run beside it.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -73,7 +45,9 @@ def shop(tmp_path: Path) -> Iterator[None]:
 
 @pytest.fixture
 def analyst() -> User:
-    return User.objects.create_user("analyst", password=PASSWORD)
+    user = User.objects.create_user("analyst", password=PASSWORD)
+    member_set(workspace=workspace_default(), user=user, role="analyst")
+    return user
 
 
 @pytest.fixture
@@ -85,25 +59,10 @@ def page(
         viewport={"width": 1440, "height": 900}, base_url=live_server.url, accept_downloads=True
     )
     tab = context.new_page()
-    tab.goto("/login")
-    tab.get_by_test_id("login-username").fill("analyst")
-    tab.get_by_test_id("login-password").fill(PASSWORD)
-    tab.get_by_test_id("login-submit").click()
-    expect(tab.get_by_test_id("logout")).to_be_visible()
+    signed_in(tab, "analyst", PASSWORD)
     yield tab
-    ARTIFACTS.mkdir(exist_ok=True)
-    name = re.sub(r"[^\w.-]+", "_", request.node.name)
-    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot_kept(tab, request.node.name)
     context.close()
-
-
-def ready(page: Page) -> None:
-    """Wait until every panel of the page has drawn its data."""
-    expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=15_000)
-
-
-def kpi(page: Page, name: str) -> str:
-    return page.get_by_test_id(f"kpi-{name}-value").get_attribute("data-value")
 
 
 def sales_between(start: date | None = None, end: date | None = None, region: str = "") -> list[Sale]:
@@ -221,6 +180,7 @@ def test_a_new_generation_refreshes_the_page_by_itself(page: Page) -> None:
     page.goto("/?preset=all")
     ready(page)
     sale = sale_create(
+        workspace=workspace_default(),
         book=Book.objects.first(),
         region=Sale.objects.first().region,
         sold_at=datetime(2025, 12, 30, 12, 0, tzinfo=UTC),

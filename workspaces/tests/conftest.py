@@ -16,18 +16,12 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.conf import settings
-from playwright.sync_api import Browser, sync_playwright
 from pytest_django import Settings
-
-from conftest import IN_CI
 
 PROVIDER_ID = "testidp"
 PROVIDER_NAME = "Test IdP"
 CLIENT_ID = "folio-test-client"
 CLIENT_SECRET = "folio-test-client-secret"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-DIST = Path(settings.FRONTEND_DIST) / "index.html"
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_SETTINGS = "workspaces.tests.oidc_provider.settings"
 
@@ -153,27 +147,3 @@ def oidc_provider(live_server: object) -> Iterator[OidcProvider]:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium from Debian's package (Playwright cannot download browsers here)."""
-    missing = [
-        what for what, path in (("Chromium", Path(CHROMIUM)), ("the dashboard build", DIST)) if not path.exists()
-    ]
-    if missing:
-        message = f"{' and '.join(missing)} not found ({CHROMIUM}, {DIST}); `make test` installs and builds both"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    # Playwright's sync API runs an event loop in this thread; Django's ORM, called by the
-    # test between browser steps, would otherwise refuse to run beside it.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()

@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "./apiFetch";
 import type { components } from "./schema";
 
-export type WorkspaceChoice = components["schemas"]["WorkspaceChoice"];
+export type WorkspaceChoice = components["schemas"]["MyWorkspace"];
 
 export const WORKSPACES_KEY = ["workspaces"] as const;
 

@@ -131,8 +131,7 @@ export function MembersPage() {
           Add a member
         </h2>
         <p className="mt-1 text-sm text-slate-600">
-          A username adds an existing Folio user; an email address invites someone who will sign in with single
-          sign-on.
+          A username adds an existing Folio user; an email address invites someone who will sign in with single sign-on.
         </p>
         <form className="mt-3 flex flex-wrap items-end gap-3" onSubmit={onAdd}>
           <div className="w-72">
