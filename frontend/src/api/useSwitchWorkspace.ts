@@ -8,8 +8,6 @@ export function useSwitchWorkspace() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (slug: string) => apiFetch<unknown>("/api/workspaces/current/", { method: "POST", body: { slug } }),
-    onSuccess: () => {
-      queryClient.clear();
-    },
+    onSuccess: () => queryClient.resetQueries(),
   });
 }
