@@ -50,6 +50,7 @@ def sale_create(
     price = (book.list_price if unit_price is None else Decimal(unit_price)).quantize(CENT)
     sale = Sale(
         book=book,
+        workspace_id=book.workspace_id,  # a sale is always in its book's workspace
         region=region,
         sold_at=sold_at,
         quantity=quantity,

@@ -8,6 +8,7 @@ import numpy as np
 
 from books.models import Author, Book, BookAuthor, Genre, Publisher, Region, Sale
 from books.services.generation import isbn13_check_digit
+from workspaces.services import workspace_default
 
 
 def valid_isbn13(n: int) -> str:
@@ -39,6 +40,7 @@ class PublisherFactory(factory.django.DjangoModelFactory[Publisher]):
         model = Publisher
         django_get_or_create = ("name",)
 
+    workspace = factory.LazyFunction(workspace_default)
     name = factory.Sequence(lambda n: f"Publisher {n}")
 
 
@@ -46,6 +48,7 @@ class AuthorFactory(factory.django.DjangoModelFactory[Author]):
     class Meta:
         model = Author
 
+    workspace = factory.LazyFunction(workspace_default)
     name = factory.Sequence(lambda n: f"Author {n}")
 
 
@@ -54,10 +57,11 @@ class BookFactory(factory.django.DjangoModelFactory[Book]):
         model = Book
         skip_postgeneration_save = True
 
+    workspace = factory.LazyFunction(workspace_default)
     isbn13 = factory.Sequence(valid_isbn13)
     title = factory.Sequence(lambda n: f"Book {n}")
     genre = factory.SubFactory(GenreFactory)
-    publisher = factory.SubFactory(PublisherFactory)
+    publisher = factory.SubFactory(PublisherFactory, workspace=factory.SelfAttribute("..workspace"))
     list_price = Decimal("19.99")
     language = "eng"
 
@@ -66,7 +70,9 @@ class BookFactory(factory.django.DjangoModelFactory[Book]):
         """Credit one author by default (`with_authors=N` for more); factory_boy passes the new book."""
         if create:
             for position in range(1, (extracted or 1) + 1):
-                BookAuthor.objects.create(book=book, author=AuthorFactory.create(), position=position)
+                BookAuthor.objects.create(
+                    book=book, author=AuthorFactory.create(workspace=book.workspace), position=position
+                )
 
 
 class SaleFactory(factory.django.DjangoModelFactory[Sale]):
@@ -74,6 +80,7 @@ class SaleFactory(factory.django.DjangoModelFactory[Sale]):
         model = Sale
 
     book = factory.SubFactory(BookFactory)
+    workspace = factory.SelfAttribute("book.workspace")
     region = factory.SubFactory(RegionFactory)
     sold_at = factory.Sequence(lambda n: datetime(2024, 1, 1, 12, tzinfo=UTC).replace(minute=n % 60))
     quantity = 1
