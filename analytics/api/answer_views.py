@@ -16,8 +16,10 @@ from analytics import runner
 from analytics.api import params as p
 from analytics.api import serializers as s
 from analytics.api.renderers import EXPORT_FORMATS, CSVRenderer, ExactJSONRenderer, XLSXRenderer, export_filename
-from analytics.questions.ask import ALL_DATA, ask
+from analytics.questions.ask import ask
 from analytics.questions.catalogue import Question
+from workspaces.scope import Scope
+from workspaces.services import workspace_default
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="A parameter is wrong; `errors` has a message per field."),
@@ -37,10 +39,10 @@ class ExportTooLarge(APIException):
     default_code = "export_too_large"
 
 
-def data_scope(request: Request | None) -> str:
-    """The slice of data the caller may see, part of every cache key. Every user sees all
-    of Folio's data today; row-level restrictions would return a narrower scope here."""
-    return ALL_DATA
+def data_scope(request: Request | None) -> Scope:
+    """The slice of data the caller may see, part of every cache key: for now the default
+    workspace, unlimited (the member's own scope replaces it)."""
+    return Scope(workspace_id=workspace_default().pk)
 
 
 class AnswerView(APIView):

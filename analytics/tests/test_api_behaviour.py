@@ -29,7 +29,7 @@ from analytics.selectors import current_generation
 from analytics.services.jobs import generate_test_data_run, sync_run
 from analytics.services.tokens import api_token_create
 from analytics.sync import warehouse_sync
-from analytics.tests.conftest import published_generation
+from analytics.tests.conftest import default_scope, published_generation
 from analytics.warehouse.base import LoadError
 from books.models import Book, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
@@ -210,7 +210,9 @@ def test_concurrent_identical_misses_run_the_query_once(shop: None) -> None:
     threads = [
         threading.Thread(
             target=lambda: answers.append(
-                runner.answer(endpoint="slow", params={"a": 1}, scope="all", compute=slow, generation=generation)
+                runner.answer(
+                    endpoint="slow", params={"a": 1}, scope=default_scope(), compute=slow, generation=generation
+                )
             )
         )
         for _ in range(4)

@@ -24,12 +24,13 @@ from analytics.queries.base import Source
 from analytics.questions.warm import dashboard_warm
 from analytics.selectors import current_generation
 from analytics.services.tokens import api_token_create
-from analytics.tests.conftest import _postgres_warehouse_empty, published_generation
+from analytics.tests.conftest import _postgres_warehouse_empty, default_scope, published_generation
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.duckdb_backend import DuckDBWarehouse
 from analytics.warehouse.limits import QueryTimeout
 from analytics.warehouse.postgres_backend import PostgresWarehouse
 from analytics.warehouse.redshift_backend import RedshiftWarehouse
+from workspaces.scope import Scope
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,9 @@ def broken(source: Source) -> object:
 
 
 def ask(compute: Callable[[Source], object], generation: Generation | None) -> runner.Answer:
-    return runner.answer(endpoint="broken", params={"a": 1}, scope="all", compute=compute, generation=generation)
+    return runner.answer(
+        endpoint="broken", params={"a": 1}, scope=default_scope(), compute=compute, generation=generation
+    )
 
 
 # A failing question ----------------------------------------------------------------------------
@@ -80,7 +83,7 @@ def test_a_failing_question_releases_its_lock_and_the_next_identical_one_fails_a
 ) -> None:
     generation = published_generation()
     assert generation.number is not None
-    key = runner.answer_key("broken", {"a": 1}, "all", generation.number)
+    key = runner.answer_key("broken", {"a": 1}, default_scope(), generation.number)
     with pytest.raises(runner.QueryFailed) as first:
         ask(broken, generation)
 
@@ -168,6 +171,10 @@ SLOW_SQL = {
 }
 
 
+# The stuck query reads no workspace's rows; a scope is all a Source needs beyond its generation.
+UNSCOPED = Scope(workspace_id=0)
+
+
 @pytest.fixture(params=["duckdb", "postgresql", "redshift"])
 def slow_source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Source, str]]:
     """A warehouse of each backend, its reads limited to half a second, and a query that runs for ever."""
@@ -175,19 +182,22 @@ def slow_source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tupl
         if request.param == "duckdb":
             path = tmp_path / "generation.duckdb"
             duckdb.connect(str(path)).close()
-            yield Source(DuckDBWarehouse.from_url(f"duckdb:///{tmp_path}"), str(path)), SLOW_SQL["duckdb"]
+            yield (
+                Source(DuckDBWarehouse.from_url(f"duckdb:///{tmp_path}"), str(path), UNSCOPED),
+                SLOW_SQL["duckdb"],
+            )
             return
         url = request.getfixturevalue("postgres_warehouse_url")
         _postgres_warehouse_empty(url)
         if request.param == "postgresql":
             warehouse = PostgresWarehouse(url)
-            yield Source(warehouse, url), SLOW_SQL["postgresql"]
+            yield Source(warehouse, url, UNSCOPED), SLOW_SQL["postgresql"]
             warehouse.close()
             return
         parts = urlsplit(url)
         shim = RedshiftWireShim((parts.hostname, parts.port or 5432)).start()
         shimmed = f"redshift://{parts.username}:unused@127.0.0.1:{shim.port}{parts.path}?sslmode=disable"
-        yield Source(RedshiftWarehouse(shimmed, iam_role=""), shimmed), SLOW_SQL["redshift"]
+        yield Source(RedshiftWarehouse(shimmed, iam_role=""), shimmed, UNSCOPED), SLOW_SQL["redshift"]
         shim.stop()
 
 
@@ -210,7 +220,11 @@ def test_a_stuck_question_answers_503_saying_it_timed_out(
 
     with pytest.raises(runner.QueryFailed) as failed:
         runner.answer(
-            endpoint="stuck", params={}, scope="all", compute=lambda _: source.rows(sql), generation=generation
+            endpoint="stuck",
+            params={},
+            scope=default_scope(),
+            compute=lambda _: source.rows(sql),
+            generation=generation,
         )
 
     assert str(failed.value).startswith("The warehouse query was cancelled after ")

@@ -25,7 +25,12 @@ from analytics.queries import top_books
 from analytics.queries.base import Period, Source
 from analytics.queries.sales_filters import SalesFilters
 from analytics.sync import warehouse_sync
-from analytics.tests.conftest import _postgres_warehouse_empty, postgres_warehouse, published_generation
+from analytics.tests.conftest import (
+    _postgres_warehouse_empty,
+    default_scope,
+    postgres_warehouse,
+    published_generation,
+)
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.backends import warehouse_for
 from analytics.warehouse.redshift_backend import RedshiftWarehouse
@@ -284,13 +289,13 @@ def titled_source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[So
         warehouse_sync()
         generation = published_generation()
         if request.param != "redshift":
-            yield Source(warehouse_for(url), generation.location)
+            yield Source(warehouse_for(url), generation.location, default_scope())
             return
         parts = urlsplit(url)
         assert parts.hostname is not None
         shim = RedshiftWireShim((parts.hostname, parts.port or 5432)).start()
         shimmed = f"redshift://{parts.username}:unused@127.0.0.1:{shim.port}{parts.path}?sslmode=disable"
-        yield Source(RedshiftWarehouse(shimmed, iam_role=""), generation.location)
+        yield Source(RedshiftWarehouse(shimmed, iam_role=""), generation.location, default_scope())
         shim.stop()
 
 

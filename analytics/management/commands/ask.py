@@ -1,5 +1,6 @@
-"""`manage.py ask QUESTION [--param value ...] [--format json|csv|table]`: ask one of Folio's
-questions as the API does, and print what the API returns for the same parameters."""
+"""`manage.py ask QUESTION [--param value ...] [--format json|csv|table] [--workspace SLUG]`: ask
+one of Folio's questions as the API does, of one workspace's data (the default workspace unless
+named), and print what the API returns for the same parameters."""
 
 import argparse
 from types import SimpleNamespace
@@ -9,10 +10,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rest_framework.exceptions import ValidationError
 
 from analytics.api.renderers import CSVRenderer, ExactJSONRenderer, cell_text
-from analytics.questions.ask import ALL_DATA, Asked, ask
+from analytics.questions.ask import Asked, ask
 from analytics.questions.catalogue import CATALOGUE, UnknownQuestion
 from analytics.runner import NoGeneration, QueryFailed
 from analytics.warehouse.base import WarehouseUnavailable
+from workspaces.scope import Scope
+from workspaces.services import WorkspaceError, workspace_named
 
 FORMATS = ("json", "csv", "table")
 
@@ -45,21 +48,33 @@ class Command(BaseCommand):
     help = (
         "Ask one of Folio's questions (the API's names: summary, top-books, finance/net-profit, "
         "statement/profit, ...) with the API's query parameters, e.g. "
-        "`ask timeseries --start 2025-01-01 --end 2025-03-31 --granularity week --format table`."
+        "`ask timeseries --start 2025-01-01 --end 2025-03-31 --granularity week --format table`;"
+        " `--workspace SLUG` asks of that workspace's data (default: the default workspace)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         """The question, then its parameters as --name value (repeat a name for several values)."""
         parser.add_argument("question", help=f"One of: {', '.join(CATALOGUE)}.")
-        parser.add_argument("params", nargs=argparse.REMAINDER, help="--name value ... and --format json|csv|table")
+        parser.add_argument(
+            "params",
+            nargs=argparse.REMAINDER,
+            help="--name value ... and --format json|csv|table, --workspace SLUG (default: the default workspace)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Ask and print."""
         name: str = options["question"]
         words: list[str] = options["params"]
         params, fmt = ask_arguments(words)
+        slugs = params.pop("workspace", [None])
+        if len(slugs) > 1:
+            raise CommandError("--workspace: give one workspace.")
         try:
-            asked = ask(name, params, scope=ALL_DATA)
+            scope = Scope(workspace_id=workspace_named(slugs[0]).pk)
+        except WorkspaceError as unknown:
+            raise CommandError(str(unknown)) from None
+        try:
+            asked = ask(name, params, scope=scope)
         except UnknownQuestion as unknown:
             raise CommandError(unknown.args[0]) from None
         except ValidationError as invalid:
