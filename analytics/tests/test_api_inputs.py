@@ -156,23 +156,24 @@ def absurd_rows_insert(execute: Callable[[str, list[object]], object]) -> None:
     real rows straight into the published warehouse tables and rollups."""
     for day in ("0001-01-01", "9999-12-31"):
         execute(
-            "INSERT INTO fact_sales SELECT sale_id + 1000000 + %s, book_id, region_id, CAST(%s AS TIMESTAMP),"
-            " CAST(%s AS DATE), quantity, unit_price, discount, amount, channel, updated_at FROM fact_sales"
-            " WHERE sale_id = (SELECT MIN(sale_id) FROM fact_sales)",
+            "INSERT INTO fact_sales SELECT sale_id + 1000000 + %s, workspace_id, book_id, region_id,"
+            " CAST(%s AS TIMESTAMP), CAST(%s AS DATE), quantity, unit_price, discount, amount, channel, updated_at"
+            " FROM fact_sales WHERE sale_id = (SELECT MIN(sale_id) FROM fact_sales)",
             [int(day[:4]), day, day],
         )
         execute(
-            "INSERT INTO agg_sales_daily SELECT CAST(%s AS DATE), book_id, region_id, genre_id, orders, units,"
-            " revenue FROM agg_sales_daily WHERE sale_date = (SELECT MIN(sale_date) FROM agg_sales_daily)",
+            "INSERT INTO agg_sales_daily SELECT workspace_id, CAST(%s AS DATE), book_id, region_id, genre_id, orders,"
+            " units, revenue FROM agg_sales_daily WHERE sale_date = (SELECT MIN(sale_date) FROM agg_sales_daily)",
             [day],
         )
         execute(
-            "INSERT INTO agg_sales_mix_daily SELECT CAST(%s AS DATE), region_id, genre_id, orders, units, revenue"
-            " FROM agg_sales_mix_daily WHERE sale_date = (SELECT MIN(sale_date) FROM agg_sales_mix_daily)",
+            "INSERT INTO agg_sales_mix_daily SELECT workspace_id, CAST(%s AS DATE), region_id, genre_id, orders,"
+            " units, revenue FROM agg_sales_mix_daily"
+            " WHERE sale_date = (SELECT MIN(sale_date) FROM agg_sales_mix_daily)",
             [day],
         )
         execute(
-            "INSERT INTO fact_ledger SELECT entry_id + 1000000 + %s, CAST(%s AS DATE), amount, kind,"
+            "INSERT INTO fact_ledger SELECT entry_id + 1000000 + %s, workspace_id, CAST(%s AS DATE), amount, kind,"
             " department_id, fund_id, cost_center_id, updated_at FROM fact_ledger"
             " WHERE entry_id = (SELECT MIN(entry_id) FROM fact_ledger)",
             [int(day[:4]), day],
