@@ -2,10 +2,10 @@
 
 A scope learns only the regions, genres, departments and funds its own facts reference
 (the dimensions are shared by every workspace, so listing them whole would show one
-workspace another's codes), and the dates of its own facts. Reads the mix rollup and the
-ledger, budget and statement facts once each, grouped by the codes, then the small
-dimensions; the API validates `region`, `genre`, `department`, `fund` and `exercice`
-against this answer.
+workspace another's codes), and the dates of its own facts. Grain: agg_sales_scope and
+agg_ledger_scope (a few hundred rows: each workspace's codes with their first and last day)
+and fact_statement_line; the API validates `region`, `genre`, `department`, `fund` and
+`exercice` against this answer.
 """
 
 from dataclasses import dataclass
@@ -14,19 +14,26 @@ from typing import TypedDict
 
 from analytics.queries.base import NOTHING, Source, code_filter
 
-SALES_SQL = (
-    "SELECT a.region_id, a.genre_id, MIN(a.sale_date), MAX(a.sale_date) FROM agg_sales_mix_daily a"
-    " WHERE a.workspace_id = %s{limits} GROUP BY a.region_id, a.genre_id"
+# The first and last day come with the region (sales) and the department (ledger) lists;
+# LEFT JOINs, so a day is never lost to a code missing from its dimension.
+REGIONS_SQL = (
+    "SELECT r.code, r.name, MIN(a.first_day), MAX(a.last_day) FROM agg_sales_scope a"
+    " LEFT JOIN dim_region r ON r.region_id = a.region_id WHERE a.workspace_id = %s{limits}"
+    " GROUP BY r.code, r.name ORDER BY r.name, r.code"
 )
-LEDGER_SQL = (
-    "SELECT l.department_id, l.fund_id, MIN(l.entry_date), MAX(l.entry_date) FROM fact_ledger l"
-    " WHERE l.workspace_id = %s{limits} GROUP BY l.department_id, l.fund_id"
+GENRES_SQL = (
+    "SELECT g.slug, g.name FROM agg_sales_scope a JOIN dim_genre g ON g.genre_id = a.genre_id"
+    " WHERE a.workspace_id = %s{limits} GROUP BY g.slug, g.name ORDER BY g.name, g.slug"
 )
-BUDGET_DEPARTMENTS_SQL = "SELECT DISTINCT b.department_id FROM fact_budget b WHERE b.workspace_id = %s{limits}"
-REGIONS_SQL = "SELECT region_id, code, name FROM dim_region ORDER BY name, code"
-GENRES_SQL = "SELECT genre_id, slug, name FROM dim_genre ORDER BY name, slug"
-DEPARTMENTS_SQL = "SELECT department_id, code, name FROM dim_department ORDER BY name, code"
-FUNDS_SQL = "SELECT fund_id, code, name FROM dim_fund ORDER BY name, code"
+DEPARTMENTS_SQL = (
+    "SELECT d.code, d.name, MIN(a.first_day), MAX(a.last_day) FROM agg_ledger_scope a"
+    " LEFT JOIN dim_department d ON d.department_id = a.department_id WHERE a.workspace_id = %s{limits}"
+    " GROUP BY d.code, d.name ORDER BY d.name, d.code"
+)
+FUNDS_SQL = (
+    "SELECT f.code, f.name FROM agg_ledger_scope a JOIN dim_fund f ON f.fund_id = a.fund_id"
+    " WHERE a.workspace_id = %s{limits} GROUP BY f.code, f.name ORDER BY f.name, f.code"
+)
 EXERCICES_SQL = "SELECT DISTINCT exercice FROM fact_statement_line WHERE workspace_id = %s{limits} ORDER BY exercice"
 
 
@@ -69,38 +76,31 @@ class FilterOptionsParams:
 def run(source: Source, params: FilterOptionsParams) -> FilterOptions:
     """Filter values (code and name) and date bounds (first and last day with data) of the scope."""
     scope = source.scope
-    regions, limited_regions = code_filter("a.region_id", "dim_region", "region_id", "code", scope.regions)
-    sales = source.rows(SALES_SQL.format(limits=regions), [scope.workspace_id, *limited_regions])
-    departments, limited_departments = code_filter(
-        "l.department_id", "dim_department", "department_id", "code", scope.departments
+    regions, region_codes = code_filter("a.region_id", "dim_region", "region_id", "code", scope.regions)
+    departments, department_codes = code_filter(
+        "a.department_id", "dim_department", "department_id", "code", scope.departments
     )
-    ledger = source.rows(LEDGER_SQL.format(limits=departments), [scope.workspace_id, *limited_departments])
-    budget_limits, _ = code_filter("b.department_id", "dim_department", "department_id", "code", scope.departments)
-    budget_departments = {
-        department_id
-        for (department_id,) in source.rows(
-            BUDGET_DEPARTMENTS_SQL.format(limits=budget_limits), [scope.workspace_id, *limited_departments]
-        )
-    }
+    sales = [scope.workspace_id, *region_codes]
+    ledger = [scope.workspace_id, *department_codes]
+    by_region = source.rows(REGIONS_SQL.format(limits=regions), sales)
+    by_department = source.rows(DEPARTMENTS_SQL.format(limits=departments), ledger)
     # Statement lines have no department: a scope limited to some departments sees none.
     exercices = source.rows(EXERCICES_SQL.format(limits=NOTHING if scope.departments else ""), [scope.workspace_id])
-    sales_first, sales_last = _bounds(sales)
-    ledger_first, ledger_last = _bounds(ledger)
-    region_ids = {row[0] for row in sales}
-    genre_ids = {row[1] for row in sales}
-    department_ids = {row[0] for row in ledger} | budget_departments
-    fund_ids = {row[1] for row in ledger}
+    sales_first, sales_last = _bounds(by_region)
+    ledger_first, ledger_last = _bounds(by_department)
     return {
         "sales_first_date": sales_first,
         "sales_last_date": sales_last,
         "ledger_first_date": ledger_first,
         "ledger_last_date": ledger_last,
-        "regions": [{"code": code, "name": name} for key, code, name in source.rows(REGIONS_SQL) if key in region_ids],
-        "genres": [{"slug": slug, "name": name} for key, slug, name in source.rows(GENRES_SQL) if key in genre_ids],
-        "departments": [
-            {"code": code, "name": name} for key, code, name in source.rows(DEPARTMENTS_SQL) if key in department_ids
+        "regions": [{"code": code, "name": name} for code, name, _, _ in by_region if code is not None],
+        "genres": [
+            {"slug": slug, "name": name} for slug, name in source.rows(GENRES_SQL.format(limits=regions), sales)
         ],
-        "funds": [{"code": code, "name": name} for key, code, name in source.rows(FUNDS_SQL) if key in fund_ids],
+        "departments": [{"code": code, "name": name} for code, name, _, _ in by_department if code is not None],
+        "funds": [
+            {"code": code, "name": name} for code, name in source.rows(FUNDS_SQL.format(limits=departments), ledger)
+        ],
         "exercices": [exercice for (exercice,) in exercices],
     }
 

@@ -32,11 +32,11 @@ DASHBOARD_DEFAULTS: tuple[tuple[str, dict[str, str]], ...] = (
 )
 
 
-# The workspaces with any fact in the generation: a workspace without data is not warmed
-# (its answers are empty and cheap). agg_sales_book_total has one row per book sold.
+# The workspaces with any fact in the generation (read from the small per-workspace code
+# rollups): a workspace without data is not warmed (its answers are empty and cheap).
 WORKSPACES_SQL = (
-    "SELECT workspace_id FROM agg_sales_book_total UNION SELECT workspace_id FROM fact_ledger"
-    " UNION SELECT workspace_id FROM fact_budget UNION SELECT workspace_id FROM fact_statement_line"
+    "SELECT workspace_id FROM agg_sales_scope UNION SELECT workspace_id FROM agg_ledger_scope"
+    " UNION SELECT workspace_id FROM fact_statement_line"
 )
 
 

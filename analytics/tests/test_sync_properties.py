@@ -62,6 +62,22 @@ def source_daily_revenue() -> dict:
     return days
 
 
+def sales_scope() -> dict:
+    """agg_sales_scope: the first and last day per workspace, region and genre (the filter options)."""
+    rows = warehouse_rows("SELECT workspace_id, region_id, genre_id, first_day, last_day FROM agg_sales_scope")
+    return {(workspace_id, region, genre): (first, last) for workspace_id, region, genre, first, last in rows}
+
+
+def source_sales_scope() -> dict:
+    found: dict = {}
+    for workspace_id, region_id, genre_id, sold_at in Sale.objects.values_list(
+        "workspace_id", "region_id", "book__genre_id", "sold_at"
+    ):
+        first, last = found.get((workspace_id, region_id, genre_id), (sold_at.date(), sold_at.date()))
+        found[(workspace_id, region_id, genre_id)] = (min(first, sold_at.date()), max(last, sold_at.date()))
+    return found
+
+
 def fact_sales() -> list[tuple]:
     rows = current_warehouse().fetch(
         published_generation().location,
@@ -100,6 +116,7 @@ def apply(operation: tuple, books: list, regions: list) -> None:
         assert daily_revenue() == daily_revenue("agg_sales_mix_daily") == source_daily_revenue()
         assert book_rollups_in_warehouse(warehouse_rows) == book_rollups_from_source()
         assert book_top_in_warehouse(warehouse_rows) == book_top_from_source()
+        assert sales_scope() == source_sales_scope()
 
 
 @pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
