@@ -14,27 +14,26 @@ from typing import TypedDict
 
 from analytics.queries.base import NOTHING, Source, code_filter
 
-# The first and last day come with the region (sales) and the department (ledger) lists;
-# LEFT JOINs, so a day is never lost to a code missing from its dimension.
-REGIONS_SQL = (
-    "SELECT r.code, r.name, MIN(a.first_day), MAX(a.last_day) FROM agg_sales_scope a"
-    " LEFT JOIN dim_region r ON r.region_id = a.region_id WHERE a.workspace_id = %s{limits}"
-    " GROUP BY r.code, r.name ORDER BY r.name, r.code"
+# One statement (a DuckDB query costs ~0.7 ms however small): every code the scope's facts
+# reference, by kind, each kind ordered by name then code. The first and last day come with
+# the regions (sales) and the departments (ledger); LEFT JOINs, so a day is never lost to a
+# code missing from its dimension. Text codes (region, genre) and numbers (department, fund,
+# exercice) have a column each.
+OPTIONS_SQL = (
+    "SELECT 'region' AS kind, r.code AS text_code, CAST(NULL AS BIGINT) AS number_code, r.name AS name,"
+    " MIN(a.first_day) AS first_day, MAX(a.last_day) AS last_day FROM agg_sales_scope a"
+    " LEFT JOIN dim_region r ON r.region_id = a.region_id WHERE a.workspace_id = %s{regions} GROUP BY r.code, r.name"
+    " UNION ALL SELECT 'genre', g.slug, NULL, g.name, NULL, NULL FROM agg_sales_scope a"
+    " JOIN dim_genre g ON g.genre_id = a.genre_id WHERE a.workspace_id = %s{regions} GROUP BY g.slug, g.name"
+    " UNION ALL SELECT 'department', NULL, d.code, d.name, MIN(a.first_day), MAX(a.last_day) FROM agg_ledger_scope a"
+    " LEFT JOIN dim_department d ON d.department_id = a.department_id WHERE a.workspace_id = %s{departments}"
+    " GROUP BY d.code, d.name"
+    " UNION ALL SELECT 'fund', NULL, f.code, f.name, NULL, NULL FROM agg_ledger_scope a"
+    " JOIN dim_fund f ON f.fund_id = a.fund_id WHERE a.workspace_id = %s{departments} GROUP BY f.code, f.name"
+    " UNION ALL SELECT 'exercice', NULL, exercice, NULL, NULL, NULL FROM fact_statement_line"
+    " WHERE workspace_id = %s{statement} GROUP BY exercice"
+    " ORDER BY kind, name, text_code, number_code"
 )
-GENRES_SQL = (
-    "SELECT g.slug, g.name FROM agg_sales_scope a JOIN dim_genre g ON g.genre_id = a.genre_id"
-    " WHERE a.workspace_id = %s{limits} GROUP BY g.slug, g.name ORDER BY g.name, g.slug"
-)
-DEPARTMENTS_SQL = (
-    "SELECT d.code, d.name, MIN(a.first_day), MAX(a.last_day) FROM agg_ledger_scope a"
-    " LEFT JOIN dim_department d ON d.department_id = a.department_id WHERE a.workspace_id = %s{limits}"
-    " GROUP BY d.code, d.name ORDER BY d.name, d.code"
-)
-FUNDS_SQL = (
-    "SELECT f.code, f.name FROM agg_ledger_scope a JOIN dim_fund f ON f.fund_id = a.fund_id"
-    " WHERE a.workspace_id = %s{limits} GROUP BY f.code, f.name ORDER BY f.name, f.code"
-)
-EXERCICES_SQL = "SELECT DISTINCT exercice FROM fact_statement_line WHERE workspace_id = %s{limits} ORDER BY exercice"
 
 
 class RegionOption(TypedDict):
@@ -80,28 +79,29 @@ def run(source: Source, params: FilterOptionsParams) -> FilterOptions:
     departments, department_codes = code_filter(
         "a.department_id", "dim_department", "department_id", "code", scope.departments
     )
-    sales = [scope.workspace_id, *region_codes]
-    ledger = [scope.workspace_id, *department_codes]
-    by_region = source.rows(REGIONS_SQL.format(limits=regions), sales)
-    by_department = source.rows(DEPARTMENTS_SQL.format(limits=departments), ledger)
     # Statement lines have no department: a scope limited to some departments sees none.
-    exercices = source.rows(EXERCICES_SQL.format(limits=NOTHING if scope.departments else ""), [scope.workspace_id])
-    sales_first, sales_last = _bounds(by_region)
-    ledger_first, ledger_last = _bounds(by_department)
+    sql = OPTIONS_SQL.format(regions=regions, departments=departments, statement=NOTHING if scope.departments else "")
+    workspace = scope.workspace_id
+    values = [
+        *(workspace, *region_codes) * 2,
+        *(workspace, *department_codes) * 2,
+        workspace,
+    ]
+    found: dict[str, list[tuple]] = {kind: [] for kind in ("region", "genre", "department", "fund", "exercice")}
+    for kind, text_code, number_code, name, first, last in source.rows(sql, values):
+        found[kind].append((text_code if number_code is None else int(number_code), name, first, last))
+    sales_first, sales_last = _bounds(found["region"])
+    ledger_first, ledger_last = _bounds(found["department"])
     return {
         "sales_first_date": sales_first,
         "sales_last_date": sales_last,
         "ledger_first_date": ledger_first,
         "ledger_last_date": ledger_last,
-        "regions": [{"code": code, "name": name} for code, name, _, _ in by_region if code is not None],
-        "genres": [
-            {"slug": slug, "name": name} for slug, name in source.rows(GENRES_SQL.format(limits=regions), sales)
-        ],
-        "departments": [{"code": code, "name": name} for code, name, _, _ in by_department if code is not None],
-        "funds": [
-            {"code": code, "name": name} for code, name in source.rows(FUNDS_SQL.format(limits=departments), ledger)
-        ],
-        "exercices": [exercice for (exercice,) in exercices],
+        "regions": [{"code": code, "name": name} for code, name, _, _ in found["region"] if code is not None],
+        "genres": [{"slug": slug, "name": name} for slug, name, _, _ in found["genre"]],
+        "departments": [{"code": code, "name": name} for code, name, _, _ in found["department"] if code is not None],
+        "funds": [{"code": code, "name": name} for code, name, _, _ in found["fund"]],
+        "exercices": [exercice for exercice, _, _, _ in found["exercice"]],
     }
 
 

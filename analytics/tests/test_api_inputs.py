@@ -178,6 +178,16 @@ def absurd_rows_insert(execute: Callable[[str, list[object]], object]) -> None:
             " WHERE entry_id = (SELECT MIN(entry_id) FROM fact_ledger)",
             [int(day[:4]), day],
         )
+        # The filter options read each workspace's first and last days from these.
+        for scope, codes in (
+            ("agg_sales_scope", "region_id, genre_id"),
+            ("agg_ledger_scope", "department_id, fund_id"),
+        ):
+            execute(
+                f"INSERT INTO {scope} SELECT workspace_id, {codes}, CAST(%s AS DATE), CAST(%s AS DATE) FROM {scope}"
+                f" WHERE first_day = (SELECT MIN(first_day) FROM {scope})",
+                [day, day],
+            )
 
 
 @pytest.fixture(params=["duckdb", "postgresql"])
