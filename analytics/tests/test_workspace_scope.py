@@ -3,6 +3,8 @@ backend. Every question's answer for a workspace equals the source filtered by t
 workspace; a scope limited to some regions or departments gets exactly their rows; an answer
 or a rendered export cached for one scope is never served to another."""
 
+import io
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -10,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from rest_framework.exceptions import ValidationError
 
@@ -336,3 +339,15 @@ def test_warming_answers_the_dashboard_of_every_workspace_with_data(two_workspac
     assert computed == 2 * len(DASHBOARD_DEFAULTS)
     assert ask("summary", {}, scope=scope_of(north)).answer.hit
     assert ask("finance/top-roi", {}, scope=scope_of(default)).answer.hit
+
+
+def test_manage_py_ask_answers_from_the_workspace_it_names(two_workspaces: tuple) -> None:
+    _, north = two_workspaces
+    printed = io.StringIO()
+
+    call_command("ask", "summary", "--workspace", "north", stdout=printed)
+
+    assert Decimal(json.loads(printed.getvalue())["result"]["revenue"]) == sales_by(north, "workspace_id")[north.pk]
+    with pytest.raises(CommandError) as refused:
+        call_command("ask", "summary", "--workspace", "south", stdout=io.StringIO())
+    assert str(refused.value).startswith("No workspace has the slug 'south' (known: ")

@@ -541,7 +541,11 @@ def rollup_statements(manifest: Manifest) -> list[str]:
         f"CREATE TEMP TABLE {touched_books} AS SELECT DISTINCT book_id FROM {TOUCHED}",
         *_replaced(BOOK_TOTAL, BOOK_TOTAL_COLUMNS, touched_books, ("book_id",), _book_total_select(touched_books)),
         *(top or _top_refreshed()),
-        *_rebuilt(SALES_SCOPE, SALES_SCOPE_COLUMNS, SALES_SCOPE_SELECT),
+        *(
+            _rebuilt(SALES_SCOPE, SALES_SCOPE_COLUMNS, SALES_SCOPE_SELECT)
+            if manifest.tables["fact_sales"].changed
+            else []
+        ),
         *ledger,
     ]
 
