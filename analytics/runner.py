@@ -1,7 +1,7 @@
 """The one place analytics answers are cached (views and the cache-warming task call it).
 
-The cache key holds the endpoint, the normalized parameters, the caller's data scope and
-the warehouse generation, so publishing a generation makes every older answer
+The cache key holds the endpoint, the normalized parameters, the caller's data scope (its
+workspace and row limits, `Scope.key`) and the warehouse generation, so publishing a generation makes every older answer
 unreachable at once. Concurrent identical misses compute once: the first takes a short
 lock in the cache, the others wait for its answer. A computation that fails releases the
 lock and leaves a short-lived failure marker, so the callers waiting for it, and the
@@ -32,10 +32,11 @@ from analytics.selectors import current_generation
 from analytics.warehouse.backends import current_warehouse
 from analytics.warehouse.base import WarehouseUnavailable
 from analytics.warehouse.limits import QueryTimeout, query_timeout_seconds
+from workspaces.scope import Scope
 
 logger = logging.getLogger(__name__)
 
-KEY_VERSION = 1
+KEY_VERSION = 2  # 2: the scope is a workspace and its limits (Scope.key), no longer "all"
 POLL_SECONDS = 0.01
 FAILURE_SECONDS = 5  # identical requests answer 503 at once for this long after a failure
 MISSING = object()
@@ -139,9 +140,9 @@ def generation_as_of(generation: Generation) -> datetime | None:
     return min(marks) if marks else generation.finished_at
 
 
-def answer_key(endpoint: str, params: dict, scope: str, generation: int) -> str:
-    """The cache key: endpoint, normalized parameters, data scope, generation."""
-    payload = json.dumps({"e": endpoint, "p": params, "s": scope}, sort_keys=True, default=str)
+def answer_key(endpoint: str, params: dict, scope: Scope, generation: int) -> str:
+    """The cache key: endpoint, normalized parameters, data scope (every part of it), generation."""
+    payload = json.dumps({"e": endpoint, "p": params, "s": scope.key}, sort_keys=True, default=str)
     digest = hashlib.sha256(payload.encode()).hexdigest()
     return f"answer:v{KEY_VERSION}:g{generation}:{endpoint}:{digest}"
 
@@ -150,19 +151,20 @@ def answer(
     *,
     endpoint: str,
     params: dict,
-    scope: str,
+    scope: Scope,
     compute: Callable[[Source], object],
     generation: Generation | None = None,
 ) -> Answer:
-    """The answer to one question for the current generation, from the cache when it can be.
-    Raises QueryFailed (503) when the warehouse fails or times out, or when an identical
-    computation failed a moment ago."""
+    """The answer to one question for the current generation within `scope`, from the cache
+    when it can be; the computation reads through a Source holding that same scope. Raises
+    QueryFailed (503) when the warehouse fails or times out, or when an identical computation
+    failed a moment ago."""
     generation = generation or served_generation()
     if generation is None:
         raise NoGeneration("The warehouse has no published generation yet; the first sync publishes one.")
     number = published_number(generation)
     key = answer_key(endpoint, params, scope, number)
-    source = Source(current_warehouse(), generation.location)
+    source = Source(current_warehouse(), generation.location, scope)
     timings: dict[str, float] = {}
     as_of = generation_as_of(generation)
 
@@ -242,7 +244,7 @@ def _failure_raise(key: str) -> None:
 
 
 def rendered(
-    *, endpoint: str, params: dict, scope: str, generation: int, fmt: str, render: Callable[[], str | bytes]
+    *, endpoint: str, params: dict, scope: Scope, generation: int, fmt: str, render: Callable[[], str | bytes]
 ) -> tuple[str | bytes, bool]:
     """An answer rendered as a file (CSV, XLSX), from the cache when it was rendered before
     for the same generation, parameters and scope: (bytes, hit). Rendering 36.5K rows as
@@ -259,7 +261,7 @@ def rendered(
 
 
 def request_answer_get(
-    *, endpoint: str, query: list[tuple[str, str]], scope: str, generation: Generation
+    *, endpoint: str, query: list[tuple[str, str]], scope: Scope, generation: Generation
 ) -> tuple[Answer, dict] | None:
     """The answer stored for exactly this query string (and its normalized parameters), or
     None. It lets a repeated request skip validation and the filter-options lookup: a
@@ -283,7 +285,13 @@ def request_answer_get(
 
 
 def request_answer_set(
-    *, endpoint: str, query: list[tuple[str, str]], scope: str, generation: Generation, normalized: dict, value: object
+    *,
+    endpoint: str,
+    query: list[tuple[str, str]],
+    scope: Scope,
+    generation: Generation,
+    normalized: dict,
+    value: object,
 ) -> None:
     """Remember an answer under its exact query string too (see request_answer_get)."""
     if not breaker.available():

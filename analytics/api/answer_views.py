@@ -2,7 +2,6 @@
 with the answer's generation, as-of time and timing headers; its OpenAPI description."""
 
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -53,13 +52,6 @@ def data_scope(request: Request) -> Scope:
     return request_scope(request)
 
 
-def _asked_scope(scope: Scope) -> Any:
-    """TEMPORARY, until ask() and runner.rendered() take a Scope (the warehouse branch): the
-    Scope passes through as it is; its fields already make distinct cache keys (they are
-    serialised into the key), so one workspace's answers are never served to another."""
-    return scope
-
-
 class AnswerView(APIView):
     """GET: ask the view's question with the query's parameters, render JSON (or CSV/XLSX)."""
 
@@ -87,7 +79,7 @@ class AnswerView(APIView):
 
     def get(self, request: Request) -> Response | HttpResponse:
         """The answer for the current generation."""
-        asked = ask(self.question.name, request.query_params, scope=_asked_scope(data_scope(request)))
+        asked = ask(self.question.name, request.query_params, scope=data_scope(request))
         body = asked.body()
         headers = {
             "X-Cache": "HIT" if asked.answer.hit else "MISS",
@@ -111,7 +103,7 @@ class AnswerView(APIView):
         content, hit = runner.rendered(
             endpoint=self.endpoint,
             params=normalized,
-            scope=_asked_scope(data_scope(request)),
+            scope=data_scope(request),
             generation=body["generation"],
             fmt=renderer.format,
             render=lambda: renderer.render(body, renderer.media_type, context),

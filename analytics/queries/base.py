@@ -1,8 +1,9 @@
-"""What every analytics question shares: the generation it reads, filters, SQL fragments.
+"""What every analytics question shares: the generation and scope it reads, filters, SQL fragments.
 
-SQL is written once in the subset DuckDB, PostgreSQL and Redshift share, with `%s`
-placeholders (the DuckDB backend turns them into `?`); values are always bound, and the
-only identifiers spliced into SQL come from fixed allowlists in the query modules.
+Every question reads one workspace's rows (a bound `workspace_id = %s` on each fact and rollup
+it reads) within the scope's row limits. SQL is written once in the subset DuckDB, PostgreSQL
+and Redshift share, with `%s` placeholders (the DuckDB backend turns them into `?`); values
+are always bound, and the only identifiers spliced into SQL come from fixed allowlists in the query modules.
 """
 
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from analytics.warehouse.base import Warehouse
+from workspaces.scope import Scope
 
 CENTS = Decimal("0.01")
 RATIO = Decimal("0.0001")
@@ -19,10 +21,12 @@ GRANULARITIES = ("day", "week", "month", "quarter", "year")
 
 @dataclass(frozen=True)
 class Source:
-    """The published generation a question is answered from."""
+    """The published generation a question is answered from, and the scope it may see there
+    (the runner builds both from the same scope it puts in the cache key)."""
 
     warehouse: Warehouse
     location: str
+    scope: Scope
 
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Run one read-only statement against this generation."""
@@ -56,6 +60,22 @@ def in_filter(column: str, values: Sequence[object]) -> tuple[str, list[object]]
     if not values:
         return "", []
     return f" AND {column} IN ({placeholders(values)})", list(values)
+
+
+def workspace_filter(scope: Scope, alias: str) -> tuple[str, list[object]]:
+    """`alias.workspace_id = %s` with the scope's workspace bound."""
+    return f"{alias}.workspace_id = %s", [scope.workspace_id]
+
+
+def code_filter(column: str, dimension: str, key: str, code: str, values: Sequence[object]) -> tuple[str, list[object]]:
+    """` AND column IN (ids of the dimension rows whose code is one of values)`, or nothing
+    when no value is given; two of them (a parameter, a scope's limits) intersect."""
+    if not values:
+        return "", []
+    return f" AND {column} IN (SELECT {key} FROM {dimension} WHERE {code} IN ({placeholders(values)}))", list(values)
+
+
+NOTHING = " AND 1 = 0"  # what a scope may not see at all (statement lines under department limits)
 
 
 def money(value: Decimal | int | float | None) -> Decimal:

@@ -33,7 +33,7 @@ def run(source: Source, params: BreakdownParams, dimension: str) -> list[dict]:
     """One row per region or genre with sales in either period, by revenue, largest first."""
     table, key, code = DIMENSIONS[dimension]
     period = params.filters.period
-    where, values = params.filters.where(period=Period(period.previous().start, period.end))
+    where, values = params.filters.where(source.scope, period=Period(period.previous().start, period.end))
     start = period.start
     found = source.rows(SQL.format(code=code, table=table, key=key, where=where), [start, start, start, start, *values])
     rows = [

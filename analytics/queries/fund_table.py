@@ -21,7 +21,7 @@ class FundTableParams:
 
 def run(source: Source, params: FundTableParams) -> list[dict]:
     """One row per fund with entries in the period; ratio is revenue / expenses."""
-    where, values = params.filters.where()
+    where, values = params.filters.where(source.scope)
     rows = []
     for code, name, revenue, expenses in source.rows(SQL.format(where=where), values):
         revenue, expenses = money(revenue), money(expenses)

@@ -6,7 +6,8 @@ and a negative expense as revenue, so both totals are sums of positive amounts.
 
 from dataclasses import dataclass
 
-from analytics.queries.base import Period, placeholders
+from analytics.queries.base import Period, code_filter
+from workspaces.scope import Scope
 
 REVENUE_SQL = (
     "CASE WHEN {t}.kind = 'Revenues' AND {t}.amount > 0 THEN {t}.amount"
@@ -36,17 +37,18 @@ class LedgerFilters:
     departments: tuple[int, ...] = ()
     funds: tuple[int, ...] = ()
 
-    def where(self, alias: str = "l") -> tuple[str, list[object]]:
-        """The WHERE clause over fact_ledger (aliased) and its bound values."""
-        sql = f" WHERE {alias}.entry_date >= %s AND {alias}.entry_date < %s"
-        values: list[object] = [self.period.start, self.period.end]
-        if self.departments:
-            sql += (
-                f" AND {alias}.department_id IN"
-                f" (SELECT department_id FROM dim_department WHERE code IN ({placeholders(self.departments)}))"
-            )
-            values += list(self.departments)
-        if self.funds:
-            sql += f" AND {alias}.fund_id IN (SELECT fund_id FROM dim_fund WHERE code IN ({placeholders(self.funds)}))"
-            values += list(self.funds)
+    def where(self, scope: Scope, alias: str = "l") -> tuple[str, list[object]]:
+        """The WHERE clause over fact_ledger (aliased) and its bound values: the scope's
+        workspace and departments, the period, and the filters (a department outside the
+        scope's limits gives no rows)."""
+        sql = f" WHERE {alias}.workspace_id = %s AND {alias}.entry_date >= %s AND {alias}.entry_date < %s"
+        values: list[object] = [scope.workspace_id, self.period.start, self.period.end]
+        for column, dimension, key, codes in (
+            (f"{alias}.department_id", "dim_department", "department_id", scope.departments),
+            (f"{alias}.department_id", "dim_department", "department_id", self.departments),
+            (f"{alias}.fund_id", "dim_fund", "fund_id", self.funds),
+        ):
+            condition, bound = code_filter(column, dimension, key, "code", codes)
+            sql += condition
+            values += bound
         return sql, values

@@ -26,7 +26,7 @@ class LedgerSeriesParams:
 
 def revenue_expenses(source: Source, params: LedgerSeriesParams) -> list[dict]:
     """One row per bucket, oldest first: revenue, expenses under the sign rules, and net."""
-    where, values = params.filters.where()
+    where, values = params.filters.where(source.scope)
     found = {
         bucket: (money(revenue), money(expenses))
         for bucket, revenue, expenses in source.rows(SQL.format(where=where), [params.granularity, *values])

@@ -7,15 +7,15 @@ Grain: fact_statement_line (one row per exercice × type × produit/charge × po
 from dataclasses import dataclass
 from decimal import Decimal
 
-from analytics.queries.base import Source, in_filter, money, ratio
+from analytics.queries.base import NOTHING, Source, in_filter, money, ratio
 
 RESULTS_SQL = (
     "SELECT exercice, type_de_resultat, produit_charge, SUM(montant_en_eur) FROM fact_statement_line"
-    " WHERE 1 = 1{where} GROUP BY exercice, type_de_resultat, produit_charge"
+    " WHERE workspace_id = %s{where} GROUP BY exercice, type_de_resultat, produit_charge"
 )
 POSTES_SQL = (
     "SELECT exercice, type_de_resultat, poste, SUM(montant_en_eur) FROM fact_statement_line"
-    " WHERE produit_charge = %s{where} GROUP BY exercice, type_de_resultat, poste"
+    " WHERE produit_charge = %s AND workspace_id = %s{where} GROUP BY exercice, type_de_resultat, poste"
 )
 TYPES = ("EXPLOITATION", "FINANCIER", "EXCEPTIONNEL")
 
@@ -27,8 +27,15 @@ class StatementParams:
     exercices: tuple[int, ...] = ()
 
 
-def _totals(source: Source, params: StatementParams) -> dict[int, dict[tuple[str, str], Decimal]]:
+def _where(source: Source, params: StatementParams) -> tuple[str, list[object]]:
+    """The exercices asked for, within the scope: statement lines have no department, so a
+    scope limited to some departments sees none of them."""
     where, values = in_filter("exercice", params.exercices)
+    return where + (NOTHING if source.scope.departments else ""), [source.scope.workspace_id, *values]
+
+
+def _totals(source: Source, params: StatementParams) -> dict[int, dict[tuple[str, str], Decimal]]:
+    where, values = _where(source, params)
     totals: dict[int, dict[tuple[str, str], Decimal]] = {}
     for exercice, kind, side, amount in source.rows(RESULTS_SQL.format(where=where), values):
         totals.setdefault(exercice, {})[(kind, side)] = money(amount)
@@ -71,7 +78,7 @@ def operating(source: Source, params: StatementParams) -> list[dict]:
 
 
 def _postes(source: Source, params: StatementParams, side: str, kind: str | None) -> list[dict]:
-    where, values = in_filter("exercice", params.exercices)
+    where, values = _where(source, params)
     if kind:
         where += " AND type_de_resultat = %s"
         values.append(kind)

@@ -27,7 +27,7 @@ def run(source: Source, params: SummaryParams) -> dict:
     """Revenue, units, orders and average order value, with the previous period and the change."""
     period = params.filters.period
     previous = period.previous()
-    where, values = params.filters.where(period=Period(previous.start, period.end))
+    where, values = params.filters.where(source.scope, period=Period(previous.start, period.end))
     totals = {0: (money(0), 0, 0), 1: (money(0), 0, 0)}
     for current, revenue, units, orders in source.rows(SQL.format(where=where), [period.start, *values]):
         totals[int(current)] = (money(revenue), count(units), count(orders))

@@ -25,7 +25,7 @@ class TimeseriesParams:
 
 def run(source: Source, params: TimeseriesParams) -> list[dict]:
     """One row per bucket of the period, oldest first."""
-    where, values = params.filters.where()
+    where, values = params.filters.where(source.scope)
     found = {
         bucket: (money(revenue), count(units), count(orders))
         for bucket, revenue, units, orders in source.rows(SQL.format(where=where), [params.granularity, *values])

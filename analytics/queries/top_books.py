@@ -5,9 +5,10 @@ cut into whole years (agg_sales_book_yearly), whole months at its edges
 (agg_sales_book_monthly) and days at the edges of those (agg_sales_daily). A period that is
 exactly one year or one month, or that covers every day with sales (agg_sales_book_total),
 has one row per book: no aggregation; and the first pages of a year or of all the data,
-with no genre or search, are read ready-ranked from agg_sales_book_top. A region filter needs the day × book × region
-grain. Otherwise the page of books is ranked first, then joined to dim_book (joining 500K
-books before the LIMIT costs seconds).
+with no genre or search, are read ready-ranked from agg_sales_book_top. A region filter, or a
+scope limited to some regions, needs the day × book × region grain. Every read is of the
+scope's workspace alone (each rollup leads with workspace_id). Otherwise the page of books is
+ranked first, then joined to dim_book (joining 500K books before the LIMIT costs seconds).
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from datetime import date, timedelta
 from analytics.queries.base import Period, Source, count, money
 from analytics.queries.sales_filters import SalesFilters
 from analytics.warehouse.schema import BOOK_MONTHLY, BOOK_TOP, BOOK_TOTAL, BOOK_YEARLY, ROLLUP, TOP_PLACES
+from workspaces.scope import Scope
 
 ORDERINGS = {"revenue": "revenue", "units": "units", "orders": "orders"}  # allowlist: ?order= → column
 
@@ -45,7 +47,7 @@ ONE_DAY = timedelta(days=1)
 # The first pages of one bucket, pre-ranked with the book's details (see schema.BOOK_TOP).
 TOP_SQL = (
     "SELECT book_id, isbn13, title, authors, genre, genre_name, revenue, units, orders FROM {table}"
-    " WHERE grain = %s{bucket} AND ordering = %s AND place > %s AND place <= %s ORDER BY place"
+    " WHERE workspace_id = %s AND grain = %s{bucket} AND ordering = %s AND place > %s AND place <= %s ORDER BY place"
 )
 
 
@@ -87,10 +89,11 @@ def next_bucket_start(day: date, grain: str) -> date | None:
     return date(year, month, 1) if year <= date.max.year else None
 
 
-def pieces(filters: SalesFilters) -> list[Piece]:
-    """The rollup reads that together hold exactly the filtered period's sales."""
+def pieces(filters: SalesFilters, scope: Scope) -> list[Piece]:
+    """The rollup reads that together hold exactly the filtered period's sales (`span`, the
+    days with sales, is the scope's own)."""
     period, span = filters.period, filters.span
-    if filters.regions:
+    if filters.by_region(scope):
         return [Piece(ROLLUP, period)]
     if span is not None:
         if period.start <= span.start and period.end >= span.end:
@@ -126,17 +129,20 @@ def _tiled(period: Period, level: int) -> list[Piece]:
     ]
 
 
-def _piece_sql(piece: Piece, filters: SalesFilters, search: tuple[str, list[object]]) -> tuple[str, list[object]]:
-    """One piece's rows (book and measures) with the filters and the search applied."""
+def _piece_sql(
+    piece: Piece, filters: SalesFilters, scope: Scope, search: tuple[str, list[object]]
+) -> tuple[str, list[object]]:
+    """One piece's rows (book and measures) of the scope, with the filters and the search applied."""
     if piece.period is None:
-        dimensions, values = filters.dimensions()
-        where = f" WHERE 1 = 1{dimensions}"
+        dimensions, values = filters.dimensions(scope)
+        where = f" WHERE a.workspace_id = %s{dimensions}"
+        values = [scope.workspace_id, *values]
     else:
-        where, values = filters.where(period=piece.period)
+        where, values = filters.where(scope, period=piece.period)
     return f"SELECT {MEASURES} FROM {piece.table} a{where}{search[0]}", [*values, *search[1]]
 
 
-def _pre_ranked(parts: list[Piece], params: TopBooksParams) -> tuple[str, list[object]] | None:
+def _pre_ranked(parts: list[Piece], params: TopBooksParams, scope: Scope) -> tuple[str, list[object]] | None:
     """The read of the pre-ranked table that answers `params`, if one does: one whole
     year or all the data, no genre or search, a page within the first TOP_PLACES."""
     if len(parts) != 1 or params.filters.genres or params.search or params.offset + params.limit > TOP_PLACES:
@@ -144,19 +150,20 @@ def _pre_ranked(parts: list[Piece], params: TopBooksParams) -> tuple[str, list[o
     piece = parts[0]
     window = [ORDERINGS[params.order], params.offset, params.offset + params.limit]
     if piece.period is None:
-        return TOP_SQL.format(table=BOOK_TOP, bucket=""), ["all", *window]
+        return TOP_SQL.format(table=BOOK_TOP, bucket=""), [scope.workspace_id, "all", *window]
     if piece.table != BOOK_YEARLY or piece.period.end != next_bucket_start(piece.period.start, "year"):
         return None
-    return TOP_SQL.format(table=BOOK_TOP, bucket=" AND sale_date = %s"), ["year", piece.period.start, *window]
+    bucket = " AND sale_date = %s"
+    return TOP_SQL.format(table=BOOK_TOP, bucket=bucket), [scope.workspace_id, "year", piece.period.start, *window]
 
 
-def _ranked(parts: list[Piece], params: TopBooksParams) -> tuple[str, list[object]]:
+def _ranked(parts: list[Piece], params: TopBooksParams, scope: Scope) -> tuple[str, list[object]]:
     """The page of books ranked from the rollups, joined to their details afterwards."""
     search: tuple[str, list[object]] = ("", [])
     if params.search:
         pattern = "%" + like_literal(params.search.lower()) + "%"
         search = (SEARCH, [pattern, pattern])
-    reads = [_piece_sql(piece, params.filters, search) for piece in parts]
+    reads = [_piece_sql(piece, params.filters, scope, search) for piece in parts]
     if len(parts) == 1 and parts[0].table != ROLLUP:
         ranked, values = reads[0]  # one row per book already
     else:
@@ -167,10 +174,10 @@ def _ranked(parts: list[Piece], params: TopBooksParams) -> tuple[str, list[objec
 
 def run(source: Source, params: TopBooksParams) -> list[dict]:
     """One row per book, best first; ties broken by book id so pages never overlap."""
-    parts = pieces(params.filters)
+    parts = pieces(params.filters, source.scope)
     if not parts:
         return []
-    sql, values = _pre_ranked(parts, params) or _ranked(parts, params)
+    sql, values = _pre_ranked(parts, params, source.scope) or _ranked(parts, params, source.scope)
     return [
         {
             "rank": params.offset + position,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from analytics.queries.base import Source, money, ratio
+from analytics.queries.base import Source, code_filter, money, ratio
 from analytics.queries.ledger_filters import LedgerFilters, expense_sum
 
 DEPARTMENTS_SQL = (
@@ -20,7 +20,7 @@ DEPARTMENTS_SQL = (
 )
 BUDGETS_SQL = (
     "SELECT d.code, SUM(b.amount) FROM fact_budget b JOIN dim_department d ON d.department_id = b.department_id"
-    " WHERE b.fiscal_year >= %s AND b.fiscal_year <= %s GROUP BY d.code"
+    " WHERE b.workspace_id = %s AND b.fiscal_year >= %s AND b.fiscal_year <= %s{limits} GROUP BY d.code"
 )
 COST_CENTERS_SQL = (
     f"SELECT c.code, c.name, {expense_sum()}"
@@ -39,7 +39,7 @@ class TopBudgetParams:
 
 def run(source: Source, params: TopBudgetParams) -> list[dict]:
     """The largest spenders first (ties by code), each with budget and share used."""
-    where, values = params.filters.where()
+    where, values = params.filters.where(source.scope)
     if len(params.filters.departments) == 1:
         spenders = [
             (code, name, money(expenses))
@@ -54,7 +54,15 @@ def run(source: Source, params: TopBudgetParams) -> list[dict]:
         ]
         period = params.filters.period
         years = [period.start.year, (period.end - timedelta(days=1)).year]
-        budgets = {code: money(amount) for code, amount in source.rows(BUDGETS_SQL, years)}
+        limits, limited = code_filter(
+            "b.department_id", "dim_department", "department_id", "code", source.scope.departments
+        )
+        budgets = {
+            code: money(amount)
+            for code, amount in source.rows(
+                BUDGETS_SQL.format(limits=limits), [source.scope.workspace_id, *years, *limited]
+            )
+        }
         level = "department"
     spenders.sort(key=lambda row: (-row[2], row[0]))
     rows = []

@@ -27,7 +27,7 @@ class TopRoiParams:
 
 def run(source: Source, params: TopRoiParams) -> list[dict]:
     """The departments with the highest ROI first (ties by department code)."""
-    where, values = params.filters.where()
+    where, values = params.filters.where(source.scope)
     rows = []
     for code, name, revenue, expenses in source.rows(SQL.format(where=where), values):
         revenue, expenses = money(revenue), money(expenses)

@@ -10,9 +10,8 @@ from django.http import QueryDict
 
 from analytics import runner
 from analytics.questions.catalogue import CATALOGUE, Question, question_get
+from workspaces.scope import Scope
 
-# Every user sees all of Folio's data today; row-level restrictions would give a narrower scope.
-ALL_DATA = "all"
 # Parameters that choose how an answer is rendered, not which answer it is.
 RENDERING_PARAMETERS = frozenset({"format"})
 OPTIONS = "finance/initialise"
@@ -48,9 +47,10 @@ def query_dict(params: Mapping) -> QueryDict:
     return query
 
 
-def ask(name: str, params: Mapping, *, scope: str) -> Asked:
+def ask(name: str, params: Mapping, *, scope: Scope) -> Asked:
     """The answer to question `name` for `params` (query-string values) in the data `scope`
-    the caller may see, from the current generation. Raises UnknownQuestion, a DRF
+    the caller may see (a workspace and its row limits), from the current generation; the
+    parameters are checked against that scope's own filter options. Raises UnknownQuestion, a DRF
     ValidationError naming each bad parameter, NoGeneration, QueryFailed or WarehouseUnavailable."""
     question = question_get(name)
     query_params = query_dict(params)

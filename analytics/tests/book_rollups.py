@@ -1,5 +1,6 @@
-"""The book rollups (month, year, all data) as the source says they must be, and as the
-warehouse holds them: tests compare the two after every kind of load."""
+"""The book rollups (month, year, all data) and the pre-ranked top lists as the source says
+they must be, per workspace, and as the warehouse holds them: tests compare the two after
+every kind of load. Every key leads with the workspace id."""
 
 from collections.abc import Callable
 from datetime import date
@@ -17,50 +18,54 @@ def _add(totals: Totals, key: tuple, quantity: int, amount: Decimal) -> None:
 
 
 def book_rollups_from_source() -> dict[str, Totals]:
-    """Orders, units and revenue per (month, book, genre), (year, book, genre) and (book, genre)."""
+    """Orders, units and revenue per (workspace, month, book, genre), (workspace, year, book,
+    genre) and (workspace, book, genre)."""
     monthly: Totals = {}
     yearly: Totals = {}
     total: Totals = {}
-    for sold_at, book_id, genre_id, quantity, amount in Sale.objects.values_list(
-        "sold_at", "book_id", "book__genre_id", "quantity", "amount"
+    for workspace_id, sold_at, book_id, genre_id, quantity, amount in Sale.objects.values_list(
+        "workspace_id", "sold_at", "book_id", "book__genre_id", "quantity", "amount"
     ):
         day = sold_at.date()
-        _add(monthly, (date(day.year, day.month, 1), book_id, genre_id), quantity, amount)
-        _add(yearly, (date(day.year, 1, 1), book_id, genre_id), quantity, amount)
-        _add(total, (book_id, genre_id), quantity, amount)
+        _add(monthly, (workspace_id, date(day.year, day.month, 1), book_id, genre_id), quantity, amount)
+        _add(yearly, (workspace_id, date(day.year, 1, 1), book_id, genre_id), quantity, amount)
+        _add(total, (workspace_id, book_id, genre_id), quantity, amount)
     return {"agg_sales_book_monthly": monthly, "agg_sales_book_yearly": yearly, "agg_sales_book_total": total}
 
 
 def book_top_from_source() -> set[tuple]:
-    """The pre-ranked rows: (grain, bucket, ordering, place, book, revenue, units, orders, genre
-    slug) for the first TOP_PLACES books of every year and of all the data, by each ranking."""
+    """The pre-ranked rows: (workspace, grain, bucket, ordering, place, book, revenue, units,
+    orders, genre slug) for the first TOP_PLACES books of every workspace's years and all its
+    data, by each ranking."""
     genres = dict(Book.objects.values_list("pk", "genre__slug"))
     expected: set[tuple] = set()
     rollups = book_rollups_from_source()
-    years: dict[date, list[tuple]] = {}
-    for (year, book_id, _genre), measures in rollups["agg_sales_book_yearly"].items():
-        years.setdefault(year, []).append((book_id, *measures))
-    for year, books_of_year in years.items():
-        expected |= _ranked("year", year, books_of_year, genres)
-    books = [(book_id, *measures) for (book_id, _genre), measures in rollups["agg_sales_book_total"].items()]
-    return expected | _ranked("all", None, books, genres)
+    buckets: dict[tuple[int, str, date | None], list[tuple]] = {}
+    for (workspace_id, year, book_id, _genre), measures in rollups["agg_sales_book_yearly"].items():
+        buckets.setdefault((workspace_id, "year", year), []).append((book_id, *measures))
+    for (workspace_id, book_id, _genre), measures in rollups["agg_sales_book_total"].items():
+        buckets.setdefault((workspace_id, "all", None), []).append((book_id, *measures))
+    for (workspace_id, grain, bucket), books in buckets.items():
+        expected |= _ranked(workspace_id, grain, bucket, books, genres)
+    return expected
 
 
-def _ranked(grain: str, bucket: date | None, books: list[tuple], genres: dict) -> set[tuple]:
+def _ranked(workspace_id: int, grain: str, bucket: date | None, books: list[tuple], genres: dict) -> set[tuple]:
     rows = set()
     for measure, ordering in ((3, "revenue"), (2, "units"), (1, "orders")):
         ranked = sorted(books, key=lambda book: (-book[measure], book[0]))[:TOP_PLACES]
         for place, (book_id, orders, units, revenue) in enumerate(ranked, start=1):
-            rows.add((grain, bucket, ordering, place, book_id, revenue, units, orders, genres[book_id]))
+            rows.add((workspace_id, grain, bucket, ordering, place, book_id, revenue, units, orders, genres[book_id]))
     return rows
 
 
 def book_top_in_warehouse(rows: Callable[[str], list[tuple]]) -> set[tuple]:
     """The same, read from the generation `rows` queries."""
     found = rows(
-        "SELECT grain, sale_date, ordering, place, book_id, revenue, units, orders, genre FROM agg_sales_book_top"
+        "SELECT workspace_id, grain, sale_date, ordering, place, book_id, revenue, units, orders, genre"
+        " FROM agg_sales_book_top"
     )
-    as_set = {(g, d, o, int(p), b, Decimal(r), int(u), int(n), s) for g, d, o, p, b, r, u, n, s in found}
+    as_set = {(w, g, d, o, int(p), b, Decimal(r), int(u), int(n), s) for w, g, d, o, p, b, r, u, n, s in found}
     assert len(as_set) == len(found), "agg_sales_book_top holds a row twice"
     return as_set
 
@@ -69,9 +74,9 @@ def book_rollups_in_warehouse(rows: Callable[[str], list[tuple]]) -> dict[str, T
     """The same, read from the generation `rows` queries (every row, duplicates kept apart)."""
     found: dict[str, Totals] = {}
     for table, key in (
-        ("agg_sales_book_monthly", "sale_date, book_id, genre_id"),
-        ("agg_sales_book_yearly", "sale_date, book_id, genre_id"),
-        ("agg_sales_book_total", "book_id, genre_id"),
+        ("agg_sales_book_monthly", "workspace_id, sale_date, book_id, genre_id"),
+        ("agg_sales_book_yearly", "workspace_id, sale_date, book_id, genre_id"),
+        ("agg_sales_book_total", "workspace_id, book_id, genre_id"),
     ):
         width = key.count(",") + 1
         found[table] = {}

@@ -23,6 +23,8 @@ from analytics.warehouse.postgres_backend import PostgresWarehouse
 from books.services.generation import SalesDataSpec, sales_data_generate
 from conftest import service_missing
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from workspaces.scope import Scope
+from workspaces.services import workspace_default
 
 # Named after the test database so that two test runs on one server (TEST_POSTGRES_URL
 # naming different databases) never drop each other's warehouse.
@@ -54,6 +56,11 @@ def published_generation() -> Generation:
     generation = current_generation()
     assert generation is not None, "no generation is published"
     return generation
+
+
+def default_scope() -> Scope:
+    """The default workspace, unlimited: what every record the generators make without a slug belongs to."""
+    return Scope(workspace_id=workspace_default().pk)
 
 
 def postgres_warehouse(url: str) -> PostgresWarehouse:

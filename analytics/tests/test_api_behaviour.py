@@ -29,7 +29,7 @@ from analytics.selectors import current_generation
 from analytics.services.jobs import generate_test_data_run, sync_run
 from analytics.services.tokens import api_token_create
 from analytics.sync import warehouse_sync
-from analytics.tests.conftest import published_generation
+from analytics.tests.conftest import default_scope, published_generation
 from analytics.tests.members import member_user
 from analytics.warehouse.base import LoadError
 from books.models import Book, Sale
@@ -218,7 +218,9 @@ def test_concurrent_identical_misses_run_the_query_once(shop: None) -> None:
     threads = [
         threading.Thread(
             target=lambda: answers.append(
-                runner.answer(endpoint="slow", params={"a": 1}, scope="all", compute=slow, generation=generation)
+                runner.answer(
+                    endpoint="slow", params={"a": 1}, scope=default_scope(), compute=slow, generation=generation
+                )
             )
         )
         for _ in range(4)
@@ -233,10 +235,6 @@ def test_concurrent_identical_misses_run_the_query_once(shop: None) -> None:
     assert {answer.value for answer in answers} == {"the answer"}
 
 
-@pytest.mark.xfail(
-    reason="Depends on the warehouse branch: dashboard_warm warms the all-data scope; the API asks per workspace.",
-    strict=False,
-)
 def test_after_a_load_the_dashboard_questions_are_already_cached(client: APIClient, shop: None) -> None:
     computed = dashboard_warm()
 

@@ -23,13 +23,14 @@ from analytics.queries.base import Source
 from analytics.questions.warm import dashboard_warm
 from analytics.selectors import current_generation
 from analytics.services.tokens import api_token_create
-from analytics.tests.conftest import _postgres_warehouse_empty, published_generation
+from analytics.tests.conftest import _postgres_warehouse_empty, default_scope, published_generation
 from analytics.tests.members import member_user
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.duckdb_backend import DuckDBWarehouse
 from analytics.warehouse.limits import QueryTimeout
 from analytics.warehouse.postgres_backend import PostgresWarehouse
 from analytics.warehouse.redshift_backend import RedshiftWarehouse
+from workspaces.scope import Scope
 from workspaces.services import workspace_default
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,9 @@ def broken(source: Source) -> object:
 
 
 def ask(compute: Callable[[Source], object], generation: Generation | None) -> runner.Answer:
-    return runner.answer(endpoint="broken", params={"a": 1}, scope="all", compute=compute, generation=generation)
+    return runner.answer(
+        endpoint="broken", params={"a": 1}, scope=default_scope(), compute=compute, generation=generation
+    )
 
 
 # A failing question ----------------------------------------------------------------------------
@@ -81,7 +84,7 @@ def test_a_failing_question_releases_its_lock_and_the_next_identical_one_fails_a
 ) -> None:
     generation = published_generation()
     assert generation.number is not None
-    key = runner.answer_key("broken", {"a": 1}, "all", generation.number)
+    key = runner.answer_key("broken", {"a": 1}, default_scope(), generation.number)
     with pytest.raises(runner.QueryFailed) as first:
         ask(broken, generation)
 
@@ -169,6 +172,10 @@ SLOW_SQL = {
 }
 
 
+# The stuck query reads no workspace's rows; a scope is all a Source needs beyond its generation.
+UNSCOPED = Scope(workspace_id=0)
+
+
 @pytest.fixture(params=["duckdb", "postgresql", "redshift"])
 def slow_source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Source, str]]:
     """A warehouse of each backend, its reads limited to half a second, and a query that runs for ever."""
@@ -176,19 +183,22 @@ def slow_source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tupl
         if request.param == "duckdb":
             path = tmp_path / "generation.duckdb"
             duckdb.connect(str(path)).close()
-            yield Source(DuckDBWarehouse.from_url(f"duckdb:///{tmp_path}"), str(path)), SLOW_SQL["duckdb"]
+            yield (
+                Source(DuckDBWarehouse.from_url(f"duckdb:///{tmp_path}"), str(path), UNSCOPED),
+                SLOW_SQL["duckdb"],
+            )
             return
         url = request.getfixturevalue("postgres_warehouse_url")
         _postgres_warehouse_empty(url)
         if request.param == "postgresql":
             warehouse = PostgresWarehouse(url)
-            yield Source(warehouse, url), SLOW_SQL["postgresql"]
+            yield Source(warehouse, url, UNSCOPED), SLOW_SQL["postgresql"]
             warehouse.close()
             return
         parts = urlsplit(url)
         shim = RedshiftWireShim((parts.hostname, parts.port or 5432)).start()
         shimmed = f"redshift://{parts.username}:unused@127.0.0.1:{shim.port}{parts.path}?sslmode=disable"
-        yield Source(RedshiftWarehouse(shimmed, iam_role=""), shimmed), SLOW_SQL["redshift"]
+        yield Source(RedshiftWarehouse(shimmed, iam_role=""), shimmed, UNSCOPED), SLOW_SQL["redshift"]
         shim.stop()
 
 
@@ -211,7 +221,11 @@ def test_a_stuck_question_answers_503_saying_it_timed_out(
 
     with pytest.raises(runner.QueryFailed) as failed:
         runner.answer(
-            endpoint="stuck", params={}, scope="all", compute=lambda _: source.rows(sql), generation=generation
+            endpoint="stuck",
+            params={},
+            scope=default_scope(),
+            compute=lambda _: source.rows(sql),
+            generation=generation,
         )
 
     assert str(failed.value).startswith("The warehouse query was cancelled after ")
@@ -286,10 +300,6 @@ def test_a_hung_redis_costs_one_timeout_per_breaker_window_not_one_per_cache_use
     assert elapsed <= normal / 5 * 30 + windows * 0.2 + 1.0
 
 
-@pytest.mark.xfail(
-    reason="Depends on the warehouse branch: dashboard_warm warms the all-data scope; the API asks per workspace.",
-    strict=False,
-)
 def test_one_failing_question_leaves_the_others_warmed(
     any_cache: str, shop: None, client: APIClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -24,7 +24,12 @@ from analytics.queries import top_books
 from analytics.queries.base import Period, Source
 from analytics.queries.sales_filters import SalesFilters
 from analytics.sync import warehouse_sync
-from analytics.tests.conftest import _postgres_warehouse_empty, postgres_warehouse, published_generation
+from analytics.tests.conftest import (
+    _postgres_warehouse_empty,
+    default_scope,
+    postgres_warehouse,
+    published_generation,
+)
 from analytics.tests.members import member_user
 from analytics.tests.redshift_wire_shim import RedshiftWireShim
 from analytics.warehouse.backends import warehouse_for
@@ -152,27 +157,38 @@ def absurd_rows_insert(execute: Callable[[str, list[object]], object]) -> None:
     real rows straight into the published warehouse tables and rollups."""
     for day in ("0001-01-01", "9999-12-31"):
         execute(
-            "INSERT INTO fact_sales SELECT sale_id + 1000000 + %s, book_id, region_id, CAST(%s AS TIMESTAMP),"
-            " CAST(%s AS DATE), quantity, unit_price, discount, amount, channel, updated_at FROM fact_sales"
-            " WHERE sale_id = (SELECT MIN(sale_id) FROM fact_sales)",
+            "INSERT INTO fact_sales SELECT sale_id + 1000000 + %s, workspace_id, book_id, region_id,"
+            " CAST(%s AS TIMESTAMP), CAST(%s AS DATE), quantity, unit_price, discount, amount, channel, updated_at"
+            " FROM fact_sales WHERE sale_id = (SELECT MIN(sale_id) FROM fact_sales)",
             [int(day[:4]), day, day],
         )
         execute(
-            "INSERT INTO agg_sales_daily SELECT CAST(%s AS DATE), book_id, region_id, genre_id, orders, units,"
-            " revenue FROM agg_sales_daily WHERE sale_date = (SELECT MIN(sale_date) FROM agg_sales_daily)",
+            "INSERT INTO agg_sales_daily SELECT workspace_id, CAST(%s AS DATE), book_id, region_id, genre_id, orders,"
+            " units, revenue FROM agg_sales_daily WHERE sale_date = (SELECT MIN(sale_date) FROM agg_sales_daily)",
             [day],
         )
         execute(
-            "INSERT INTO agg_sales_mix_daily SELECT CAST(%s AS DATE), region_id, genre_id, orders, units, revenue"
-            " FROM agg_sales_mix_daily WHERE sale_date = (SELECT MIN(sale_date) FROM agg_sales_mix_daily)",
+            "INSERT INTO agg_sales_mix_daily SELECT workspace_id, CAST(%s AS DATE), region_id, genre_id, orders,"
+            " units, revenue FROM agg_sales_mix_daily"
+            " WHERE sale_date = (SELECT MIN(sale_date) FROM agg_sales_mix_daily)",
             [day],
         )
         execute(
-            "INSERT INTO fact_ledger SELECT entry_id + 1000000 + %s, CAST(%s AS DATE), amount, kind,"
+            "INSERT INTO fact_ledger SELECT entry_id + 1000000 + %s, workspace_id, CAST(%s AS DATE), amount, kind,"
             " department_id, fund_id, cost_center_id, updated_at FROM fact_ledger"
             " WHERE entry_id = (SELECT MIN(entry_id) FROM fact_ledger)",
             [int(day[:4]), day],
         )
+        # The filter options read each workspace's first and last days from these.
+        for scope, codes in (
+            ("agg_sales_scope", "region_id, genre_id"),
+            ("agg_ledger_scope", "department_id, fund_id"),
+        ):
+            execute(
+                f"INSERT INTO {scope} SELECT workspace_id, {codes}, CAST(%s AS DATE), CAST(%s AS DATE) FROM {scope}"
+                f" WHERE first_day = (SELECT MIN(first_day) FROM {scope})",
+                [day, day],
+            )
 
 
 @pytest.fixture(params=["duckdb", "postgresql"])
@@ -286,13 +302,13 @@ def titled_source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[So
         warehouse_sync()
         generation = published_generation()
         if request.param != "redshift":
-            yield Source(warehouse_for(url), generation.location)
+            yield Source(warehouse_for(url), generation.location, default_scope())
             return
         parts = urlsplit(url)
         assert parts.hostname is not None
         shim = RedshiftWireShim((parts.hostname, parts.port or 5432)).start()
         shimmed = f"redshift://{parts.username}:unused@127.0.0.1:{shim.port}{parts.path}?sslmode=disable"
-        yield Source(RedshiftWarehouse(shimmed, iam_role=""), generation.location)
+        yield Source(RedshiftWarehouse(shimmed, iam_role=""), generation.location, default_scope())
         shim.stop()
 
 

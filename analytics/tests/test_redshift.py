@@ -139,7 +139,8 @@ def test_merge_updates_every_column_and_inserts_new_keys() -> None:
     [
         ("fact_sales", " DISTSTYLE KEY DISTKEY (book_id) SORTKEY (sale_date)"),
         ("dim_region", " DISTSTYLE ALL"),
-        ("fact_ledger", " DISTSTYLE KEY DISTKEY (department_id) SORTKEY (entry_date)"),
+        # Questions read the ledger of one workspace at a time.
+        ("fact_ledger", " DISTSTYLE KEY DISTKEY (department_id) SORTKEY (workspace_id, entry_date)"),
     ],
 )
 def test_physical_design_follows_the_design_card(table: str, clause: str) -> None:
@@ -231,10 +232,16 @@ def test_the_analytics_questions_run_through_the_redshift_driver(
     assert [row["exercice"] for row in profit] == sorted(set(StatementLine.objects.values_list("exercice", flat=True)))
 
 
-def test_the_small_rollup_is_copied_to_every_node_and_sorted_by_day() -> None:
+def test_the_small_rollup_is_copied_to_every_node_and_sorted_by_workspace_then_day() -> None:
     small = next(table for table in ROLLUP_TABLES if table.name == ROLLUP_MIX)
 
-    assert physical_design(small) == " DISTSTYLE ALL SORTKEY (sale_date)"
+    assert physical_design(small) == " DISTSTYLE ALL SORTKEY (workspace_id, sale_date)"
+
+
+def test_every_rollup_is_sorted_by_workspace_first() -> None:
+    assert {table.name: (table.sort_key or "").split(",")[0] for table in ROLLUP_TABLES} == {
+        table.name: "workspace_id" for table in ROLLUP_TABLES
+    }
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "flip-before-hashing"])

@@ -1,5 +1,6 @@
-"""Property: after any sequence of inserts, updates and deletes with syncs in between, the
-warehouse equals the source exactly, and equals what one full refresh builds."""
+"""Property: after any sequence of inserts, updates and deletes in two workspaces with syncs in
+between, the warehouse equals the source exactly, per workspace, and equals what one full
+refresh builds (a change in one workspace leaves the other's rollups and top lists right)."""
 
 import itertools
 from datetime import UTC, datetime, timedelta
@@ -24,11 +25,11 @@ from analytics.warehouse.backends import current_warehouse
 from books.models import Sale, Tombstone
 from books.services.records import sale_create, sale_delete, sale_update
 from books.tests.factories import BookFactory, RegionFactory
-from workspaces.services import workspace_default
+from workspaces.services import workspace_create, workspace_default
 
 OPERATIONS = st.lists(
     st.one_of(
-        st.tuples(st.just("insert"), st.integers(0, 2), st.integers(1, 5), st.integers(0, 300)),
+        st.tuples(st.just("insert"), st.integers(0, 4), st.integers(1, 5), st.integers(0, 300)),
         st.tuples(st.just("update"), st.integers(0, 50), st.integers(1, 5), st.integers(0, 300)),
         st.tuples(st.just("delete"), st.integers(0, 50), st.just(0), st.just(0)),
         st.tuples(st.just("sync"), st.just(0), st.just(0), st.just(0)),
@@ -39,13 +40,6 @@ OPERATIONS = st.lists(
 EXAMPLE = itertools.count()
 
 
-def fact_sales() -> list[tuple]:
-    rows = current_warehouse().fetch(
-        published_generation().location, "SELECT sale_id, quantity, discount, amount FROM fact_sales ORDER BY sale_id"
-    )
-    return [tuple(row) for row in rows]
-
-
 def warehouse_rows(sql: str) -> list[tuple]:
     return current_warehouse().fetch(published_generation().location, sql)
 
@@ -53,21 +47,47 @@ def warehouse_rows(sql: str) -> list[tuple]:
 def daily_revenue(rollup: str = "agg_sales_daily") -> dict:
     rows = current_warehouse().fetch(
         published_generation().location,
-        f"SELECT sale_date, SUM(revenue), SUM(units) FROM {rollup} GROUP BY sale_date",
+        f"SELECT workspace_id, sale_date, SUM(revenue), SUM(units) FROM {rollup} GROUP BY workspace_id, sale_date",
     )
-    return {day: (revenue, units) for day, revenue, units in rows}
+    return {(workspace_id, day): (revenue, units) for workspace_id, day, revenue, units in rows}
 
 
 def source_daily_revenue() -> dict:
     days: dict = {}
-    for sold_at, amount, quantity in Sale.objects.values_list("sold_at", "amount", "quantity"):
-        revenue, units = days.get(sold_at.date(), (Decimal("0.00"), 0))
-        days[sold_at.date()] = (revenue + amount, units + quantity)
+    for workspace_id, sold_at, amount, quantity in Sale.objects.values_list(
+        "workspace_id", "sold_at", "amount", "quantity"
+    ):
+        revenue, units = days.get((workspace_id, sold_at.date()), (Decimal("0.00"), 0))
+        days[(workspace_id, sold_at.date())] = (revenue + amount, units + quantity)
     return days
 
 
+def sales_scope() -> dict:
+    """agg_sales_scope: the first and last day per workspace, region and genre (the filter options)."""
+    rows = warehouse_rows("SELECT workspace_id, region_id, genre_id, first_day, last_day FROM agg_sales_scope")
+    return {(workspace_id, region, genre): (first, last) for workspace_id, region, genre, first, last in rows}
+
+
+def source_sales_scope() -> dict:
+    found: dict = {}
+    for workspace_id, region_id, genre_id, sold_at in Sale.objects.values_list(
+        "workspace_id", "region_id", "book__genre_id", "sold_at"
+    ):
+        first, last = found.get((workspace_id, region_id, genre_id), (sold_at.date(), sold_at.date()))
+        found[(workspace_id, region_id, genre_id)] = (min(first, sold_at.date()), max(last, sold_at.date()))
+    return found
+
+
+def fact_sales() -> list[tuple]:
+    rows = current_warehouse().fetch(
+        published_generation().location,
+        "SELECT sale_id, workspace_id, quantity, discount, amount FROM fact_sales ORDER BY sale_id",
+    )
+    return [tuple(row) for row in rows]
+
+
 def source() -> list[tuple]:
-    return list(Sale.objects.order_by("pk").values_list("pk", "quantity", "discount", "amount"))
+    return list(Sale.objects.order_by("pk").values_list("pk", "workspace_id", "quantity", "discount", "amount"))
 
 
 def apply(operation: tuple, books: list, regions: list) -> None:
@@ -100,6 +120,7 @@ def apply(operation: tuple, books: list, regions: list) -> None:
         assert daily_revenue() == daily_revenue("agg_sales_mix_daily") == source_daily_revenue()
         assert book_rollups_in_warehouse(warehouse_rows) == book_rollups_from_source()
         assert book_top_in_warehouse(warehouse_rows) == book_top_from_source()
+        assert sales_scope() == source_sales_scope()
 
 
 @pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
@@ -107,7 +128,10 @@ def apply(operation: tuple, books: list, regions: list) -> None:
 def test_any_history_of_changes_and_syncs_converges_to_the_source(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
+    # Three books in the default workspace, two in another.
+    other = workspace_create(slug="other", name="Other")
     books = [BookFactory(list_price=Decimal(price)) for price in ("9.99", "24.50", "112.00")]
+    books += [BookFactory(list_price=Decimal(price), workspace=other) for price in ("14.00", "24.50")]
     regions = [RegionFactory(), RegionFactory()]
     postgres_url = request.getfixturevalue("postgres_warehouse_url") if backend == "postgresql" else None
 

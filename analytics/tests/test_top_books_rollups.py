@@ -13,21 +13,25 @@ from hypothesis import strategies as st
 from analytics.queries.base import Period
 from analytics.queries.sales_filters import SalesFilters
 from analytics.queries.top_books import Piece, TopBooksParams, _pre_ranked, pieces
-from analytics.questions.ask import ALL_DATA, ask
+from analytics.questions.ask import ask
 from analytics.sync import warehouse_sync
+from analytics.tests.conftest import default_scope
 from analytics.warehouse.schema import BOOK_MONTHLY, BOOK_TOTAL, BOOK_YEARLY, ROLLUP
-from books.models import Book, BookAuthor, Genre, Region, Sale
+from books.models import Book, BookAuthor, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
+from workspaces.scope import Scope
+from workspaces.services import workspace_create, workspace_default, workspace_named
 
 FIRST_SALE, LAST_SALE = date(2023, 1, 1), date(2025, 12, 31)
 SPAN = Period(FIRST_SALE, LAST_SALE + timedelta(days=1))
 DAYS = st.dates(date(2022, 11, 1), date(2026, 1, 31))
 YEARS = st.integers(2022, 2026)
+ANYWHERE = Scope(workspace_id=1)  # a workspace without row limits
 
 
 def test_a_period_is_tiled_by_whole_years_then_whole_months_then_days() -> None:
     period = Period(date(2023, 11, 20), date(2025, 2, 3))
-    assert pieces(SalesFilters(period, span=SPAN)) == [
+    assert pieces(SalesFilters(period, span=SPAN), ANYWHERE) == [
         Piece(ROLLUP, Period(date(2023, 11, 20), date(2023, 12, 1))),
         Piece(BOOK_MONTHLY, Period(date(2023, 12, 1), date(2024, 1, 1))),
         Piece(BOOK_YEARLY, Period(date(2024, 1, 1), date(2025, 1, 1))),
@@ -64,7 +68,7 @@ def test_a_period_is_tiled_by_whole_years_then_whole_months_then_days() -> None:
     ],
 )
 def test_the_rollups_read_for_a_period(period: Period, expected: list[Piece]) -> None:
-    assert pieces(SalesFilters(period, span=SPAN)) == expected
+    assert pieces(SalesFilters(period, span=SPAN), ANYWHERE) == expected
 
 
 @pytest.mark.parametrize(
@@ -97,7 +101,7 @@ def test_the_rollups_read_for_a_period(period: Period, expected: list[Piece]) ->
 )
 def test_an_edge_beyond_the_data_moves_to_the_year_boundary(period: Period, expected: list[Piece]) -> None:
     span = Period(date(2023, 3, 15), date(2025, 12, 20))
-    assert pieces(SalesFilters(period, span=span)) == expected
+    assert pieces(SalesFilters(period, span=span), ANYWHERE) == expected
 
 
 @pytest.mark.parametrize(
@@ -120,7 +124,7 @@ def test_the_first_pages_of_one_bucket_are_read_pre_ranked(
     period: Period, genres: tuple[str, ...], search: str, offset: int, pre_ranked: bool
 ) -> None:
     params = TopBooksParams(SalesFilters(period, genres=genres, span=SPAN), limit=10, offset=offset, search=search)
-    read = _pre_ranked(pieces(params.filters), params)
+    read = _pre_ranked(pieces(params.filters, ANYWHERE), params, ANYWHERE)
     assert (read is not None) == pre_ranked
     if read is not None:
         assert "agg_sales_book_top" in read[0]
@@ -129,11 +133,11 @@ def test_the_first_pages_of_one_bucket_are_read_pre_ranked(
 def test_data_on_the_last_days_dates_can_hold_is_tiled_without_overflow() -> None:
     span = Period(date(1, 1, 1), date(9999, 12, 31))
     period = Period(date(8999, 12, 1), date(9000, 1, 1))
-    assert pieces(SalesFilters(Period(date(1, 1, 1), date(9000, 1, 1)), span=span)) == [
+    assert pieces(SalesFilters(Period(date(1, 1, 1), date(9000, 1, 1)), span=span), ANYWHERE) == [
         Piece(BOOK_YEARLY, Period(date(1, 1, 1), date(9000, 1, 1)))
     ]
-    assert pieces(SalesFilters(period, span=span)) == [Piece(BOOK_MONTHLY, period)]
-    assert pieces(SalesFilters(Period(date(9999, 3, 1), date(9999, 12, 31)), span=span)) == [
+    assert pieces(SalesFilters(period, span=span), ANYWHERE) == [Piece(BOOK_MONTHLY, period)]
+    assert pieces(SalesFilters(Period(date(9999, 3, 1), date(9999, 12, 31)), span=span), ANYWHERE) == [
         Piece(BOOK_MONTHLY, Period(date(9999, 3, 1), date(9999, 12, 1))),
         Piece(ROLLUP, Period(date(9999, 12, 1), date(9999, 12, 31))),
     ]
@@ -141,12 +145,19 @@ def test_data_on_the_last_days_dates_can_hold_is_tiled_without_overflow() -> Non
 
 def test_a_region_filter_reads_the_day_book_region_grain() -> None:
     period = Period(date(2025, 1, 1), date(2026, 1, 1))
-    assert pieces(SalesFilters(period, regions=("US",), span=SPAN)) == [Piece(ROLLUP, period)]
+    assert pieces(SalesFilters(period, regions=("US",), span=SPAN), ANYWHERE) == [Piece(ROLLUP, period)]
+
+
+def test_a_scope_limited_to_some_regions_reads_the_day_book_region_grain() -> None:
+    period = Period(date(2025, 1, 1), date(2026, 1, 1))
+    limited = Scope(workspace_id=1, regions=("US",))
+    assert pieces(SalesFilters(period, span=SPAN), limited) == [Piece(ROLLUP, period)]
+    assert pieces(SalesFilters(SPAN, span=SPAN), limited) == [Piece(ROLLUP, SPAN)]
 
 
 def test_without_the_span_a_period_is_tiled_as_asked() -> None:
     period = Period(date(2022, 12, 31), date(2024, 1, 1))
-    assert pieces(SalesFilters(period)) == [
+    assert pieces(SalesFilters(period), ANYWHERE) == [
         Piece(ROLLUP, Period(date(2022, 12, 31), date(2023, 1, 1))),
         Piece(BOOK_YEARLY, Period(date(2023, 1, 1), date(2024, 1, 1))),
     ]
@@ -154,9 +165,14 @@ def test_without_the_span_a_period_is_tiled_as_asked() -> None:
 
 @pytest.fixture
 def three_years(warehouse_url: str, db: None, fresh_cache: None) -> Iterator[None]:
-    """40 books and 3,000 sales over 2023-2025, published on the backend under test (as
-    generation 1, like every test's: answers cached by another test must not be served)."""
+    """40 books and 3,000 sales over 2023-2025 in the default workspace, and 30 books and 2,000
+    other sales in a second one, published on the backend under test (as generation 1, like
+    every test's: answers cached by another test must not be served)."""
     sales_data_generate(spec=SalesDataSpec(books=40, sales=3_000, seed=11, years=3, end_date=LAST_SALE))
+    workspace_create(slug="second", name="Second")
+    sales_data_generate(
+        spec=SalesDataSpec(books=30, sales=2_000, seed=12, years=3, end_date=LAST_SALE, workspace="second")
+    )
     warehouse_sync()
     yield
 
@@ -172,7 +188,7 @@ def expected_top_books(
         authors.setdefault(book_id, []).append(name)
     found = {
         book_id
-        for book_id, title in Book.objects.values_list("pk", "title")
+        for book_id, title in Book.objects.filter(workspace=workspace_default()).values_list("pk", "title")
         if search.lower() in title.lower() or search.lower() in ", ".join(authors.get(book_id, [])).lower()
     }
     totals: dict[int, tuple[Decimal, int, int]] = {}
@@ -195,13 +211,17 @@ def ranked(totals: dict[int, tuple[Decimal, int, int]], order: str) -> list[tupl
     return [(book_id, *values) for book_id, values in best_first]
 
 
-def test_every_bucket_read_pre_ranked_equals_the_ranking_of_the_source_sales(three_years: None) -> None:
+@pytest.mark.parametrize("slug", ["default", "second"])
+def test_every_bucket_read_pre_ranked_equals_the_ranking_of_the_source_sales(three_years: None, slug: str) -> None:
     """Each month, each year and all the data, by each ranking, first and later pages, read
-    pre-ranked or from one bucket's rows
+    pre-ranked or from one bucket's rows, of each workspace: its own books alone
     (ties on units and orders are common here: the book id breaks them)."""
+    workspace = workspace_named(slug)
     sales = [
         (sold_at.date(), book_id, quantity, amount)
-        for sold_at, book_id, quantity, amount in Sale.objects.values_list("sold_at", "book_id", "quantity", "amount")
+        for sold_at, book_id, quantity, amount in Sale.objects.filter(workspace=workspace).values_list(
+            "sold_at", "book_id", "quantity", "amount"
+        )
     ]
     months = [date(year, month, 1) for year in (2023, 2024, 2025) for month in range(1, 13)]
     buckets: list[tuple[date, date] | None] = [None, *((date(y, 1, 1), date(y + 1, 1, 1)) for y in (2023, 2024, 2025))]
@@ -219,7 +239,7 @@ def test_every_bucket_read_pre_ranked_equals_the_ranking_of_the_source_sales(thr
                 params: dict[str, object] = {"order": order, "offset": offset, "limit": limit}
                 if bucket is not None:
                     params |= {"start": start.isoformat(), "end": end.isoformat()}
-                rows = ask("top-books", params, scope=ALL_DATA).answer.value
+                rows = ask("top-books", params, scope=Scope(workspace_id=workspace.pk)).answer.value
                 assert isinstance(rows, list)
                 answered = [(row["book_id"], Decimal(row["revenue"]), row["units"], row["orders"]) for row in rows]
                 assert answered == ranking[offset : offset + limit], (bucket, order, offset)
@@ -227,8 +247,10 @@ def test_every_bucket_read_pre_ranked_equals_the_ranking_of_the_source_sales(thr
 
 @pytest.mark.slow
 def test_top_books_equals_the_ranking_of_the_source_sales(three_years: None) -> None:
-    regions = sorted(Region.objects.values_list("code", flat=True))
-    genres = sorted(Genre.objects.values_list("slug", flat=True))
+    # The filters offer the regions and genres the workspace's own sales have.
+    sales = Sale.objects.filter(workspace=workspace_default())
+    regions = sorted(set(sales.values_list("region__code", flat=True)))
+    genres = sorted(set(sales.values_list("book__genre__slug", flat=True)))
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(
@@ -267,7 +289,7 @@ def test_top_books_equals_the_ranking_of_the_source_sales(three_years: None) -> 
             params["genre"] = ",".join(genre)
         if search:
             params["search"] = search
-        answer = ask("top-books", params, scope=ALL_DATA)
+        answer = ask("top-books", params, scope=default_scope())
         asked_period = Period(answer.params["start"], answer.params["end"])
         expected = expected_top_books(asked_period, tuple(region), tuple(genre), order, search)[offset : offset + limit]
         rows = answer.answer.value

@@ -41,7 +41,6 @@ B_MARKERS = (
     "Beta Books",
 )
 LEFT = "This token's workspace no longer counts its owner as a member; ask an admin of it to add you again."
-WAREHOUSE_BRANCH = "Depends on the warehouse branch: the warehouse does not filter answers by workspace yet."
 
 
 @dataclass(frozen=True)
@@ -303,7 +302,6 @@ def test_an_export_rendered_for_b_is_not_served_to_a(shops: tuple[Workspace, Wor
     assert (from_b["X-Cache"], from_a["X-Cache"]) == ("MISS", "MISS")
 
 
-@pytest.mark.xfail(reason=WAREHOUSE_BRANCH, strict=True)
 def test_each_member_reads_their_own_workspaces_revenue(shops: tuple[Workspace, Workspace]) -> None:
     a, b = shops
 
@@ -314,7 +312,6 @@ def test_each_member_reads_their_own_workspaces_revenue(shops: tuple[Workspace, 
     assert Decimal(seen_by_b["result"]["revenue"]) == _revenue(b)
 
 
-@pytest.mark.xfail(reason=WAREHOUSE_BRANCH, strict=True)
 def test_a_members_best_sellers_and_their_export_hold_only_their_books(shops: tuple[Workspace, Workspace]) -> None:
     a, _ = shops
     client = api_as(member_user("alpha_analyst", workspace=a))
@@ -328,7 +325,6 @@ def test_a_members_best_sellers_and_their_export_hold_only_their_books(shops: tu
     assert exported_ids <= own
 
 
-@pytest.mark.xfail(reason=WAREHOUSE_BRANCH, strict=True)
 def test_a_token_of_a_reads_as_revenue_only(shops: tuple[Workspace, Workspace]) -> None:
     a, _ = shops
     _, raw = api_token_create(user=member_user("alpha_script", role="viewer", workspace=a), workspace=a, name="s")

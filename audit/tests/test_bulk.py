@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError
 
 from analytics.models import Job, JobStatus
 from analytics.services.job_audit import job_audited_run
@@ -84,11 +83,6 @@ def test_a_finance_generator_command_records_one_event_with_its_counts(workspace
     assert counts["entries"] == 500
 
 
-@pytest.mark.xfail(
-    raises=IntegrityError,
-    strict=False,
-    reason="the sales importer does not set a workspace yet (main at 8f5d012); passes once it does",
-)
 def test_a_1000_row_sales_import_job_records_one_event_with_its_counts(
     workspace: Workspace, tmp_path: Path, admin_member: object
 ) -> None:

@@ -60,7 +60,7 @@ def sale_create(
         raise ValidationError({"sold_at": "The sale time needs a time zone."})
     price = (book.list_price if unit_price is None else Decimal(unit_price)).quantize(CENT)
     sale = Sale(
-        workspace_id=book.workspace_id,
+        workspace_id=book.workspace_id,  # a sale is always in its book's workspace
         book=book,
         region=region,
         sold_at=sold_at,

@@ -1,5 +1,6 @@
-"""`manage.py ask QUESTION [--param value ...] [--format json|csv|table]`: ask one of Folio's
-questions as the API does, and print what the API returns for the same parameters."""
+"""`manage.py ask QUESTION [--param value ...] [--format json|csv|table] [--workspace SLUG]`: ask
+one of Folio's questions as the API does, of one workspace's data (the default workspace unless
+named), and print what the API returns for the same parameters."""
 
 import argparse
 from types import SimpleNamespace
@@ -42,11 +43,6 @@ def ask_arguments(words: list[str]) -> tuple[dict[str, list[str]], str]:
     return params, formats[0]
 
 
-def _asked_scope(scope: Scope) -> Any:
-    """TEMPORARY, until ask() takes a Scope (the warehouse branch): the Scope passes through as it is."""
-    return scope
-
-
 class Command(BaseCommand):
     """Print a question's answer as the API's JSON body, as CSV or as a text table."""
 
@@ -60,7 +56,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         """The question, then its parameters as --name value (repeat a name for several values)."""
         parser.add_argument("question", help=f"One of: {', '.join(CATALOGUE)}.")
-        parser.add_argument("params", nargs=argparse.REMAINDER, help="--name value ... and --format json|csv|table")
+        parser.add_argument(
+            "params",
+            nargs=argparse.REMAINDER,
+            help="--name value ... and --format json|csv|table, --workspace SLUG (default: the default workspace)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Ask and print."""
@@ -72,7 +72,7 @@ class Command(BaseCommand):
             raise CommandError("--workspace: give one workspace.")
         scope = Scope(workspace_id=workspace_option_resolve(slugs[0]).pk)
         try:
-            asked = ask(name, params, scope=_asked_scope(scope))
+            asked = ask(name, params, scope=scope)
         except UnknownQuestion as unknown:
             raise CommandError(unknown.args[0]) from None
         except ValidationError as invalid:
