@@ -52,7 +52,26 @@ def data_scope(request: Request) -> Scope:
     return request_scope(request)
 
 
-class AnswerView(APIView):
+class FormatChecked(APIView):
+    """A view whose `?format=` is checked: unknown, blank or repeated is a 400 naming the
+    formats (DRF's own answer is a bare 404, before any permission check)."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
+        """An unknown ?format= is a 400 naming the formats, not a bare 404; a blank or
+        repeated one too (checked here: a remembered answer skips the serializer)."""
+        given = [] if force else request.query_params.getlist("format")  # force: rendering an error
+        if given == [""]:
+            raise serializers.ValidationError({"format": ["Give a value or leave the parameter out."]})
+        if len(given) > 1:
+            raise serializers.ValidationError({"format": [p.GIVEN_TWICE.format(count=len(given))]})
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(renderer.format for renderer in self.renderer_classes)
+            raise serializers.ValidationError({"format": [f"Unknown format; use one of: {formats}."]}) from None
+
+
+class AnswerView(FormatChecked):
     """GET: ask the view's question with the query's parameters, render JSON (or CSV/XLSX)."""
 
     question: Question
@@ -115,20 +134,6 @@ class AnswerView(APIView):
         response["X-Cache"] = headers["X-Cache"] if hit else "MISS"
         response["Server-Timing"] = headers["Server-Timing"]
         return response
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
-        """An unknown ?format= is a 400 naming the formats, not a bare 404; a blank or
-        repeated one too (checked here: a remembered answer skips the serializer)."""
-        given = [] if force else request.query_params.getlist("format")  # force: rendering an error
-        if given == [""]:
-            raise serializers.ValidationError({"format": ["Give a value or leave the parameter out."]})
-        if len(given) > 1:
-            raise serializers.ValidationError({"format": [p.GIVEN_TWICE.format(count=len(given))]})
-        try:
-            return super().perform_content_negotiation(request, force)
-        except Http404:
-            formats = ", ".join(renderer.format for renderer in self.renderer_classes)
-            raise serializers.ValidationError({"format": [f"Unknown format; use one of: {formats}."]}) from None
 
     def finalize_response(self, request: Request, response: Response, *args: object, **kwargs: object) -> Response:
         """Errors are always JSON, even when a spreadsheet was asked for."""

@@ -13,10 +13,9 @@ from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from analytics.api import serializers as s
-from analytics.api.answer_views import ERRORS
+from analytics.api.answer_views import ERRORS, FormatChecked
 from analytics.api.renderers import CSVRenderer, ExactJSONRenderer
 from analytics.api.workspace import request_membership_or_none
 from audit.models import AuditEntry
@@ -190,7 +189,7 @@ def audit_membership(request: Request) -> Membership | None:
     return request_membership_or_none(request)
 
 
-class AuditView(APIView):
+class AuditView(FormatChecked):
     """The workspace's audit trail, for its admins."""
 
     renderer_classes = [ExactJSONRenderer, AuditCSVRenderer]
@@ -210,6 +209,7 @@ class AuditView(APIView):
             400: ERRORS[400],
             401: ERRORS[401],
             403: OpenApiResponse(s.ErrorSerializer, description="The caller is not an admin of the workspace."),
+            404: OpenApiResponse(s.ErrorSerializer, description="`page` is past the last page."),
             429: ERRORS[429],
         },
     )

@@ -350,4 +350,6 @@ def test_manage_py_ask_answers_from_the_workspace_it_names(two_workspaces: tuple
     assert Decimal(json.loads(printed.getvalue())["result"]["revenue"]) == sales_by(north, "workspace_id")[north.pk]
     with pytest.raises(CommandError) as refused:
         call_command("ask", "summary", "--workspace", "south", stdout=io.StringIO())
-    assert str(refused.value).startswith("No workspace has the slug 'south' (known: ")
+    assert str(refused.value) == (
+        "--workspace: No workspace has the slug 'south' (known: default, north). Nothing was written."
+    )

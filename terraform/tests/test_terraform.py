@@ -31,6 +31,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # their default is right there. Keep it short: anything that tunes production belongs in
 # ecs.tf's settings_environment, where an operator sees it.
 SAFE_DEFAULTS = {
+    "AUDIT_EXPORT_MAX_ROWS": "caps one CSV export of the audit trail; the default suits production",
     "CACHE_URL": "an alias read only when REDIS_URL is unset, and REDIS_URL is set",
     "AWS_ENDPOINT_URL": "for S3 stand-ins (MinIO, moto); unset means AWS itself",
     "LOCAL_CACHE_ENTRIES": "sizes the local-memory cache, unused once REDIS_URL is set",
