@@ -96,6 +96,9 @@ def test_demo_user_prints_its_credentials_and_can_sign_in(capsys: pytest.Capture
     assert "demo user: username 'demo', password 'folio-demo'" in capsys.readouterr().out
     assert get_user_model().objects.filter(username="demo", is_staff=True).count() == 1
     assert client.login(username="demo", password="folio-demo")
+    # The account administers the default workspace, where the demo's data is: the API answers it.
+    me = client.get("/api/auth/me/").json()
+    assert (me["workspace"]["slug"], me["role"]) == ("default", "admin")
 
 
 def test_demo_user_refuses_a_short_password() -> None:

@@ -1,12 +1,16 @@
-"""`manage.py demo_user`: the staff account the demo signs in with, printed for the user."""
+"""`manage.py demo_user`: the staff account the demo signs in with (an admin of the default
+workspace, where the demo's data is), printed for the user."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from workspaces.models import Role
+from workspaces.services import member_set, workspace_default
+
 
 class Command(BaseCommand):
-    """Create or reset the demo superuser and print its name and password."""
+    """Create or reset the demo superuser, an admin of the default workspace; print its name and password."""
 
     help = "Create (or reset) the demo superuser and print how to sign in."
 
@@ -27,6 +31,8 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = user.is_active = True
             user.set_password(password)
             user.save()
+            # The API answers members only: the demo account administers the demo's workspace.
+            member_set(workspace=workspace_default(), user=user, role=Role.ADMIN)
         self.stdout.write(
             f"{'Created' if created else 'Reset'} demo user: username {username!r}, password {password!r}"
         )
