@@ -25,7 +25,7 @@ from analytics.warehouse.backends import current_warehouse
 from books.models import Sale, Tombstone
 from books.services.records import sale_create, sale_delete, sale_update
 from books.tests.factories import BookFactory, RegionFactory
-from workspaces.services import workspace_create, workspace_default
+from workspaces.services import workspace_create
 
 OPERATIONS = st.lists(
     st.one_of(
@@ -97,7 +97,7 @@ def apply(operation: tuple, books: list, regions: list) -> None:
         book = books[index % len(books)]
         discount = min(Decimal(discount_cents) / 100, quantity * book.list_price)
         sale_create(
-            workspace=workspace_default(),
+            workspace=book.workspace,
             book=book,
             region=regions[index % len(regions)],
             sold_at=datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=index),
@@ -107,13 +107,14 @@ def apply(operation: tuple, books: list, regions: list) -> None:
     elif kind == "update" and sales:
         sale = sales[index % len(sales)]
         sale_update(
-            workspace=workspace_default(),
+            workspace=sale.workspace,
             sale=sale,
             quantity=quantity,
             discount=min(Decimal(discount_cents) / 100, quantity * sale.unit_price),
         )
     elif kind == "delete" and sales:
-        sale_delete(workspace=workspace_default(), sale=sales[index % len(sales)])
+        sale = sales[index % len(sales)]
+        sale_delete(workspace=sale.workspace, sale=sale)
     elif kind == "sync":
         warehouse_sync()
         assert fact_sales() == source()

@@ -208,6 +208,7 @@ def test_a_failed_load_shows_a_warning(page: Page) -> None:
     ready(page)
     page.goto("about:blank")
     sale_create(
+        workspace=workspace_default(),
         book=Book.objects.first(),
         region=Sale.objects.first().region,
         sold_at=datetime(2025, 12, 30, 13, 0, tzinfo=UTC),
