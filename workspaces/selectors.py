@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
+from workspaces.auth import MEMBERSHIPS_ATTRIBUTE
 from workspaces.models import ROLE_RANK, Membership, Role, Workspace
 from workspaces.scope import Scope
 
@@ -15,6 +16,15 @@ MEMBERSHIP_SQL = (
     f" FROM {Membership._meta.db_table} m JOIN {Workspace._meta.db_table} w ON w.id = m.workspace_id"
     f" WHERE m.user_id = %s AND m.workspace_id = %s"
 )
+
+
+def first_membership(user: User | AnonymousUser) -> Membership | None:
+    """The user's first membership by workspace name (and slug), or None."""
+    loaded = getattr(user, MEMBERSHIPS_ATTRIBUTE, None)
+    if isinstance(loaded, dict):
+        ordered = sorted(loaded.values(), key=lambda membership: (membership.workspace.name, membership.workspace.slug))
+        return ordered[0] if ordered else None
+    return memberships_of(user).first()
 
 
 def memberships_of(user: User | AnonymousUser) -> QuerySet[Membership]:
@@ -30,6 +40,9 @@ def membership_of(user: User | AnonymousUser, workspace_id: int | None) -> Membe
     """The user's membership of one workspace, or None."""
     if workspace_id is None or not user.is_authenticated:
         return None
+    loaded = getattr(user, MEMBERSHIPS_ATTRIBUTE, None)
+    if isinstance(loaded, dict):  # signed in by session: loaded with the user (workspaces.auth)
+        return loaded.get(workspace_id)
     found = list(Membership.objects.raw(MEMBERSHIP_SQL, [user.pk, workspace_id]))
     if not found:
         return None

@@ -15,7 +15,7 @@ from analytics.permissions import RoleAction
 from audit.context import audit_workspace_set
 from workspaces.models import Membership
 from workspaces.scope import Scope
-from workspaces.selectors import membership_of, membership_scope, memberships_of
+from workspaces.selectors import first_membership, membership_of, membership_scope, memberships_of
 
 SESSION_KEY = "workspace"
 NO_MEMBERSHIP = "You are not a member of any workspace; ask an admin of a workspace to invite you."
@@ -49,7 +49,7 @@ def request_membership(request: Request) -> Membership:
         session = getattr(request, "session", None)
         membership = membership_of(user, session.get(SESSION_KEY) if session is not None else None)
         if membership is None:
-            membership = memberships_of(user).first()
+            membership = first_membership(user)
             if membership is None:
                 raise PermissionDenied(NO_MEMBERSHIP)
             if session is not None:

@@ -251,6 +251,10 @@ LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=1
 # (/api/auth/login/) stays for small installs; PASSWORD_LOGIN=false switches it off. The Django
 # admin keeps its password form either way: it is the operators' way in when the provider is down.
 PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
+# Sign-in by username and password as Django's own backend does; a session's user comes with
+# their workspace memberships in the same query (workspaces/auth.py). Django's backend stays
+# listed so that sessions signed in before it keep working.
+AUTHENTICATION_BACKENDS = ["workspaces.auth.MemberBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "/login"  # the dashboard's sign-in page, which shows a button per provider
 LOGIN_REDIRECT_URL = "/"
 # allauth serves social sign-in only: its password login, signup, password reset and email
