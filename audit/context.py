@@ -76,7 +76,10 @@ def audit_via(
 def audit_workspace_set(workspace_id: int) -> None:
     """Name the workspace of the current context (the API calls this once it knows the
     caller's workspace), for the events that belong to no record (permission refusals)."""
-    _current.set(replace(audit_context(), workspace_id=workspace_id))
+    current = _current.get()
+    if current is None:  # outside any request or job: nothing to name, and nothing may leak
+        return
+    _current.set(replace(current, workspace_id=workspace_id))
 
 
 @contextmanager

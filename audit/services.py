@@ -39,9 +39,11 @@ def audit_event_record(
     actor: AbstractBaseUser | None = None,
     actor_name: str | None = None,
     action: int = AuditEntry.Action.ACCESS,
+    personal: bool = False,
 ) -> AuditEntry:
     """One event that is not a single saved record (a bulk load, a sign-in, a refusal), in
-    the current context's channel; the actor is the context's unless one is named."""
+    the current context's channel; the actor is the context's unless one is named. A
+    personal event (a sign-in) belongs to no workspace, whatever the context says."""
     fields: dict[str, Any] = {
         "event": event,
         "action": action,
@@ -57,6 +59,8 @@ def audit_event_record(
         fields.update(actor=actor, actor_name=actor.get_username(), actor_email=getattr(actor, "email", None) or None)
     if actor_name is not None:
         fields["actor_name"] = actor_name
+    if personal:
+        fields["workspace_id"] = None
     context_fields_fill(fields, workspace_id=workspace_id)
     return AuditEntry.objects.create(**fields)
 
@@ -130,10 +134,11 @@ def audit_signin_record(*, event: str, user: AbstractBaseUser | None, username: 
             object_repr=username,
             actor_name=username,
             details={"username": username},
+            personal=True,
         )
     assert user is not None  # signed in or out: Django names the user
     return audit_event_record(
-        event=event, model=user_model, object_pk=user.pk, object_repr=user.get_username(), actor=user
+        event=event, model=user_model, object_pk=user.pk, object_repr=user.get_username(), actor=user, personal=True
     )
 
 

@@ -3,7 +3,7 @@
 A token belongs to one workspace: a request it authenticates acts there, with the owner's
 role of the moment (a member removed since is refused). A session acts in the workspace it
 last switched to (`request.session["workspace"]`), while the user is still a member of it,
-else in the user's first workspace, which it then remembers.
+else in the user's first workspace (by name).
 """
 
 from django.contrib.auth.models import User
@@ -49,11 +49,12 @@ def request_membership(request: Request) -> Membership:
         session = getattr(request, "session", None)
         membership = membership_of(user, session.get(SESSION_KEY) if session is not None else None)
         if membership is None:
+            # Not written back to the session: a page's first requests run concurrently, and
+            # each saving the session raced (on SQLite, "cannot start a transaction within a
+            # transaction" and a 500). Only switching workspace writes it.
             membership = first_membership(user)
             if membership is None:
                 raise PermissionDenied(NO_MEMBERSHIP)
-            if session is not None:
-                session[SESSION_KEY] = membership.workspace_id
     setattr(request, _RESOLVED, membership)
     # Events that belong to no record (a refusal) go to this workspace's audit trail.
     audit_workspace_set(membership.workspace_id)

@@ -4,7 +4,9 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from audit.context import audit_context, audit_via, audit_workspace_set
 from audit.models import AuditEntry
+from audit.services import SIGNIN, audit_signin_record
 from audit.tests.factories import MembershipFactory, UserFactory
 from workspaces.models import Membership, Role, Workspace
 
@@ -70,3 +72,18 @@ def test_a_viewer_refused_the_audit_trail_is_itself_recorded_as_a_refusal(worksp
         "message": "Only a workspace admin may read its audit trail; your role here is viewer.",
         "status": 403,
     }
+
+
+def test_a_sign_in_belongs_to_no_workspace_even_inside_a_workspaces_context(workspace: Workspace) -> None:
+    user = UserFactory.create(username="carol")
+
+    with audit_via("api", workspace_id=workspace.pk):
+        entry = audit_signin_record(event=SIGNIN, user=user)
+
+    assert (entry.event, entry.workspace_id, entry.actor_name) == ("signin", None, "carol")
+
+
+def test_naming_a_workspace_outside_any_context_leaves_the_process_default_alone(workspace: Workspace) -> None:
+    audit_workspace_set(workspace.pk)
+
+    assert audit_context().workspace_id is None

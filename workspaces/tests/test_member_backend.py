@@ -79,3 +79,17 @@ def test_a_role_change_and_a_removal_count_from_the_next_request(ada: User) -> N
 
     assert (first, second) == ("analyst", "viewer")
     assert third.json()["role"] is None
+
+
+def test_a_plain_request_does_not_write_the_session(ada: User) -> None:
+    api = APIClient()
+    api.force_login(ada)
+    session_before = dict(api.session)
+
+    response = api.get("/api/auth/me/")
+
+    # The first workspace by name is read each time, never saved: a page's concurrent first
+    # requests would otherwise race to save the same session.
+    assert response.json()["workspace"]["slug"] == "atlas"
+    assert dict(api.session) == session_before
+    assert "sessionid" not in response.cookies
