@@ -58,11 +58,14 @@ def member_set(
     regions: list[str] | None = None,
     departments: list[int] | None = None,
 ) -> Membership:
-    """Make the user a member with this role (and limits, when given), or change the role."""
+    """Make the user a member with this role (and limits, when given), or change the role;
+    the last admin of a workspace stays an admin."""
     checked = _role_checked(role)
     membership, _ = Membership.objects.select_for_update().get_or_create(
         workspace=workspace, user=user, defaults={"role": checked}
     )
+    if checked != Role.ADMIN:
+        _last_admin_refuse(membership)
     membership.role = checked
     if regions is not None:
         membership.regions = sorted(set(regions))
@@ -79,12 +82,21 @@ def member_remove(*, workspace: Workspace, user: User) -> bool:
     membership = Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
     if membership is None:
         return False
-    if membership.role == Role.ADMIN and not (
-        Membership.objects.filter(workspace=workspace, role=Role.ADMIN).exclude(pk=membership.pk).exists()
-    ):
-        raise WorkspaceError(f"{user.get_username()} is the last admin of {workspace.slug}; make another admin first.")
+    _last_admin_refuse(membership)
     membership.delete()
     return True
+
+
+def _last_admin_refuse(membership: Membership) -> None:
+    """Refuse to demote or remove the workspace's only admin: nobody could manage it after."""
+    if membership.role != Role.ADMIN:
+        return
+    others = Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.ADMIN).exclude(pk=membership.pk)
+    if not others.exists():
+        raise WorkspaceError(
+            f"{membership.user.get_username()} is the last admin of {membership.workspace.slug};"
+            " make another admin first."
+        )
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from books.models import Region
 from finance.models import Department
-from workspaces.models import Invitation, Membership, Role, Workspace
+from workspaces.models import Invitation, Membership, Workspace
 from workspaces.services import WorkspaceError, invitation_create, member_remove, member_set
 
 
@@ -83,20 +83,13 @@ def member_change(
 ) -> Membership:
     """Change a member's role or limits; the last admin of a workspace stays an admin."""
     limits_check(regions=regions, departments=departments)
-    locked = Membership.objects.select_for_update().select_related("workspace", "user").get(pk=membership.pk)
-    new_role = role if role is not None else locked.role
-    if locked.role == Role.ADMIN and new_role != Role.ADMIN and _last_admin(locked):
-        raise WorkspaceError(
-            f"{locked.user.get_username()} is the last admin of {locked.workspace.slug}; make another admin first."
-        )
     return member_set(
-        workspace=locked.workspace, user=locked.user, role=new_role, regions=regions, departments=departments
+        workspace=membership.workspace,
+        user=membership.user,
+        role=role if role is not None else membership.role,
+        regions=regions,
+        departments=departments,
     )
-
-
-def _last_admin(membership: Membership) -> bool:
-    others = Membership.objects.filter(workspace_id=membership.workspace_id, role=Role.ADMIN)
-    return not others.exclude(pk=membership.pk).exists()
 
 
 def member_delete(*, membership: Membership) -> None:

@@ -200,3 +200,14 @@ def test_ask_refuses_an_unknown_workspace_naming_the_known_ones() -> None:
         run("ask", "summary", "--workspace", "nope")
 
     assert str(refused.value) == "--workspace: No workspace has the slug 'nope' (known: default). Nothing was written."
+
+
+def test_the_command_cannot_demote_the_last_admin_either() -> None:
+    root = User.objects.create_user("root")
+    Membership.objects.create(workspace=workspace_default(), user=root, role="admin")
+
+    with pytest.raises(CommandError) as refused:
+        run("workspace", "add", "default", "root", "--role", "viewer")
+
+    assert str(refused.value) == "root is the last admin of default; make another admin first."
+    assert Membership.objects.get(user=root).role == "admin"
