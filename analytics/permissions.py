@@ -40,6 +40,7 @@ IMPORT = RoleAction(Role.ANALYST, "Imports")
 SYNC = RoleAction(Role.ANALYST, "Syncs")
 GENERATE = RoleAction(Role.ANALYST, "Generating test data", "needs")
 OTHERS_JOBS = RoleAction(Role.ANALYST, "Jobs started by others")
+RECORD_SALES = RoleAction(Role.ANALYST, "Recording sales")
 MEMBERS = RoleAction(Role.ADMIN, "Managing members and invitations", "needs")
 
 
