@@ -39,6 +39,10 @@ export default defineConfig(({ command }) => ({
     host: "127.0.0.1",
     port: 5173,
     strictPort: true,
-    proxy: { "/api": { target: apiTarget, changeOrigin: false } },
+    // /ws carries the live events socket (Django Channels behind the same server).
+    proxy: {
+      "/api": { target: apiTarget, changeOrigin: false },
+      "/ws": { target: apiTarget, changeOrigin: false, ws: true },
+    },
   },
 }));

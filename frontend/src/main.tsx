@@ -10,8 +10,9 @@ import { markNavigationUnready } from "./lib/markNavigationUnready";
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
-      // Answers change only with a new generation, and the freshness poll invalidates
-      // everything when that happens; no refetch on focus or remount is needed.
+      // Answers change only with a new generation, and the live events (or, while their
+      // socket is down, the freshness poll) invalidate those it changed; no refetch on
+      // focus or remount is needed.
       staleTime: 5 * 60_000,
       refetchOnWindowFocus: false,
       // A 4xx or a 503 (nothing loaded yet) will not change by retrying at once; the panel

@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { analyticsScope } from "../lib/liveEvents";
 import { analyticsUrl } from "./analyticsUrl";
 import { apiFetch } from "./apiFetch";
 import type { paths } from "./schema";
@@ -31,6 +32,13 @@ export type AnalyticsQuery<E extends AnalyticsEndpoint> = Omit<
   "format"
 >;
 
+/** The cache key of an analytics answer. Its last part, the domains and dates the answer
+ * reads, lets a live generation frame refetch only the answers it changed (useLiveEvents);
+ * it follows from the endpoint and parameters, so it never splits one question in two. */
+export function analyticsQueryKey(endpoint: string, query: object) {
+  return ["analytics", endpoint, query, analyticsScope(endpoint, query)] as const;
+}
+
 /** One analytics answer for the given parameters; `enabled: false` waits (e.g. until a
  * date preset can be resolved), which panels show as loading. */
 export function useAnalytics<E extends AnalyticsEndpoint>(
@@ -39,7 +47,7 @@ export function useAnalytics<E extends AnalyticsEndpoint>(
   options: { enabled?: boolean } = {},
 ) {
   return useQuery({
-    queryKey: ["analytics", endpoint, query],
+    queryKey: analyticsQueryKey(endpoint, query),
     queryFn: ({ signal }) => apiFetch<AnalyticsResponse<E>>(analyticsUrl(endpoint, query), { signal }),
     enabled: options.enabled ?? true,
   });

@@ -1,31 +1,22 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "./apiFetch";
+import { useLiveStatus } from "./liveStatus";
 import type { components } from "./schema";
 
 export type Freshness = components["schemas"]["Freshness"];
 
 export const FRESHNESS_KEY = ["freshness"] as const;
-const POLL_MS = 15_000;
+/** The fallback poll while no live socket is open (the socket's frames make it needless). */
+export const FRESHNESS_POLL_MS = 15_000;
 
-/** The generation the API serves, polled every 15 s. With `watch` (the layout, once per
- * page) a change of generation invalidates every other cached answer, so the page redraws
- * with the new data by itself. */
-export function useFreshness({ watch = false }: { watch?: boolean } = {}) {
-  const queryClient = useQueryClient();
-  const query = useQuery({
+/** The generation the API serves. Polled every 15 s while the live events socket is not
+ * open, not at all while it is: its frames refresh this query (see useLiveEvents). `live`
+ * overrides the status read from the layout (the layout itself passes its own). */
+export function useFreshness({ live }: { live?: boolean } = {}) {
+  const contextLive = useLiveStatus() === "live";
+  return useQuery({
     queryKey: FRESHNESS_KEY,
     queryFn: ({ signal }) => apiFetch<Freshness>("/api/analytics/freshness", { signal }),
-    refetchInterval: POLL_MS,
+    refetchInterval: (live ?? contextLive) ? false : FRESHNESS_POLL_MS,
   });
-  const generation = query.data?.generation;
-  const seen = useRef<number | null | undefined>(undefined);
-  useEffect(() => {
-    if (!watch || generation === undefined) return;
-    if (seen.current !== undefined && seen.current !== generation) {
-      void queryClient.invalidateQueries({ predicate: (cached) => cached.queryKey[0] !== FRESHNESS_KEY[0] });
-    }
-    seen.current = generation;
-  }, [generation, queryClient, watch]);
-  return query;
 }

@@ -1,3 +1,4 @@
+import { analyticsUrl } from "../api/analyticsUrl";
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { AnalyticsResponse } from "../api/useAnalytics";
 import { breakdownRows, type BreakdownDimension, type BreakdownRow } from "../lib/breakdownRows";
@@ -42,6 +43,7 @@ export function BreakdownPanel({
   const rows = breakdownRows(query.data?.results);
   const state = panelState(query, rows.length === 0);
   const noun = dimension === "region" ? "region" : "genre";
+  const endpoint = dimension === "region" ? "sales-by-region" : "sales-by-genre";
   const drill = (row: BreakdownRow) => filters.update({ [dimension]: row.code });
   const selected = (row: BreakdownRow) => filters[dimension] === row.code;
   const total = sumDecimals(rows.map((row) => row.revenue));
@@ -83,7 +85,7 @@ export function BreakdownPanel({
       error={query.error}
       onRetry={() => void query.refetch()}
       emptyMessage={`No sales ${describeScope(query.data?.params, filters)}.`}
-      download={{ endpoint: dimension === "region" ? "sales-by-region" : "sales-by-genre", query: download }}
+      download={{ endpoint, query: download }}
       skeleton="table"
     >
       <div className={full ? "grid gap-4 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]" : "space-y-3"}>
@@ -118,6 +120,7 @@ export function BreakdownPanel({
           onRowClick={drill}
           rowActionLabel={(row) => `Filter to ${row.name}`}
           isRowSelected={selected}
+          liveScope={analyticsUrl(endpoint, download)}
           maxHeightClass={full ? "" : "max-h-72"}
           footer={
             full ? (

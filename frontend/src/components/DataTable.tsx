@@ -1,4 +1,6 @@
 import type { ReactNode } from "react";
+import { cellId, tableCells } from "../lib/movedCells";
+import { useMovedCells } from "../lib/useMovedCells";
 
 export interface Column<Row> {
   key: string;
@@ -19,6 +21,9 @@ interface DataTableProps<Row> {
   isRowSelected?: (row: Row) => boolean;
   maxHeightClass?: string;
   footer?: ReactNode;
+  /** The question the rows answer (its URL): cells whose value a live update changed are
+   * highlighted for a moment. Leave it out for tables that are not analytics answers. */
+  liveScope?: string;
 }
 
 /** A table that scrolls sideways on narrow screens, with optional clickable rows. */
@@ -33,7 +38,11 @@ export function DataTable<Row>({
   isRowSelected,
   maxHeightClass = "",
   footer,
+  liveScope,
 }: DataTableProps<Row>) {
+  // No rows is no answer yet (or none to compare with): the next rows are new, not moved.
+  const cells = liveScope === undefined || rows.length === 0 ? undefined : tableCells(rows, rowKey, columns);
+  const moved = useMovedCells(liveScope, cells);
   return (
     <div className={`overflow-x-auto ${maxHeightClass ? `${maxHeightClass} overflow-y-auto` : ""}`}>
       <table className="min-w-full border-collapse text-sm">
@@ -65,7 +74,8 @@ export function DataTable<Row>({
                 {columns.map((column, index) => (
                   <td
                     key={column.key}
-                    className={`px-2 py-1.5 whitespace-nowrap ${column.numeric ? "text-right tabular-nums" : ""}`}
+                    data-moved={moved.has(cellId(rowKey(row), column.key)) ? "true" : undefined}
+                    className={`px-2 py-1.5 whitespace-nowrap ${column.numeric ? "text-right tabular-nums" : ""} ${moved.has(cellId(rowKey(row), column.key)) ? "live-moved" : ""}`}
                   >
                     {index === 0 && onRowClick ? (
                       <button

@@ -8,17 +8,20 @@ interface KpiCardProps {
   display: string;
   change: string | null;
   previousDisplay: string;
+  /** A live update just changed the value: highlighted for a moment. */
+  moved?: boolean;
 }
 
 /** One headline number with its change against the previous period of equal length. */
-export function KpiCard({ name, label, value, display, change, previousDisplay }: KpiCardProps) {
+export function KpiCard({ name, label, value, display, change, previousDisplay, moved = false }: KpiCardProps) {
   return (
     <div data-testid={`kpi-${name}`} className="rounded-lg border border-slate-200 bg-slate-50 p-3">
       <p className="text-sm font-medium text-slate-600">{label}</p>
       <p
         data-testid={`kpi-${name}-value`}
         data-value={value ?? ""}
-        className="mt-1 truncate text-2xl font-semibold tabular-nums text-slate-900"
+        data-moved={moved ? "true" : undefined}
+        className={`mt-1 truncate rounded text-2xl font-semibold tabular-nums text-slate-900 ${moved ? "live-moved" : ""}`}
         title={display}
       >
         {display}

@@ -1,3 +1,4 @@
+import { analyticsUrl } from "../api/analyticsUrl";
 import { useEffect, useState } from "react";
 import type { components } from "../api/schema";
 import { useAnalytics } from "../api/useAnalytics";
@@ -59,7 +60,8 @@ export function BooksPage() {
   const offset = (page - 1) * PAGE_SIZE;
   const base = { ...filters.salesQuery, order: sort, offset, search: filters.search };
   // One row more than shown tells whether a next page exists.
-  const books = useAnalytics("top-books", { ...base, limit: PAGE_SIZE + 1 }, { enabled: filters.rangeReady });
+  const booksQuery = { ...base, limit: PAGE_SIZE + 1 };
+  const books = useAnalytics("top-books", booksQuery, { enabled: filters.rangeReady });
   const rows = (books.data?.results ?? []).slice(0, PAGE_SIZE);
   const hasNext = (books.data?.results.length ?? 0) > PAGE_SIZE;
   const state = pending ? "loading" : panelState(books, rows.length === 0);
@@ -167,6 +169,7 @@ export function BooksPage() {
           onRowClick={(row) => update({ search: row.title.slice(0, 100) })}
           rowActionLabel={(row) => `Show only ${row.title}`}
           isRowSelected={(row) => row.title === filters.search}
+          liveScope={analyticsUrl("top-books", booksQuery)}
         />
       </Panel>
     </div>

@@ -1,3 +1,4 @@
+import { analyticsUrl } from "../api/analyticsUrl";
 import type { components } from "../api/schema";
 import { useAnalytics } from "../api/useAnalytics";
 import { BarBreakdownChart } from "../components/BarBreakdownChart";
@@ -155,6 +156,7 @@ export function FinancePage() {
               columns={roiColumns}
               rows={roiRows}
               rowKey={(row) => row.department}
+              liveScope={analyticsUrl("finance/top-roi", roiQuery)}
               rowTestId={(row) => `row-department-${row.department}`}
               onRowClick={(row) => drillDepartment(row.department)}
               rowActionLabel={(row) => `Filter to ${row.name}`}
@@ -184,6 +186,7 @@ export function FinancePage() {
             columns={budgetColumns}
             rows={budgetRows}
             rowKey={(row) => `${row.level}-${row.code}`}
+            liveScope={analyticsUrl("finance/top-budget", budgetQuery)}
             rowTestId={(row) => (row.level === "department" ? `row-budget-${row.code}` : `row-costcenter-${row.code}`)}
             onRowClick={oneDepartment ? undefined : (row) => drillDepartment(row.code)}
             rowActionLabel={(row) => `Show the cost centres of ${row.name}`}
@@ -256,6 +259,7 @@ export function FinancePage() {
           columns={fundColumns}
           rows={fundRows}
           rowKey={(row) => row.fund}
+          liveScope={analyticsUrl("finance/fund-table", ledger)}
           rowTestId={(row) => `row-fund-${row.fund}`}
           onRowClick={(row) => filters.update({ fund: String(row.fund) })}
           rowActionLabel={(row) => `Filter to ${row.name}`}

@@ -1,4 +1,5 @@
 import { useNavigate, useSearchParams } from "react-router";
+import { analyticsUrl } from "../api/analyticsUrl";
 import type { components } from "../api/schema";
 import { useAnalytics } from "../api/useAnalytics";
 import { BreakdownPanel } from "../components/BreakdownPanel";
@@ -17,6 +18,7 @@ import { formatBucket, formatDate, formatRangeEnd } from "../lib/formatDate";
 import { panelState } from "../lib/panelState";
 import { sumDecimals } from "../lib/sumDecimals";
 import { useDashboardFilters } from "../lib/useDashboardFilters";
+import { useMovedCells } from "../lib/useMovedCells";
 
 type TopBook = components["schemas"]["TopBook"];
 type SalesBucket = components["schemas"]["SalesBucket"];
@@ -48,6 +50,17 @@ export function OverviewPage() {
   const genres = useAnalytics("sales-by-genre", sales, { enabled });
 
   const kpi = summary.data?.result;
+  const movedKpis = useMovedCells(
+    kpi ? analyticsUrl("summary", sales) : undefined,
+    kpi
+      ? {
+          revenue: kpi.revenue,
+          units: String(kpi.units),
+          orders: String(kpi.orders),
+          aov: kpi.average_order_value ?? "",
+        }
+      : undefined,
+  );
   const buckets = series.data?.results ?? [];
   const books = topBooks.data?.results ?? [];
   const seriesEmpty = buckets.every((row) => row.orders === 0);
@@ -88,6 +101,7 @@ export function OverviewPage() {
           <div className="mt-1 grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-4">
             <KpiCard
               name="revenue"
+              moved={movedKpis.has("revenue")}
               label="Revenue"
               value={kpi.revenue}
               display={formatDecimal(kpi.revenue)}
@@ -96,6 +110,7 @@ export function OverviewPage() {
             />
             <KpiCard
               name="units"
+              moved={movedKpis.has("units")}
               label="Units sold"
               value={String(kpi.units)}
               display={formatInteger(kpi.units)}
@@ -104,6 +119,7 @@ export function OverviewPage() {
             />
             <KpiCard
               name="orders"
+              moved={movedKpis.has("orders")}
               label="Orders"
               value={String(kpi.orders)}
               display={formatInteger(kpi.orders)}
@@ -112,6 +128,7 @@ export function OverviewPage() {
             />
             <KpiCard
               name="aov"
+              moved={movedKpis.has("aov")}
               label="Average order value"
               value={kpi.average_order_value}
               display={formatDecimal(kpi.average_order_value)}
@@ -165,6 +182,7 @@ export function OverviewPage() {
           rows={books}
           rowKey={(row) => row.book_id}
           rowTestId={(row) => `row-book-${row.book_id}`}
+          liveScope={analyticsUrl("top-books", booksQuery)}
           onRowClick={(row) => navigate(bookDrillUrl(row.title, params))}
           rowActionLabel={(row) => `Show ${row.title} on the Top books page`}
         />

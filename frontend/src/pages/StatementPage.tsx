@@ -1,3 +1,4 @@
+import { analyticsUrl } from "../api/analyticsUrl";
 import type { components } from "../api/schema";
 import { useAnalytics } from "../api/useAnalytics";
 import { BarBreakdownChart } from "../components/BarBreakdownChart";
@@ -107,6 +108,7 @@ export function StatementPage() {
           columns={posteColumns}
           rows={rows}
           rowKey={(row) => `${row.exercice}-${row.poste}`}
+          liveScope={analyticsUrl(endpoint, query)}
         />
       </Panel>
     );
@@ -176,6 +178,7 @@ export function StatementPage() {
             columns={profitColumns}
             rows={profitRows}
             rowKey={(row) => row.exercice}
+            liveScope={analyticsUrl("statement/profit", query)}
           />
         </div>
       </Panel>
@@ -213,6 +216,7 @@ export function StatementPage() {
           columns={operatingColumns}
           rows={operatingRows}
           rowKey={(row) => row.exercice}
+          liveScope={analyticsUrl("statement/operating", query)}
         />
       </Panel>
 
@@ -240,6 +244,7 @@ export function StatementPage() {
             columns={posteColumns}
             rows={posteRows}
             rowKey={(row) => `${row.exercice}-${row.poste}`}
+            liveScope={analyticsUrl("statement/expenses-by-poste", query)}
             maxHeightClass="max-h-96"
           />
         </div>
