@@ -5,6 +5,7 @@ test's own, the embedded default) and are counted there."""
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,13 +18,14 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from analytics.models import SyncRequest
-from analytics.sync import SyncBusy, sync_lock
+from analytics.sync import SyncBusy, sync_after_write, sync_lock
 from analytics.sync_requests import (
     SYNC_REQUESTED_TASK,
     sync_min_interval,
     sync_request_wait_again,
     sync_requested_run,
 )
+from analytics.tests.conftest import published_generation
 from books.models import Book, Region, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.imports import sales_import
@@ -269,3 +271,33 @@ def test_a_requested_sync_finding_another_running_waits_for_it(broker: Path, sho
     assert waits  # it is again the one waiting sync, so the write queued no other
     assert len(queued(broker)) == 1
     assert SyncRequest.objects.get().queued_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_command_syncing_after_its_write_waits_for_the_running_sync(shop: tuple[Book, Region]) -> None:
+    sale_write(*shop)
+    holding = threading.Event()
+    release = threading.Event()
+
+    def worker_sync() -> None:  # a worker's sync, started by the write's request, holds the lock
+        with sync_lock():
+            holding.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=worker_sync)
+    holder.start()
+    holding.wait(5)
+    threading.Timer(1.0, release.set).start()
+    started = time.perf_counter()
+    line = sync_after_write(wait_seconds=30)
+    holder.join()
+
+    assert line.startswith("Warehouse generation 1 published")
+    assert time.perf_counter() - started >= 0.9
+    assert published_generation().rows["fact_sales"]["loaded"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_command_gives_up_when_the_running_sync_outlasts_its_wait(shop: tuple[Book, Region]) -> None:
+    with sync_lock(), pytest.raises(SyncBusy):
+        sync_after_write(wait_seconds=0.2)
