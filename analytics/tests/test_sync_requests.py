@@ -40,8 +40,7 @@ SOLD_AT = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
 def broker_use(url: str, options: dict) -> None:
     """Point this process's Celery app at another broker (requests open their own connection)."""
-    app.conf.broker_url = url
-    app.conf.broker_transport_options = options
+    app.conf.update(broker_url=url, broker_transport_options=options)
 
 
 @pytest.fixture
@@ -89,8 +88,8 @@ def enqueued() -> int:
 def shop(broker: Path) -> tuple[Book, Region]:
     """A book and a region of the default workspace, with no sync requested yet."""
     workspace = workspace_default()
-    book = BookFactory(workspace=workspace, list_price=Decimal("12.50"))
-    region = RegionFactory()
+    book = BookFactory.create(workspace=workspace, list_price=Decimal("12.50"))
+    region = RegionFactory.create()
     requests_forget(broker)
     return book, region
 
@@ -184,7 +183,7 @@ def test_every_kind_of_single_write_requests_a_sync(broker: Path, shop: tuple[Bo
 @pytest.mark.parametrize("writer", ["sales generator", "finance generator", "sales import"])
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_write_requests_exactly_one_sync(broker: Path, tmp_path: Path, writer: str) -> None:
-    book = BookFactory(workspace=workspace_default(), isbn13="9780439023481")
+    book = BookFactory.create(workspace=workspace_default(), isbn13="9780439023481")
     requests_forget(broker)
 
     if writer == "sales generator":
