@@ -53,6 +53,7 @@ def shop_database(postgres_alias: str, redis_url: str, tmp_path: Path) -> Iterat
         "CELERY_BROKER_URL": redis_url,
         "SYNC_INTERVAL_SECONDS": "3600",
         "SYNC_MIN_INTERVAL_SECONDS": str(MIN_INTERVAL),
+        "SYNC_ON_WRITE": "true",
     }
     manage(url, extra, "migrate", "--noinput", "--verbosity", "0")
     catalogue = ["generate_sales_data", "--books", "5", "--sales", "0", "--skip-upload"]
