@@ -33,9 +33,14 @@ from books.services.records import sale_create, sale_delete, sale_update
 from books.tests.factories import BookFactory, RegionFactory
 from config.celery import app
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from finance.services.imports import ledger_import, statement_import
 from workspaces.services import workspace_default
 
 SOLD_AT = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+LEDGER_HEADER = (
+    "date,amount,kind,department_id,department_name,fund_id,fund_description,cost_center_id,cost_center_description"
+)
+STATEMENT_JSON = Path(__file__).resolve().parents[2] / "finance" / "tests" / "data" / "compte-de-resultat.json"
 
 
 def broker_use(url: str, options: dict) -> None:
@@ -180,7 +185,9 @@ def test_every_kind_of_single_write_requests_a_sync(broker: Path, shop: tuple[Bo
     assert len(queued(broker)) == 1
 
 
-@pytest.mark.parametrize("writer", ["sales generator", "finance generator", "sales import"])
+@pytest.mark.parametrize(
+    "writer", ["sales generator", "finance generator", "sales import", "ledger import", "statement import"]
+)
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_write_requests_exactly_one_sync(broker: Path, tmp_path: Path, writer: str) -> None:
     book = BookFactory.create(workspace=workspace_default(), isbn13="9780439023481")
@@ -190,12 +197,21 @@ def test_a_bulk_write_requests_exactly_one_sync(broker: Path, tmp_path: Path, wr
         sales_data_generate(spec=SalesDataSpec(books=30, sales=2_000, seed=3))
     elif writer == "finance generator":  # departments and funds are saved one by one inside
         finance_data_generate(spec=FinanceDataSpec(entries=500, seed=3))
-    else:  # unknown regions are created one by one inside (--create-missing)
+    elif writer == "sales import":  # unknown regions are created one by one inside (--create-missing)
         path = tmp_path / "sales.csv"
         lines = [f"2024-03-{day:02d},{book.isbn13},R{day},1,9.99" for day in range(1, 21)]
         path.write_text("sold_at,isbn,region,quantity,unit_price\n" + "\n".join(lines) + "\n")
-        summary = sales_import(path=path, create_missing=True)
-        assert summary.created == 20
+        assert sales_import(path=path, create_missing=True).created == 20
+    elif writer == "ledger import":  # new departments, funds and cost centres are created inside
+        path = tmp_path / "ledger.csv"
+        lines = [
+            f"2024-01-{day:02d},{day}.00,Revenues,{100 + day},Dept {day},11101,General Fund,1000{day:02d},C{day}"
+            for day in range(1, 21)
+        ]
+        path.write_text(LEDGER_HEADER + "\n" + "\n".join(lines) + "\n")
+        assert ledger_import(path=path).created == 20
+    else:
+        assert statement_import(source=STATEMENT_JSON).created == 5
 
     assert len(queued(broker)) == 1
     assert enqueued() == 1
