@@ -68,10 +68,6 @@ class DeferredSyncRequests:
 
     aliases: set[str] = field(default_factory=set)
 
-    def discard(self) -> None:
-        """Drop what was collected so far: the caller has synced these writes itself."""
-        self.aliases.clear()
-
 
 def sync_min_interval() -> float:
     """Seconds between the starts of two requested syncs: SYNC_MIN_INTERVAL_SECONDS, else by
@@ -89,7 +85,9 @@ def sync_request(*, using: str = "default") -> None:
     if deferred is not None:
         deferred.aliases.add(using)
         return
-    if not settings.SYNC_ON_WRITE:
+    # The worker syncs the default database (the export's source); a write to another alias
+    # (a test's or a benchmark's second database) has no sync to ask for.
+    if not settings.SYNC_ON_WRITE or using != "default":
         return
     callback = _after_commit.get(using)
     if callback is None:
