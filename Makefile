@@ -64,7 +64,7 @@ demo: install frontend
 	$(PY) manage.py generate_finance_data --if-empty --seed 7
 	@echo ""
 	@echo "Folio is starting at http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/docs/)"
-	@echo "Sign in as demo / folio-demo. A Celery worker syncs the warehouse every 45 s (log: var/celery.log)."
+	@echo "Sign in as demo / folio-demo. A Celery worker syncs the warehouse after each write, and every 45 s (log: var/celery.log)."
 	@echo "Stop with Ctrl-C."
 	@echo ""
 	@$(VENV)/bin/celery -A config worker -B --pool=solo --loglevel=INFO --logfile=var/celery.log & \

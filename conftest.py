@@ -43,6 +43,8 @@ SLOW_TESTS = {
     "analytics/tests/test_rebuild_from_lake.py",
     "analytics/tests/test_redshift.py",
     "analytics/tests/test_sync_properties.py",
+    "analytics/tests/test_sync_requests_worker.py",
+    "analytics/tests/test_sync_requests.py::test_a_burst_of_10000_single_sale_writes_queues_one_sync_while_none_has_started",
     "analytics/tests/test_api_inputs.py::test_generated_values_of_every_parameter_never_get_a_500",
     "analytics/tests/test_api_inputs.py::test_no_hostile_value_of_any_parameter_gets_a_500",
     "analytics/tests/test_pages.py::test_with_the_database_down_health_fails_without_naming_the_host",

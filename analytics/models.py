@@ -49,6 +49,23 @@ class Generation(models.Model):
         return f"Generation {self.number or '-'} ({self.status}, attempt {self.pk})"
 
 
+class SyncRequest(models.Model):
+    """The one row through which writes in every process (web, worker, commands) ask for a
+    warehouse sync: at most one requested sync waits at a time (`queued_at` set), whatever
+    the write rate. A conditional UPDATE of this row decides which request queues the task;
+    the database is the one thing every process shares, with or without a server."""
+
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the waiting sync was queued; empty: none waits."
+    )
+    due_at = models.DateTimeField(null=True, blank=True, help_text="When the waiting sync is due to start.")
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the last requested sync started.")
+    enqueued = models.PositiveBigIntegerField(default=0, help_text="Syncs queued by writes so far.")
+
+    def __str__(self) -> str:
+        return f"Sync request (queued {self.queued_at or 'none'}, {self.enqueued} queued so far)"
+
+
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 digest is stored; the token itself is shown
     once, when it is created. A token stops working when it expires or is revoked."""

@@ -29,6 +29,10 @@ from analytics.warehouse.base import LoadResult, Warehouse, WarehouseUnavailable
 from analytics.warehouse.schema import SCHEMA_VERSION, TABLES_BY_NAME
 
 SYNC_LOCK_KEY = 7_463_002  # pg_advisory_lock key of the sync
+# How long a generator or import command waits for a running sync before its own (a long
+# full rebuild is the one case that outlasts it), and how often it looks.
+AFTER_WRITE_WAIT_SECONDS = 120.0
+AFTER_WRITE_POLL_SECONDS = 0.5
 
 
 class SyncBusy(RuntimeError):
@@ -299,15 +303,29 @@ def _old_files_prune(warehouse: Warehouse, published: Generation, using: str) ->
     prune(keep, settings.WAREHOUSE_GRACE_SECONDS)
 
 
-def sync_after_write(*, skip_upload: bool = False, skip_redshift: bool = False) -> str:
+def sync_after_write(
+    *, skip_upload: bool = False, skip_redshift: bool = False, wait_seconds: float = AFTER_WRITE_WAIT_SECONDS
+) -> str:
     """What generators and importers call after writing: export (unless skip_upload) and
     load (unless skip_redshift); returns one line saying what happened.
 
-    Raises SyncBusy or LoadError; the caller's data is already committed either way.
+    A sync already running is waited for, up to `wait_seconds`, and then this one runs: the
+    write itself asked a worker for a sync when it committed (analytics/sync_requests.py),
+    which often holds the lock by now, and a sync that started earlier may have exported
+    before the write committed. Raises SyncBusy (still running after the wait) or LoadError;
+    the caller's data is already committed either way.
     """
     if skip_upload:
         return "Lake export and warehouse load skipped (--skip-upload)."
-    generation = warehouse_sync(load=not skip_redshift)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            generation = warehouse_sync(load=not skip_redshift)
+            break
+        except SyncBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(AFTER_WRITE_POLL_SECONDS)
     if skip_redshift:
         return f"Exported to the lake ({generation.lake_prefix}); warehouse load skipped (--skip-redshift)."
     return f"Warehouse generation {generation.number} published in {generation.timings['total']:.1f} s."

@@ -6,7 +6,7 @@ from functools import partial
 import psycopg
 from botocore.exceptions import ConnectionError as S3ConnectionError
 from botocore.exceptions import EndpointConnectionError
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import OperationalError
 
 from analytics.questions.warm import dashboard_warm
@@ -14,6 +14,12 @@ from analytics.services.import_jobs import import_run
 from analytics.services.job_audit import job_audited_run
 from analytics.services.jobs import generate_test_data_run, sync_run
 from analytics.sync import SyncBusy, warehouse_sync
+from analytics.sync_requests import (
+    BUSY_RETRY_SECONDS,
+    SYNC_REQUESTED_TASK,
+    sync_request_wait_again,
+    sync_requested_run,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +37,35 @@ def sync_warehouse(full: bool = False) -> int | None:
         logger.info("sync skipped: %s", busy)
         return None
     logger.info("published generation %s in %.2f s", generation.number, generation.timings.get("total", 0))
+    dashboard_warm()
+    return generation.number
+
+
+# No retry limit: a requested sync waits behind a running one for as long as that one runs
+# (a full rebuild takes minutes), and a transient failure is retried with back-off.
+@shared_task(
+    bind=True,
+    name=SYNC_REQUESTED_TASK,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=60,
+    max_retries=None,
+)
+def sync_warehouse_requested(self: Task) -> int | None:
+    """The sync that committed writes asked for (coalesced: at most one waits). When another
+    sync is running it waits and runs after it, since that one may have exported before the
+    writes; it steps aside if a later write has queued another meanwhile."""
+    try:
+        generation = sync_requested_run()
+    except SyncBusy as busy:
+        if not sync_request_wait_again(retry_in=BUSY_RETRY_SECONDS):
+            logger.info("requested sync left to the one queued since: %s", busy)
+            return None
+        logger.info("requested sync waits: %s", busy)
+        raise self.retry(countdown=BUSY_RETRY_SECONDS) from None
+    logger.info(
+        "published generation %s in %.2f s (requested by writes)", generation.number, generation.timings.get("total", 0)
+    )
     dashboard_warm()
     return generation.number
 

@@ -56,8 +56,10 @@ locals {
     WAREHOUSE_URL         = local.warehouse_url # no password: WAREHOUSE_PASSWORD
     REDSHIFT_IAM_ROLE     = aws_iam_role.redshift_copy.arn
 
-    SYNC_INTERVAL_SECONDS   = "45"
-    EXPORT_LOOKBACK_SECONDS = "300"
+    SYNC_INTERVAL_SECONDS     = "45"
+    SYNC_ON_WRITE             = "true"
+    SYNC_MIN_INTERVAL_SECONDS = "60" # Redshift: each load has a cost
+    EXPORT_LOOKBACK_SECONDS   = "300"
 
     LOG_LEVEL  = "INFO"
     LOG_FORMAT = "json" # one JSON object per line, as CloudWatch Logs Insights reads them

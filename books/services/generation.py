@@ -27,6 +27,7 @@ import pyarrow as pa
 from django.db import transaction
 from django.utils import timezone
 
+from analytics.sync_requests import sync_request, sync_requests_deferred
 from books.models import Author, Book, BookAuthor, Genre, Publisher, Region, Sale
 from books.services import sample_vocabulary as vocab
 from books.services.bulk_load import BulkWriter, money_array, timestamp_array
@@ -206,13 +207,15 @@ def sales_data_generate(
     except WorkspaceError as error:
         raise InvalidGenerationRequest(f"--workspace: {error}") from error
     writer = BulkWriter(using, workspace_id)
-    with transaction.atomic(using=using):
+    # COPY and executemany send no per-row signals: one sync is requested for the whole run.
+    with transaction.atomic(using=using), sync_requests_deferred():
         genre_ids, genre_tiers, region_ids = _reference_rows(using)
         publisher_ids = _publisher_ids(using, workspace_id)
         author_ids = _authors_write(writer, seed, spec, updated_at, progress)
         catalogue = _books_write(writer, seed, spec, updated_at, genre_ids, genre_tiers, publisher_ids, progress)
         _credits_write(writer, seed, catalogue.ids, author_ids, spec.batch_size, progress)
         totals = _sales_write(writer, seed, spec, updated_at, catalogue, region_ids, progress)
+        sync_request(using=using)
     return SalesDataResult(
         seed=seed,
         authors=len(author_ids),

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from analytics.sync_requests import sync_request, sync_requests_deferred
 from books.models import Author, Book, BookAuthor, Channel, Genre, Publisher, Region, Sale
 from books.services.bulk_load import BulkWriter
 from config.date_window import DateWindow, date_window
@@ -210,12 +211,15 @@ def books_import(
             )
             continue
         records.append(record)
-    with transaction.atomic(using=using):
+    # Bulk writes send no per-row signals: one sync is requested for the whole import.
+    with transaction.atomic(using=using), sync_requests_deferred():
         if skip_invalid or not summary.errors:
             # Resolved only now: a refused file never touches the database.
             workspace_id = (workspace or workspace_default(using=using)).pk
             _books_write(records, columns, summary, using, progress, workspace_id)
         import_finish(summary, skip_invalid=skip_invalid, rejects=rejects, source=path)
+        if summary.created or summary.updated:
+            sync_request(using=using)
     return summary
 
 
@@ -493,7 +497,7 @@ def sales_import(
     writer = BulkWriter(using)
     window = date_window()
     first_text, after_text = window.utc_text_bounds()
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using), sync_requests_deferred():
         # Resolved inside the import's transaction: a refused file never touches the database.
         workspace_id = (workspace or workspace_default(using=using)).pk
         books = Book.objects.using(using).filter(workspace_id=workspace_id)
@@ -517,6 +521,8 @@ def sales_import(
         summary.created, summary.unchanged = created, staged - created
         _stage_drop(writer)
         import_finish(summary, skip_invalid=skip_invalid, rejects=rejects, source=path)
+        if created:
+            sync_request(using=using)  # one for the import: its COPY sends no per-row signals
     return summary
 
 

@@ -38,6 +38,9 @@ TEST_DATA_DIR = Path(tempfile.mkdtemp(prefix="folio-tests-"))
 LAKE_URL = (TEST_DATA_DIR / "lake").as_uri()
 WAREHOUSE_URL = f"duckdb:///{TEST_DATA_DIR / 'warehouse'}"
 CELERY_TASK_ALWAYS_EAGER = False
+# Writes queue no sync in the suite (their messages would land in var/celery); the tests of
+# write-triggered syncs turn it on with a broker of their own.
+SYNC_ON_WRITE = False
 
 TEST_POSTGRES_URL: str = env.str("TEST_POSTGRES_URL", default="postgresql://postgres@127.0.0.1:5432/folio")
 TEST_REDIS_URL: str = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")

@@ -17,6 +17,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from analytics.sync_requests import sync_request, sync_requests_deferred
 from config.date_window import SETTINGS_NAMES as WINDOW_SETTINGS
 from config.date_window import date_window
 from finance.models import Budget, CostCenter, Department, EntryKind, Fund, LedgerEntry, StatementLine
@@ -106,7 +107,8 @@ def finance_data_generate(*, spec: FinanceDataSpec, using: str = "default") -> F
         workspace_id = workspace_named(spec.workspace, using=using).pk
     except WorkspaceError as error:
         raise InvalidFinanceRequest(f"--workspace: {error}") from error
-    with transaction.atomic(using=using):
+    # bulk_create sends no per-row signals: one sync is requested for the whole run.
+    with transaction.atomic(using=using), sync_requests_deferred():
         departments = [
             Department.objects.using(using).get_or_create(code=d.code, defaults={"name": d.name})[0]
             for d in city.DEPARTMENTS
@@ -124,6 +126,7 @@ def finance_data_generate(*, spec: FinanceDataSpec, using: str = "default") -> F
             spec.fiscal_years[0] - 1
         ]
         lines = _statement_write(rng, using, workspace_id, exercices)
+        sync_request(using=using)
     return FinanceDataResult(
         seed=seed,
         departments=len(departments),

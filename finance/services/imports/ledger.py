@@ -12,6 +12,7 @@ from typing import TypedDict, TypeVar
 from django.db import connections, transaction
 from django.utils import timezone
 
+from analytics.sync_requests import sync_request, sync_requests_deferred
 from config.date_window import date_window
 from config.imports import (
     ImportRefused,
@@ -127,7 +128,8 @@ def ledger_dimensions_import(
     )
     summary = ImportSummary()
     progress.start(kind.replace("_", " "), max(layout.lines - 1, 0))
-    with transaction.atomic(using=using):
+    # bulk_create sends no per-row signals: one sync is requested for the whole file.
+    with transaction.atomic(using=using), sync_requests_deferred():
         rows = _dimension_rows_validate(
             rows=rows_with_progress(csv_rows(layout, summary), progress),
             columns=columns,
@@ -147,6 +149,8 @@ def ledger_dimensions_import(
             rows = known
         import_finish(summary, skip_invalid=skip_invalid, rejects=rejects, source=path)
         _dimensions_write(model=model, rows=rows, department_pks=department_pks, using=using, summary=summary)
+        if summary.created or summary.updated:
+            sync_request(using=using)
     return summary
 
 
@@ -348,7 +352,7 @@ def ledger_import(
         )
     summary = ImportSummary()
     progress.start("ledger", max(layout.lines - 1, 0))
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using), sync_requests_deferred():
         # Resolved inside the import's transaction: a refused file never touches the database.
         workspace_id = (workspace or workspace_default(using=using)).pk
         parsed = _ledger_rows_parse(
@@ -385,6 +389,8 @@ def ledger_import(
                 entries[key] = row
         import_finish(summary, skip_invalid=skip_invalid, rejects=rejects, source=path)
         _ledger_write(entries=entries, indexes=indexes, using=using, summary=summary, workspace_id=workspace_id)
+        if summary.created or summary.updated:
+            sync_request(using=using)  # one for the file: bulk_create sends no per-row signals
     return summary
 
 

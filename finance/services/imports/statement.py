@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from analytics.sync_requests import sync_request, sync_requests_deferred
 from config.date_window import date_window
 from config.imports import (
     ImportRefused,
@@ -185,12 +186,14 @@ def statement_import(
         header, fields=STATEMENT_FIELDS, required=STATEMENT_REQUIRED, overrides=mapping, source=origin.name
     )
     progress.start("statement", total)
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using), sync_requests_deferred():
         # Resolved inside the import's transaction: a refused file never touches the database.
         workspace_id = (workspace or workspace_default(using=using)).pk
         lines = _statement_rows_validate(rows=rows_with_progress(rows, progress), columns=columns, summary=summary)
         import_finish(summary, skip_invalid=skip_invalid, rejects=rejects, source=origin)
         _statement_write(lines=lines, using=using, summary=summary, workspace_id=workspace_id)
+        if summary.created or summary.updated:
+            sync_request(using=using)  # one for the file: bulk_create sends no per-row signals
     return summary
 
 
