@@ -15,9 +15,12 @@ from django.core.exceptions import ImproperlyConfigured
 from analytics.ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"  # every embedded default lives here
 
 env = environ.Env()
+
+# Every embedded default lives here (database, lake, warehouse files, the broker's folders):
+# FOLIO_VAR_DIR moves them all at once, e.g. for a benchmark beside a running demo.
+VAR_DIR = Path(env.str("FOLIO_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
