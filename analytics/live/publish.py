@@ -1,0 +1,51 @@
+"""Publishing a generation to the workspaces it changed, through the channel layer.
+
+With a shared (Redis) layer the process that published the generation, a Celery worker or a
+command, sends right after publishing: one group message per workspace the generation
+changed. With the in-memory layer a message sent here would never leave this process: the
+ASGI process's watcher (analytics/live/watcher.py) finds the generation in the database and
+sends the same messages there.
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_layer
+from redis.exceptions import RedisError
+
+from analytics.live.events import MESSAGE_TYPE, generation_event, group_name
+from analytics.models import Generation
+
+logger = logging.getLogger(__name__)
+
+
+def layer_is_shared(layer: BaseChannelLayer | None = None) -> bool:
+    """Whether the channel layer reaches other processes (not the in-memory one)."""
+    layer = layer if layer is not None else get_channel_layer()
+    return layer is not None and not isinstance(layer, InMemoryChannelLayer)
+
+
+async def generation_fan_out(layer: BaseChannelLayer, generation: Generation) -> int:
+    """Send the generation's event to each workspace it changed; returns how many."""
+    sent = 0
+    for workspace in sorted(generation.changes, key=int):
+        event = generation_event(generation, workspace_id=int(workspace))
+        if event is None:
+            continue
+        await layer.group_send(group_name(int(workspace)), {"type": MESSAGE_TYPE, "event": event})
+        sent += 1
+    return sent
+
+
+def generation_publish(generation: Generation) -> int:
+    """Tell open dashboards about a generation just published, when the layer is shared;
+    returns the workspaces told. A layer that fails is logged, never raised: the generation
+    is published either way, and sockets that missed it learn it from their next hello."""
+    layer = get_channel_layer()
+    if layer is None or not layer_is_shared(layer):
+        return 0
+    try:
+        return async_to_sync(generation_fan_out)(layer, generation)
+    except (RedisError, OSError) as error:
+        logger.warning("live events: generation %s not announced: %s", generation.number, error)
+        return 0
