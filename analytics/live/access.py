@@ -1,6 +1,7 @@
 """Who may listen, by the API's rules: a token acts in its own workspace with its owner's
 role of the moment; a session in its current workspace, else the user's first."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from analytics.api.authentication import KEYWORDS
@@ -10,7 +11,7 @@ from analytics.services.tokens import api_token_authenticate
 from workspaces.selectors import first_membership, membership_of
 
 
-def socket_member(scope: dict[str, Any]) -> LiveMember | None:
+def socket_member(scope: Mapping[str, Any]) -> LiveMember | None:
     """The member a WebSocket handshake authenticates as, or None (refused): anonymous, a
     malformed, expired or revoked token, or no membership (a token's owner removed since)."""
     authorization = dict(scope.get("headers", [])).get(b"authorization", b"").split()

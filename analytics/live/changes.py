@@ -67,9 +67,9 @@ def generation_changes(*, manifest: Manifest, lake: Lake, using: str = "default"
                 for workspace, span in _spans(lake, entry, column, Path(scratch)).items():
                     _merge(changes.setdefault(str(workspace), {}), domain, span)
     if everywhere:
-        for workspace, domains in changes_everywhere(tuple(sorted(everywhere)), using=using).items():
+        for key, domains in changes_everywhere(tuple(sorted(everywhere)), using=using).items():
             for domain, span in domains.items():
-                _merge(changes.setdefault(workspace, {}), domain, span)
+                _merge(changes.setdefault(key, {}), domain, span)
     return changes
 
 
@@ -79,17 +79,17 @@ def _spans(lake: Lake, entry: TableBatch, column: str, scratch: Path) -> dict[in
     for file in entry.files:
         if not file.rows:
             continue
-        table = pq.read_table(
-            lake.local_copy(file.key, scratch), columns=["workspace_id", *([column] if column else [])]
-        )
+        columns = ["workspace_id", column] if column else ["workspace_id"]
+        table = pq.read_table(lake.local_copy(file.key, scratch), columns=columns)
         if not column:
             for workspace in pc.unique(table.column("workspace_id")).to_pylist():
-                _span_merge(spans, workspace, dict(ANY_DATE))
+                if workspace is not None:  # the column is NOT NULL; the type says it could be
+                    _span_merge(spans, int(workspace), dict(ANY_DATE))
             continue
         grouped = table.group_by("workspace_id").aggregate([(column, "min"), (column, "max")])
         for row in grouped.to_pylist():
             span = {"from": _day(row[f"{column}_min"], first=True), "to": _day(row[f"{column}_max"], first=False)}
-            _span_merge(spans, row["workspace_id"], span)
+            _span_merge(spans, int(row["workspace_id"]), span)
     return spans
 
 

@@ -11,6 +11,7 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_layer
+from django.core.exceptions import ImproperlyConfigured
 from redis.exceptions import RedisError
 
 from analytics.live.events import MESSAGE_TYPE, generation_event, group_name
@@ -19,10 +20,17 @@ from analytics.models import Generation
 logger = logging.getLogger(__name__)
 
 
+def channel_layer() -> BaseChannelLayer:
+    """The configured channel layer (CHANNEL_LAYERS["default"]; settings always set one)."""
+    layer = get_channel_layer()
+    if layer is None:
+        raise ImproperlyConfigured("CHANNEL_LAYERS has no default layer: the live events need one")
+    return layer
+
+
 def layer_is_shared(layer: BaseChannelLayer | None = None) -> bool:
     """Whether the channel layer reaches other processes (not the in-memory one)."""
-    layer = layer if layer is not None else get_channel_layer()
-    return layer is not None and not isinstance(layer, InMemoryChannelLayer)
+    return not isinstance(layer if layer is not None else channel_layer(), InMemoryChannelLayer)
 
 
 async def generation_fan_out(layer: BaseChannelLayer, generation: Generation) -> int:
@@ -41,8 +49,8 @@ def generation_publish(generation: Generation) -> int:
     """Tell open dashboards about a generation just published, when the layer is shared;
     returns the workspaces told. A layer that fails is logged, never raised: the generation
     is published either way, and sockets that missed it learn it from their next hello."""
-    layer = get_channel_layer()
-    if layer is None or not layer_is_shared(layer):
+    layer = channel_layer()
+    if not layer_is_shared(layer):
         return 0
     try:
         return async_to_sync(generation_fan_out)(layer, generation)

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.layers import BaseChannelLayer, get_channel_layer
+from channels.layers import BaseChannelLayer
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponseBase, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +20,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api.answer_views import ERRORS
@@ -28,6 +29,7 @@ from analytics.api.renderers import ExactJSONRenderer
 from analytics.api.workspace import request_membership
 from analytics.live.consumers import member_hello
 from analytics.live.events import MESSAGE_TYPE, LiveMember, event_for, group_name, live_member, sse_frame
+from analytics.live.publish import channel_layer
 from analytics.live.watcher import listener_join, listener_leave
 
 PING_SECONDS = 15.0  # a comment line this often keeps proxies (ALB: 60 s idle) from closing the stream
@@ -99,7 +101,7 @@ class EventStreamView(APIView):
         response["X-Accel-Buffering"] = "no"  # nginx (ingress-nginx) passes each frame on at once
         return response
 
-    def handle_exception(self, exc: Exception) -> HttpResponseBase:
+    def handle_exception(self, exc: Exception) -> Response:
         """Refusals (401, 403, 429) answer in JSON like every API error, whatever was accepted."""
         response = super().handle_exception(exc)
         self.request.accepted_renderer = ExactJSONRenderer()
@@ -109,8 +111,7 @@ class EventStreamView(APIView):
 
 async def event_stream(member: LiveMember) -> AsyncIterator[str]:
     """The frames of one stream until the client goes: hello, generations, pings."""
-    layer = get_channel_layer()
-    assert layer is not None, "CHANNEL_LAYERS has no default layer"
+    layer = channel_layer()
     channel = await layer.new_channel()
     group = group_name(member.workspace_id)
     await layer.group_add(group, channel)

@@ -17,10 +17,9 @@ import logging
 import weakref
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.db import DatabaseError
 
-from analytics.live.publish import generation_fan_out, layer_is_shared
+from analytics.live.publish import channel_layer, generation_fan_out, layer_is_shared
 from analytics.models import Generation
 from analytics.selectors import current_generation, generations_published_after
 
@@ -51,7 +50,7 @@ class GenerationWatcher:
         self.listeners = max(0, self.listeners - 1)
 
     async def _watch(self, seen: int) -> None:
-        layer = get_channel_layer()
+        layer = channel_layer()
         while self.listeners > 0:
             await asyncio.sleep(POLL_SECONDS)
             try:

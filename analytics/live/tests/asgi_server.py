@@ -50,5 +50,5 @@ class AsgiServerThread(threading.Thread):
         """Stop the reactor (from its own thread, as Twisted requires)."""
         from twisted.internet import reactor
 
-        reactor.callFromThread(self.server.stop)  # type: ignore[attr-defined]  # the installed reactor has it
+        reactor.callFromThread(self.server.stop)
         self.join(timeout=10)

@@ -14,6 +14,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
+from analytics.sync import warehouse_sync
 from analytics.tests.members import member_user
 from books.models import Book, Region, Sale
 from books.services.records import sale_create
@@ -88,6 +89,12 @@ def sale_on(book: Book, region: Region, day: str) -> Sale:
     """A sale of one copy of the book at noon UTC on the day (ISO)."""
     sold_at = datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
     return sale_create(workspace=book.workspace, book=book, region=region, sold_at=sold_at, quantity=1)
+
+
+def sale_synced(book_id: int, region: Region) -> int:
+    """Record a sale of the book on 2025-05-04 and sync; the generation's number."""
+    sale_on(Book.objects.get(pk=book_id), region, "2025-05-04")
+    return warehouse_sync().number or 0
 
 
 @pytest.fixture

@@ -4,10 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib.auth.models import User
 
-from analytics.live.publish import generation_fan_out
+from analytics.live.publish import channel_layer, generation_fan_out
 from analytics.live.tests.conftest import communicator, session_cookie
 from analytics.models import Generation
 from analytics.services.tokens import api_token_create
@@ -120,7 +119,7 @@ def test_a_member_hears_only_their_own_workspace_s_generations(analyst: User, ot
         for socket in (ours, theirs):
             await socket.connect()
             await socket.receive_json_from(timeout=5)  # hello
-        await generation_fan_out(get_channel_layer(), generation)
+        await generation_fan_out(channel_layer(), generation)
         heard = await theirs.receive_json_from(timeout=5)
         silent = await ours.receive_nothing(timeout=0.5)
         for socket in (ours, theirs):
@@ -150,7 +149,7 @@ def test_a_member_with_row_limits_is_told_the_domain_without_dates(analyst: User
         for socket in sockets:
             await socket.connect()
             await socket.receive_json_from(timeout=5)
-        await generation_fan_out(get_channel_layer(), generation)
+        await generation_fan_out(channel_layer(), generation)
         events = [await socket.receive_json_from(timeout=5) for socket in sockets]
         for socket in sockets:
             await socket.disconnect()
