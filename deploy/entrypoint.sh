@@ -52,8 +52,9 @@ case "$command" in
     # One process, one event loop: thousands of open sockets cost memory, not threads, and
     # gunicorn's (benchmarked) threads never wait on one. daphne, the server `runserver`
     # already uses in development, so both run the same ASGI stack. Scale with replicas:
-    # a publish reaches every process through Redis pub/sub.
-    exec daphne -b 0.0.0.0 -p "${PORT:-8000}" config.asgi:application "$@"
+    # a publish reaches every process through Redis pub/sub. --verbosity 0: daphne's access
+    # lines are plain text outside Folio's (JSON) logging; its warnings and errors stay.
+    exec daphne -b 0.0.0.0 -p "${PORT:-8000}" --verbosity 0 config.asgi:application "$@"
     ;;
   worker)
     settings_check
