@@ -1,11 +1,16 @@
 """What a sync records as changed, per workspace: from the exported batch of real syncs."""
 
+from datetime import date
+
 import pytest
+from django.db.models import Max, Min
 
 from analytics.live.tests.conftest import book_in, sale_on
 from analytics.sync import warehouse_sync
 from books.models import Region
 from books.services.records import sale_delete
+from finance.models import Budget, LedgerEntry, StatementLine
+from finance.services.generation import FinanceDataSpec, finance_data_generate
 from workspaces.models import Workspace
 from workspaces.services import workspace_default
 
@@ -69,3 +74,44 @@ def test_a_deleted_sale_changes_every_workspace_s_sales_at_any_date(
         str(workspace_default().pk): {"sales": any_date},
         str(other_workspace.pk): {"sales": any_date},
     }
+
+
+def test_new_finance_records_change_the_ledger_and_statement_over_their_dates(
+    pipeline: None, other_workspace: Workspace
+) -> None:
+    finance_data_generate(spec=FinanceDataSpec(entries=50, years=1, seed=3, end_date=date(2025, 12, 31)))
+    warehouse_sync()
+    known = {model: set(model.objects.values_list("pk", flat=True)) for model in (LedgerEntry, Budget, StatementLine)}
+    finance_data_generate(spec=FinanceDataSpec(entries=30, years=2, seed=4, end_date=date(2024, 6, 30)))
+
+    generation = warehouse_sync()
+
+    def added(model: type[LedgerEntry | Budget | StatementLine], column: str) -> tuple[object, object]:
+        bounds = model.objects.exclude(pk__in=known[model]).aggregate(first=Min(column), last=Max(column))
+        return bounds["first"], bounds["last"]
+
+    (first_day, last_day), (first_year, last_year) = added(LedgerEntry, "entry_date"), added(Budget, "fiscal_year")
+    days = [day for day in (first_day, last_day) if isinstance(day, date)]
+    days += [date(year, 1, 1) for year in (first_year,) if isinstance(year, int)]
+    days += [date(year, 12, 31) for year in (last_year,) if isinstance(year, int)]
+    exercices = added(StatementLine, "exercice")
+    assert generation.changes == {
+        str(workspace_default().pk): {
+            "ledger": {"from": min(days).isoformat(), "to": max(days).isoformat()},
+            "statement": {"from": f"{exercices[0]}-01-01", "to": f"{exercices[1]}-12-31"},
+        }
+    }
+
+
+def test_an_edited_book_changes_its_workspace_s_sales_at_any_date(
+    pipeline: None, region: Region, other_workspace: Workspace
+) -> None:
+    book = book_in(other_workspace)
+    sale_on(book, region, "2025-01-01")
+    warehouse_sync()
+    book.title = "A new title"
+    book.save()  # as the admin saves it: updated_at moves
+
+    generation = warehouse_sync()
+
+    assert generation.changes == {str(other_workspace.pk): {"sales": {"from": None, "to": None}}}
