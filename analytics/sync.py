@@ -147,7 +147,6 @@ def warehouse_sync(
                 attempt.timings = {"export": export_seconds, "total": export_seconds}
                 attempt.save()
                 return attempt
-            attempt.changes = generation_changes(manifest=manifest, lake=lake, using=using)  # what the live events tell
             number = (Generation.objects.using(using).aggregate(top=Max("number"))["top"] or 0) + 1
             with warehouse.load(
                 manifests=[manifest],
@@ -157,6 +156,8 @@ def warehouse_sync(
             ) as pending:
                 if before_publish:
                     before_publish()
+                # What the live events tell: read from the batch's files once the load checked them.
+                attempt.changes = generation_changes(manifest=manifest, lake=lake, using=using)
                 # The record and the warehouse commit together: the record is written first
                 # and rolled back if the warehouse's commit fails.
                 with transaction.atomic(using=using):

@@ -7,7 +7,9 @@ ASGI process's watcher (analytics/live/watcher.py) finds the generation in the d
 sends the same messages there.
 """
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_layer
@@ -53,7 +55,14 @@ def generation_publish(generation: Generation) -> int:
     if not layer_is_shared(layer):
         return 0
     try:
-        return async_to_sync(generation_fan_out)(layer, generation)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the usual case: a worker or command, no event loop in this thread
+            return async_to_sync(generation_fan_out)(layer, generation)
+        # Called by sync code inside a running loop (Playwright's sync API in a browser test),
+        # where async_to_sync refuses to run: publish from a thread and loop of its own.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            return thread.submit(asyncio.run, generation_fan_out(layer, generation)).result()
     except (RedisError, OSError) as error:
         logger.warning("live events: generation %s not announced: %s", generation.number, error)
         return 0

@@ -8,15 +8,16 @@ answer is the hello alone, with a `retry` that makes EventSource ask again in 15
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.layers import BaseChannelLayer
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponseBase, StreamingHttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -37,7 +38,8 @@ RETRY_MILLISECONDS = 15_000
 
 DESCRIPTION = """The live events of the caller's workspace as Server-Sent Events
 (`Accept: text/event-stream`). Frames: `id: <generation>`, `event: hello|generation`,
-`data: <JSON>`; a `: ping` comment every 15 s.
+`data: <JSON>`; a `: ping` comment every 15 s. A client that reconnects sends the last id
+it saw as `Last-Event-ID` (EventSource does) and compares it with the hello's generation.
 
 * `hello`, first: `{"type": "hello", "generation": 42, "as_of": "…", "workspace": "default"}`,
   the generation the API serves now. A client that last saw another generation (the
@@ -54,6 +56,19 @@ authenticated by the session cookie or `Authorization: Bearer folio_…`; a call
 endpoint would refuse is refused the handshake (403). The server sends; it reads nothing."""
 
 
+# One event of the stream as a client's SSE parser gives it (schemathesis checks each against it).
+EVENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "description": "The generation (absent before the first sync)."},
+        "event": {"type": "string", "enum": ["hello", "generation"]},
+        "data": {"type": "string", "description": "The frame's JSON (see the description)."},
+        "retry": {"type": "integer", "description": "Milliseconds before reconnecting (WSGI servers only)."},
+    },
+    "required": ["event", "data"],
+}
+
+
 class EventStreamRenderer(BaseRenderer):
     """Lets DRF's content negotiation accept `text/event-stream` (the stream is the answer's body)."""
 
@@ -66,25 +81,34 @@ class EventStreamRenderer(BaseRenderer):
         return b""
 
 
+class AlwaysEventStream(BaseContentNegotiation):
+    """The answer is the stream whatever the Accept header or ?format= says (no 406, no 404)."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        """A GET has no body to parse."""
+        return None
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        """The event stream's renderer, always."""
+        return EventStreamRenderer(), EventStreamRenderer.media_type
+
+
 class EventStreamView(APIView):
     """The event stream: hello, then a frame per generation that changed the workspace."""
 
-    renderer_classes = [EventStreamRenderer, ExactJSONRenderer]
+    renderer_classes = [EventStreamRenderer]
+    content_negotiation_class = AlwaysEventStream
     permission_classes = [IsAuthenticated, RoleAllowed]
 
     @extend_schema(
         summary="Live events: a frame per published generation that changed the workspace",
         description=DESCRIPTION,
-        parameters=[
-            OpenApiParameter(
-                "Last-Event-ID",
-                OpenApiTypes.INT,
-                OpenApiParameter.HEADER,
-                description="The last generation the client saw (EventSource sends it when it reconnects).",
-            )
-        ],
         responses={
-            (200, "text/event-stream"): OpenApiResponse(OpenApiTypes.STR, description="The event stream."),
+            (200, "text/event-stream"): OpenApiResponse(
+                EVENT_SCHEMA, description="The event stream: one event per frame."
+            ),
             401: ERRORS[401],
             403: ERRORS[403],
         },
