@@ -39,8 +39,13 @@ class GenerationWatcher:
         """Count one more listener and make sure the watcher runs. The number it starts from
         is read before this returns, so a generation published after a listener joined (and
         before its hello was read) is sent to it rather than missed."""
-        self.listeners += 1
         async with self._starting:
+            if self.listeners == 0 and self.task is not None:
+                # The last listener left and the task stops at its next tick: start afresh
+                # rather than revive it with the number it saw back then.
+                self.task.cancel()
+                self.task = None
+            self.listeners += 1
             if self.task is None or self.task.done():
                 seen = await database_sync_to_async(_latest_number)()
                 self.task = asyncio.get_running_loop().create_task(self._watch(seen))
@@ -64,6 +69,11 @@ class GenerationWatcher:
 
 
 _watchers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GenerationWatcher]" = weakref.WeakKeyDictionary()
+
+
+def listeners_open() -> int:
+    """The sockets and streams this process's watchers count, over every event loop."""
+    return sum(watcher.listeners for watcher in list(_watchers.values()))
 
 
 def watcher_needed() -> bool:
