@@ -115,6 +115,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker("slow")
 
 
+@pytest.fixture(scope="session")
+def _asgi_server(django_db_setup: None) -> Iterator[str]:
+    """One daphne for the session (Twisted's reactor cannot start twice in a process). Its
+    threads reach the database while a test holds it open (live_asgi_server's transactional_db)."""
+    from analytics.live.tests.asgi_server import AsgiServerThread
+
+    thread = AsgiServerThread()
+    thread.start()
+    if not thread.ready.wait(timeout=30) or thread.error is not None or not thread.server.listening_addresses:
+        pytest.fail(f"the ASGI server did not start: {thread.error!r}")
+    yield thread.url
+    thread.stop()
+
+
+@pytest.fixture
+def live_asgi_server(_asgi_server: str, transactional_db: None) -> str:
+    """The base URL (http://127.0.0.1:<port>) of a real daphne serving the whole application
+    (pages, API, the WebSocket at /ws/events/, the event stream) against the test database:
+    what the test commits, it serves. Data is committed (transactional_db), so other threads see it."""
+    return _asgi_server
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Chromium from Debian's package (Playwright cannot download browsers here)."""

@@ -40,6 +40,12 @@ class Generation(models.Model):
     note = models.TextField(
         blank=True, help_text="Why the load was built as it was: a self-healing full rebuild, a rebuild from the lake."
     )
+    changes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per workspace id: the domains (sales, ledger, statement) the generation changed, each with the"
+        " dates its changed facts span (null: any date). What the live events tell open dashboards.",
+    )
 
     class Meta:
         ordering = ["-id"]

@@ -18,6 +18,14 @@ def current_generation(using: str = "default") -> Generation | None:
     return found[0] if found else None
 
 
+def generations_published_after(number: int, limit: int = 20) -> list[Generation]:
+    """Generations published after the one numbered `number`, oldest first (the live
+    events' watcher: what it has not told yet)."""
+    return list(
+        Generation.objects.filter(status=GenerationStatus.PUBLISHED, number__gt=number).order_by("number")[:limit]
+    )
+
+
 def recent_generations(limit: int = 10) -> list[Generation]:
     """The latest load attempts, newest first, whatever their status."""
     return list(Generation.objects.order_by("-id")[:limit])

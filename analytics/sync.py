@@ -20,6 +20,8 @@ from django.utils import timezone
 from analytics.export import export_batch_write, export_high_watermark
 from analytics.lake import lake_from_url
 from analytics.lake_batches import batch_loaded_mark, batch_name, lake_chain_read
+from analytics.live.changes import changes_everywhere, generation_changes
+from analytics.live.publish import generation_publish
 from analytics.manifest import Manifest
 from analytics.models import Generation, GenerationStatus
 from analytics.runner import generation_announce
@@ -158,6 +160,8 @@ def warehouse_sync(
             ) as pending:
                 if before_publish:
                     before_publish()
+                # What the live events tell: read from the batch's files once the load checked them.
+                attempt.changes = generation_changes(manifest=manifest, lake=lake, using=using)
                 # The record and the warehouse commit together: the record is written first
                 # and rolled back if the warehouse's commit fails.
                 with transaction.atomic(using=using):
@@ -170,6 +174,7 @@ def warehouse_sync(
         _old_files_prune(warehouse, attempt, using)
         if using == "default":
             generation_announce(attempt)  # the API answers from it from now on (see runner)
+            generation_publish(attempt)  # and open dashboards of the workspaces it changed hear it
         return attempt
 
 
@@ -206,6 +211,7 @@ def warehouse_rebuild_from_lake(*, using: str = "default") -> Generation:
             note=f"Rebuilt from the lake: {len(manifests)} batch(es), full batch {first} to batch {last}.",
         )
         checked = round(time.perf_counter() - started, 3)
+        attempt.changes = changes_everywhere(using=using)
         try:
             number = (Generation.objects.using(using).aggregate(top=Max("number"))["top"] or 0) + 1
             with (
@@ -220,6 +226,7 @@ def warehouse_rebuild_from_lake(*, using: str = "default") -> Generation:
         _old_files_prune(warehouse, attempt, using)
         if using == "default":
             generation_announce(attempt)
+            generation_publish(attempt)
         return attempt
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make compose-test`: run compose.yaml's Folio services (migrate, then web, worker and beat)
+# `make compose-test`: run compose.yaml's Folio services (migrate, then web, events, worker and beat)
 # from the image against services on this host, and check that they answer:
 #   - PostgreSQL at TEST_POSTGRES_URL's server (two scratch databases, dropped at the end),
 #   - Redis at TEST_REDIS_URL (cache and Celery broker),
@@ -95,6 +95,7 @@ DJANGO_SECRET_KEY=$secret_key
 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1
 DJANGO_SECURE_SSL_REDIRECT=false
 PORT=$WEB_PORT
+FOLIO_EVENTS_PORT=$((WEB_PORT + 1))
 WEB_CONCURRENCY=1
 GUNICORN_THREADS=4
 DATABASE_URL=$database_url
@@ -110,8 +111,8 @@ EOF
 export FOLIO_ENV_FILE="$work/env"
 COMPOSE+=(--env-file "$work/env")
 
-echo "migrate, then web, worker and beat from $IMAGE"
-"${COMPOSE[@]}" up -d web worker beat
+echo "migrate, then web, events, worker and beat from $IMAGE"
+"${COMPOSE[@]}" up -d web events worker beat
 
 echo "Waiting for http://127.0.0.1:$WEB_PORT/healthz"
 "$PY" - "$WEB_PORT" <<'PY'
@@ -154,7 +155,7 @@ PY
 
 # podman runs health checks from systemd timers, which this machine may not have: run each
 # container's own check once, so that a wrong command fails here and not in production.
-for service in web worker beat; do
+for service in web events worker beat; do
   container="$(podman ps --filter "label=com.docker.compose.service=$service" \
     --filter "label=com.docker.compose.project=folio-compose-test" --format '{{.Names}}' | head -1)"
   [ -n "$container" ] || { echo "$service is not running"; exit 1; }

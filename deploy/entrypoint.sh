@@ -1,15 +1,16 @@
 #!/bin/sh
 # The image's entry point: one subcommand names the process this container runs.
 #   web       gunicorn on $PORT (default 8000), $WEB_CONCURRENCY workers (2) of $GUNICORN_THREADS threads (8)
+#   events    daphne on $PORT (default 8000): the live events (/ws/events/, /api/analytics/events)
 #   worker    a Celery worker (warehouse syncs, imports, data generation)
 #   beat      the Celery beat that schedules the syncs: run exactly one
 #   migrate   apply the database migrations, then exit (a one-off job before web starts)
 #   manage …  any manage.py command, e.g. `manage createsuperuser`
-# Arguments after the subcommand go to gunicorn, celery or manage.py. Web never migrates.
+# Arguments after the subcommand go to gunicorn, daphne, celery or manage.py. Web never migrates.
 set -eu
 
 usage() {
-  echo "usage: folio {web|worker|beat|migrate|manage <command> [args…]} [args…]" >&2
+  echo "usage: folio {web|events|worker|beat|migrate|manage <command> [args…]} [args…]" >&2
   exit 2
 }
 
@@ -45,6 +46,15 @@ case "$command" in
       --threads "${GUNICORN_THREADS:-8}" \
       --worker-tmp-dir /dev/shm \
       "$@"
+    ;;
+  events)
+    settings_check
+    # One process, one event loop: thousands of open sockets cost memory, not threads, and
+    # gunicorn's (benchmarked) threads never wait on one. daphne, the server `runserver`
+    # already uses in development, so both run the same ASGI stack. Scale with replicas:
+    # a publish reaches every process through Redis pub/sub. --verbosity 0: daphne's access
+    # lines are plain text outside Folio's (JSON) logging; its warnings and errors stay.
+    exec daphne -b 0.0.0.0 -p "${PORT:-8000}" --verbosity 0 config.asgi:application "$@"
     ;;
   worker)
     settings_check

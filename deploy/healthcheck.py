@@ -1,7 +1,7 @@
 """The image's HEALTHCHECK: the web server in this container answers GET /healthz with 200.
 
-Only a web container listens; in a worker or beat container (PID 1 is not gunicorn) the
-check passes while the process lives. Standard library only: it runs on Debian's python3.
+Only a web (gunicorn) or events (daphne) container listens; in a worker or beat container
+the check passes while the process lives. Standard library only: it runs on Debian's python3.
 """
 
 import os
@@ -13,7 +13,8 @@ from pathlib import Path
 
 def main() -> int:
     """0 when healthy, 1 when not (what HEALTHCHECK expects)."""
-    if b"gunicorn" not in Path("/proc/1/cmdline").read_bytes():
+    command = Path("/proc/1/cmdline").read_bytes()
+    if b"gunicorn" not in command and b"daphne" not in command:
         return 0
     request = urllib.request.Request(
         f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/healthz",

@@ -25,7 +25,7 @@ resource "aws_vpc_security_group_ingress_rule" "alb" {
 
 resource "aws_vpc_security_group_egress_rule" "alb_to_web" {
   security_group_id            = aws_security_group.alb.id
-  description                  = "To the web tasks (gunicorn)"
+  description                  = "To the web (gunicorn) and events (daphne) tasks"
   ip_protocol                  = "tcp"
   from_port                    = local.web_port
   to_port                      = local.web_port
@@ -80,6 +80,37 @@ resource "aws_lb_target_group" "web" {
   }
 }
 
+# The live events' tasks (daphne): WebSockets and event streams stay open for hours, so they
+# get their own tasks and target group rather than a gunicorn thread each.
+resource "aws_lb_target_group" "events" {
+  # checkov:skip=CKV_AWS_378:TLS ends at the load balancer; the hop to daphne is inside private subnets, and only the load balancer's security group reaches it.
+  name        = "${substr(local.name, 0, 25)}-events" # within the 32-character limit
+  port        = local.web_port
+  protocol    = "HTTP"
+  target_type = "ip"
+  vpc_id      = local.vpc_id
+
+  # A socket cut by a deploy reconnects (to another task) and its hello catches it up.
+  deregistration_delay = 30
+
+  health_check {
+    path                = "/readyz"
+    matcher             = "200"
+    interval            = 15
+    timeout             = 5
+    healthy_threshold   = 2
+    unhealthy_threshold = 3
+  }
+}
+
+locals {
+  # The roles the load balancer sends requests to, and their target groups.
+  target_groups = {
+    web    = aws_lb_target_group.web.arn
+    events = aws_lb_target_group.events.arn
+  }
+}
+
 resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.web.arn
   port              = 80
@@ -129,5 +160,33 @@ resource "aws_lb_listener_rule" "web" {
   action {
     type             = "forward"
     target_group_arn = aws_lb_target_group.web.arn
+  }
+}
+
+# Before the web rule: the live events' paths of the same hosts go to the events tasks. The
+# load balancer keeps WebSockets and streams open past idle_timeout as long as bytes flow
+# (daphne pings each socket every 20 s; the stream sends a comment every 15 s). One rule
+# per host: a rule holds at most 5 condition values, and domain_names may have 5 alone.
+resource "aws_lb_listener_rule" "events" {
+  for_each = { for index, domain in var.domain_names : domain => index }
+
+  listener_arn = aws_lb_listener.https.arn
+  priority     = 1 + each.value # 1 to 5, before the web rule's 10
+
+  condition {
+    host_header {
+      values = [each.key]
+    }
+  }
+
+  condition {
+    path_pattern {
+      values = ["/ws/*", "/api/analytics/events*"]
+    }
+  }
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.events.arn
   }
 }

@@ -1,5 +1,7 @@
-# Folio on ECS Fargate: one image, four roles picked by the entry point's subcommand.
+# Folio on ECS Fargate: one image, five roles picked by the entry point's subcommand.
 #   web      gunicorn behind the load balancer (alb.tf), autoscaled (autoscaling.tf)
+#   events   daphne: the live events (/ws/*, /api/analytics/events), long-lived connections
+#            kept off gunicorn's threads; the load balancer routes those paths to it (alb.tf)
 #   worker   Celery worker, autoscaled
 #   beat     Celery beat: exactly one, never two (a second would queue every sync twice)
 #   migrate  a task definition only, run as a one-off task before a release (README.md)
@@ -103,6 +105,7 @@ locals {
 
   roles = {
     web     = { environment = local.web_environment, uploads = true, stop_timeout = 30 }
+    events  = { environment = { PORT = tostring(local.web_port) }, uploads = false, stop_timeout = 30 }
     worker  = { environment = {}, uploads = true, stop_timeout = 120 } # let a running sync finish
     beat    = { environment = {}, uploads = false, stop_timeout = 30 }
     migrate = { environment = {}, uploads = false, stop_timeout = 30 }
@@ -352,7 +355,7 @@ resource "aws_ecs_task_definition" "app" {
       stopTimeout            = each.value.stop_timeout
       linuxParameters        = { initProcessEnabled = true }
 
-      portMappings = each.key == "web" ? [{ containerPort = local.web_port, protocol = "tcp" }] : []
+      portMappings = contains(keys(local.target_groups), each.key) ? [{ containerPort = local.web_port, protocol = "tcp" }] : []
 
       environment = [
         for name, value in merge(local.app_environment, each.value.environment) : { name = name, value = value }
@@ -385,6 +388,13 @@ locals {
   services = {
     web = {
       desired_count = var.web_scaling.min_count
+      max_percent   = 200
+      min_healthy   = 100
+    }
+    # Not autoscaled: its load is open connections, not CPU; a publish reaches every task
+    # through Redis pub/sub, so any count works (events_count).
+    events = {
+      desired_count = var.events_count
       max_percent   = 200
       min_healthy   = 100
     }
@@ -428,16 +438,16 @@ resource "aws_ecs_service" "app" {
   }
 
   dynamic "load_balancer" {
-    for_each = each.key == "web" ? ["web"] : []
+    for_each = contains(keys(local.target_groups), each.key) ? [local.target_groups[each.key]] : []
 
     content {
-      target_group_arn = aws_lb_target_group.web.arn
+      target_group_arn = load_balancer.value
       container_name   = "folio"
       container_port   = local.web_port
     }
   }
 
-  health_check_grace_period_seconds = each.key == "web" ? 60 : null
+  health_check_grace_period_seconds = contains(keys(local.target_groups), each.key) ? 60 : null
 
   enable_ecs_managed_tags = true
   propagate_tags          = "SERVICE"
@@ -447,6 +457,6 @@ resource "aws_ecs_service" "app" {
     ignore_changes = [desired_count]
   }
 
-  # The target group must be attached to a listener before a service can register in it.
-  depends_on = [aws_lb_listener_rule.web]
+  # The target groups must be attached to a listener before a service can register in them.
+  depends_on = [aws_lb_listener_rule.web, aws_lb_listener_rule.events]
 }

@@ -336,21 +336,33 @@ variable "alb_access_logs_bucket" {
 }
 
 variable "task_sizes" {
-  description = "Fargate CPU units and memory (MiB) of each task: web, worker, beat and migrate. Must be a valid Fargate combination."
+  description = "Fargate CPU units and memory (MiB) of each task: web, events, worker, beat and migrate. Must be a valid Fargate combination."
   type = map(object({
     cpu    = number
     memory = number
   }))
   default = {
     web     = { cpu = 1024, memory = 2048 }
+    events  = { cpu = 512, memory = 1024 }
     worker  = { cpu = 1024, memory = 2048 }
     beat    = { cpu = 256, memory = 512 }
     migrate = { cpu = 512, memory = 1024 }
   }
 
   validation {
-    condition     = alltrue([for role in ["web", "worker", "beat", "migrate"] : contains(keys(var.task_sizes), role)])
-    error_message = "task_sizes needs an entry for each of web, worker, beat and migrate."
+    condition     = alltrue([for role in ["web", "events", "worker", "beat", "migrate"] : contains(keys(var.task_sizes), role)])
+    error_message = "task_sizes needs an entry for each of web, events, worker, beat and migrate."
+  }
+}
+
+variable "events_count" {
+  description = "Tasks of the live events server (daphne: /ws/* and /api/analytics/events). One holds thousands of open sockets; two survive a task's loss."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.events_count >= 1
+    error_message = "events_count needs at least one task: without it no dashboard hears a new generation (they fall back to polling)."
   }
 }
 

@@ -68,3 +68,8 @@ def membership_scope(membership: Membership) -> Scope:
         regions=tuple(sorted(str(code) for code in membership.regions)),
         departments=tuple(sorted(int(code) for code in membership.departments)),
     )
+
+
+def workspace_ids(using: str = "default") -> list[int]:
+    """Every workspace's id, in id order: whom a change to shared data concerns."""
+    return list(Workspace.objects.using(using).order_by("id").values_list("id", flat=True))

@@ -7,6 +7,7 @@ from analytics.api import finance_views as finance
 from analytics.api import jobs_views as jobs
 from analytics.api import statement_views as statement
 from analytics.api.routes import both_spellings
+from analytics.live.streams import EventStreamView
 
 urlpatterns = [
     path("summary", books.SummaryView.as_view(), name="analytics-summary"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("imports/<str:kind>", jobs.ImportView.as_view(), name="analytics-import"),
     path("jobs/<int:job_id>/rejects", jobs.ImportRejectsView.as_view(), name="analytics-import-rejects"),
     path("freshness", jobs.FreshnessView.as_view(), name="analytics-freshness"),
+    path("events", EventStreamView.as_view(), name="analytics-events"),
     path("finance/initialise", finance.InitialiseView.as_view(), name="analytics-finance-initialise"),
     path("finance/top-roi", finance.TopRoiView.as_view(), name="analytics-finance-top-roi"),
     path("finance/top-budget", finance.TopBudgetView.as_view(), name="analytics-finance-top-budget"),

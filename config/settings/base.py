@@ -27,6 +27,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First: its runserver replaces Django's, so `manage.py runserver` (make demo) serves ASGI,
+    # the pages and API as before plus the live events' WebSocket and event stream.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -135,6 +138,28 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env.int("LOCAL_CACHE_ENTRIES", default=20_000)},
         }
     }
+
+# The live events (README "Live updates"): a published generation reaches open dashboards
+# through a channel layer. With Redis, channels_redis' pub/sub layer: the process that publishes
+# (worker or command) sends one message per affected workspace and every events process
+# subscribed to that workspace's group gets it once and fans it out to its own sockets, so a
+# publish costs a PUBLISH per workspace however many sockets are open (the list-based
+# RedisChannelLayer would push one copy per socket). Nothing is queued for a process that is
+# away: a socket that reconnects gets a hello with the generation served and refetches.
+# Without Redis, the in-memory layer and a watcher in the ASGI process that polls the
+# database (analytics/live/watcher.py): the one thing the web and worker processes share.
+CHANNEL_LAYER_URL = env.str("CHANNEL_LAYER_URL", default=REDIS_URL)
+if CHANNEL_LAYER_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # Pub/sub channels ignore Redis' database number: the prefix keeps two Folios
+            # (or a test run) sharing a server apart.
+            "CONFIG": {"hosts": [CHANNEL_LAYER_URL], "prefix": env.str("CHANNEL_LAYER_PREFIX", default="folio")},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # The pipeline's parts (README "The warehouse pipeline"): lake, warehouse, task queue.
 LAKE_URL = env.str("LAKE_URL", default=(VAR_DIR / "lake").as_uri())

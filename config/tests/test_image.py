@@ -53,10 +53,10 @@ def test_the_entry_point_answers_a_wrong_subcommand_with_its_usage(arguments: tu
     started = run_entry_point(*arguments)
 
     assert started.returncode == 2
-    assert "usage: folio {web|worker|beat|migrate|manage <command> [args…]}" in started.stderr
+    assert "usage: folio {web|events|worker|beat|migrate|manage <command> [args…]}" in started.stderr
 
 
-@pytest.mark.parametrize("command", ["web", "worker", "beat", "migrate", "manage check"])
+@pytest.mark.parametrize("command", ["web", "events", "worker", "beat", "migrate", "manage check"])
 def test_the_entry_point_refuses_to_start_unconfigured_in_one_message(command: str) -> None:
     started = run_entry_point(*command.split())
 

@@ -19,8 +19,8 @@ from .tools import ROOT, executable, production_variables
 COMPOSE = ROOT / "compose.yaml"
 HOST_OVERRIDE = ROOT / "compose.host.yaml"
 ENV_EXAMPLE = ROOT / ".env.example"
-FOLIO_SERVICES = {"migrate", "web", "worker", "beat"}
-LONG_RUNNING = {"postgres", "redis", "lake", "web", "worker", "beat"}
+FOLIO_SERVICES = {"migrate", "web", "events", "worker", "beat"}
+LONG_RUNNING = {"postgres", "redis", "lake", "web", "events", "worker", "beat"}
 ONE_OFF = {"migrate", "lake-bucket"}
 # Read by the image's entry point and by boto3 (the lake), not by the settings modules.
 OTHER_FOLIO_VARIABLES = {
@@ -89,14 +89,15 @@ def test_podman_compose_reads_the_whole_system(tmp_path: Path) -> None:
     for name in FOLIO_SERVICES:
         assert services[name]["image"] == "folio:latest"
         assert services[name]["env_file"][0]["path"] == str(tmp_path / ".env")
-    assert [services[name]["command"] for name in ("web", "worker", "beat", "migrate")] == [
+    assert [services[name]["command"] for name in ("web", "events", "worker", "beat", "migrate")] == [
         ["web"],
+        ["events"],
         ["worker"],
         ["beat"],
         ["migrate"],
     ]
     # Web, worker and beat start only after migrate succeeded; migrate after the services.
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "events", "worker", "beat"):
         assert services[name]["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
     assert services["migrate"]["depends_on"] == {
         "postgres": {"condition": "service_healthy"},
@@ -168,7 +169,7 @@ def test_env_example_commits_no_secret() -> None:
         assert values[name] == "", f"{name} must be left for the user to fill in"
 
 
-@pytest.mark.parametrize("service", ["web", "beat"])
+@pytest.mark.parametrize("service", ["web", "events", "beat"])
 def test_python_health_checks_compile(service: str) -> None:
     """The inline Python of the web and beat health checks is valid Python."""
     test = yaml.safe_load(COMPOSE.read_text())["services"][service]["healthcheck"]["test"]

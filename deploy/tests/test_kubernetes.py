@@ -45,6 +45,7 @@ def pod_spec(workload: dict[str, Any]) -> dict[str, Any]:
 
 WORKLOADS = [
     ("Deployment", "folio-web"),
+    ("Deployment", "folio-events"),
     ("Deployment", "folio-worker"),
     ("Deployment", "folio-beat"),
     ("Job", "folio-migrate"),
@@ -126,8 +127,9 @@ def test_every_container_has_requests_limits_and_its_settings(kind: str, name: s
         ]
 
 
-def test_web_is_probed_on_healthz_and_readyz_as_https() -> None:
-    [web] = pod_spec(resource("Deployment", "folio-web"))["containers"]
+@pytest.mark.parametrize("name", ["folio-web", "folio-events"])
+def test_web_and_events_are_probed_on_healthz_and_readyz_as_https(name: str) -> None:
+    [web] = pod_spec(resource("Deployment", name))["containers"]
     headers = {"Host": "localhost", "X-Forwarded-Proto": "https"}
 
     for probe, path in (("livenessProbe", "/healthz"), ("startupProbe", "/healthz"), ("readinessProbe", "/readyz")):
@@ -157,6 +159,14 @@ def test_worker_and_beat_have_a_liveness_probe_that_compiles(name: str) -> None:
         compile(command[2], f"{name} liveness probe", "exec")
     else:
         assert "celery -A config inspect ping" in command[-1]
+
+
+def test_the_ingress_sends_the_live_events_to_events_and_the_rest_to_web() -> None:
+    [rule] = resource("Ingress", "folio")["spec"]["rules"]
+    backends = {path["path"]: path["backend"]["service"]["name"] for path in rule["http"]["paths"]}
+
+    assert backends == {"/ws/": "folio-events", "/api/analytics/events": "folio-events", "/": "folio-web"}
+    assert resource("Service", "folio-events")["spec"]["selector"]["app.kubernetes.io/component"] == "events"
 
 
 def test_the_var_mount_is_the_images_var_folder() -> None:

@@ -33,6 +33,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SAFE_DEFAULTS = {
     "AUDIT_EXPORT_MAX_ROWS": "caps one CSV export of the audit trail; the default suits production",
     "CACHE_URL": "an alias read only when REDIS_URL is unset, and REDIS_URL is set",
+    "CHANNEL_LAYER_URL": "the live events' Redis; unset, the REDIS_URL ElastiCache, which is set",
+    "CHANNEL_LAYER_PREFIX": "names the live events' pub/sub channels; one Folio per Redis here",
     "AWS_ENDPOINT_URL": "for S3 stand-ins (MinIO, moto); unset means AWS itself",
     "LOCAL_CACHE_ENTRIES": "sizes the local-memory cache, unused once REDIS_URL is set",
     "WAREHOUSE_GRACE_SECONDS": "ages DuckDB generation files; the warehouse here is Redshift",
