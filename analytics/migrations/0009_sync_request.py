@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("analytics", "0007_workspace_required"),
+        ("analytics", "0008_generation_changes"),
     ]
 
     operations = [
