@@ -177,8 +177,11 @@ def test_a_token_created_in_settings_works_until_it_is_revoked(page: Page) -> No
 
 
 def test_a_new_generation_refreshes_the_page_by_itself(page: Page) -> None:
+    """Without the events socket (this server is WSGI: /ws/events/ does not answer), the
+    page falls back to polling freshness and still redraws with the new generation."""
     page.goto("/?preset=all")
     ready(page)
+    expect(page.get_by_test_id("live-status")).to_have_text("Polling", timeout=15_000)
     sale = sale_create(
         workspace=workspace_default(),
         book=Book.objects.first(),

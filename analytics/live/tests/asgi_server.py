@@ -25,11 +25,14 @@ class AsgiServerThread(threading.Thread):
         try:
             # Imported here: daphne.server installs Twisted's asyncio reactor on import.
             from daphne.server import Server
+            from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
             from config.asgi import application
 
             self.server = Server(
-                application,
+                # The dashboard's assets from the app folders, as runserver serves them
+                # (production serves collected files through WhiteNoise).
+                ASGIStaticFilesHandler(application),
                 endpoints=["tcp:port=0:interface=127.0.0.1"],
                 signal_handlers=False,
                 ready_callable=self.ready.set,
