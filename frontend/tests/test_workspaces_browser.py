@@ -109,11 +109,17 @@ def in_default_workspace(page: Page) -> None:
     expect(page.get_by_test_id("nav-members")).to_be_visible()
 
 
+@pytest.fixture
+def bob() -> User:
+    """A user of no workspace yet, made before the page opens: on SQLite's shared in-memory
+    test database a write racing the page's own requests can find the table locked."""
+    return User.objects.create_user("bob", email="bob@example.org")
+
+
 def test_an_admin_adds_a_member_changes_the_role_invites_and_removes(
-    page: Page, two_shops: tuple[Workspace, Workspace]
+    bob: User, page: Page, two_shops: tuple[Workspace, Workspace]
 ) -> None:
     default, _ = two_shops
-    User.objects.create_user("bob", email="bob@example.org")
     in_default_workspace(page)
     page.get_by_test_id("nav-members").click()
     expect(page.get_by_test_id("member-row-ada")).to_be_visible()
