@@ -23,6 +23,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         page = index.read_bytes()
     except FileNotFoundError:
         return render(request, "analytics/home.html", status=503)
+    if settings.LIVE_EVENTS_PORT:
+        # The events server listens on a port of its own (compose): the page's socket goes there.
+        meta = f'<meta name="folio-events-port" content="{int(settings.LIVE_EVENTS_PORT)}">'
+        page = page.replace(b"</head>", meta.encode() + b"</head>", 1)
     response = HttpResponse(page, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-cache"  # the assets it names are content-hashed; it is not
     return response

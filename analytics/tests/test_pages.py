@@ -26,6 +26,8 @@ answers = {path: Client().get(path, HTTP_HOST="localhost") for path in ("/health
 print(json.dumps({path: {"status": r.status_code, "body": r.json()} for path, r in answers.items()}))
 """
 
+_EVENTS_META = '<head><meta name="folio-events-port" content="8001"></head>'
+
 
 @pytest.mark.parametrize("path", ["/", "/books?region=US&preset=90d", "/statement", "/settings"])
 def test_every_dashboard_page_is_the_built_index_with_a_csrf_cookie(client: Client, tmp_path: Path, path: str) -> None:
@@ -38,6 +40,18 @@ def test_every_dashboard_page_is_the_built_index_with_a_csrf_cookie(client: Clie
     assert response.content.decode().endswith('<div id="root"></div><script src="/static/assets/app.js">')
     assert response["Cache-Control"] == "no-cache"
     assert "csrftoken" in response.cookies
+
+
+@pytest.mark.parametrize(("port", "head"), [(None, "<head></head>"), (8001, _EVENTS_META)])
+def test_the_page_names_the_events_port_only_when_one_is_set(
+    client: Client, tmp_path: Path, port: int | None, head: str
+) -> None:
+    (tmp_path / "index.html").write_text('<!doctype html><head></head><div id="root"></div>')
+
+    with override_settings(FRONTEND_DIST=tmp_path, LIVE_EVENTS_PORT=port):
+        page = client.get("/").content.decode()
+
+    assert page == f'<!doctype html>{head}<div id="root"></div>'
 
 
 def test_without_a_build_the_page_says_how_to_make_one(client: Client, tmp_path: Path) -> None:

@@ -160,6 +160,10 @@ if CHANNEL_LAYER_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Where the dashboard opens its events socket when no proxy sends /ws/ to the events server
+# beside the web (compose publishes it on its own port): the page's host on this port.
+# Unset: the page's own origin (runserver serves both; a load balancer or Ingress routes /ws/).
+LIVE_EVENTS_PORT = env.int("LIVE_EVENTS_PORT", default=None)
 
 # The pipeline's parts (README "The warehouse pipeline"): lake, warehouse, task queue.
 LAKE_URL = env.str("LAKE_URL", default=(VAR_DIR / "lake").as_uri())

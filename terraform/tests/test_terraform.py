@@ -38,6 +38,7 @@ SAFE_DEFAULTS = {
     "AWS_ENDPOINT_URL": "for S3 stand-ins (MinIO, moto); unset means AWS itself",
     "LOCAL_CACHE_ENTRIES": "sizes the local-memory cache, unused once REDIS_URL is set",
     "WAREHOUSE_GRACE_SECONDS": "ages DuckDB generation files; the warehouse here is Redshift",
+    "LIVE_EVENTS_PORT": "the load balancer routes /ws/ to the events service: pages use their own origin",
     "FOLIO_VAR_DIR": "holds the embedded defaults; here every one is a service (RDS, S3, Redshift, Redis)",
     "TRUSTED_PROXIES": "the alternative to NUM_PROXIES, which is set for the load balancer",
     "PROMETHEUS_MULTIPROC_DIR": "the image's entry point sets it for web (deploy/entrypoint.sh)",

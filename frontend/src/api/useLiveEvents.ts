@@ -56,7 +56,10 @@ export function useLiveEvents({ workspace }: { workspace: string | null | undefi
   useEffect(() => {
     if (!workspace) return;
     const liveConnection = new LiveConnection({
-      url: liveEventsUrl(window.location),
+      url: liveEventsUrl(
+        window.location,
+        document.querySelector('meta[name="folio-events-port"]')?.getAttribute("content") ?? null,
+      ),
       openSocket: (url) => new WebSocket(url),
       onStatus: (next) => {
         setConnection({ workspace, status: next });

@@ -208,8 +208,22 @@ describe("parseLiveFrame", () => {
 });
 
 test("the events URL is on the page's host, wss behind https", () => {
-  expect(liveEventsUrl({ protocol: "https:", host: "folio.example.org" })).toBe("wss://folio.example.org/ws/events/");
-  expect(liveEventsUrl({ protocol: "http:", host: "127.0.0.1:8000" })).toBe("ws://127.0.0.1:8000/ws/events/");
+  expect(liveEventsUrl({ protocol: "https:", host: "folio.example.org", hostname: "folio.example.org" })).toBe(
+    "wss://folio.example.org/ws/events/",
+  );
+  expect(liveEventsUrl({ protocol: "http:", host: "127.0.0.1:8000", hostname: "127.0.0.1" })).toBe(
+    "ws://127.0.0.1:8000/ws/events/",
+  );
+});
+
+test("a port named by the server moves the socket to that port of the same host", () => {
+  const page = { protocol: "http:", host: "folio.lan:8000", hostname: "folio.lan" };
+  expect(liveEventsUrl(page, "8001")).toBe("ws://folio.lan:8001/ws/events/");
+  expect(liveEventsUrl({ protocol: "http:", host: "[::1]:8000", hostname: "[::1]" }, "8001")).toBe(
+    "ws://[::1]:8001/ws/events/",
+  );
+  // Anything but a port number is ignored: the page's own origin.
+  expect(liveEventsUrl(page, "8001/evil")).toBe("ws://folio.lan:8000/ws/events/");
 });
 
 describe("which cached answers a generation refetches", () => {

@@ -112,9 +112,15 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** `ws://` or `wss://` on the page's own host, so the session cookie goes with it. */
-export function liveEventsUrl(location: { protocol: string; host: string }): string {
-  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws/events/`;
+/** `ws://` or `wss://` on the page's own host, so the session cookie goes with it; on
+ * another port of that host when the server names one (`<meta name="folio-events-port">`,
+ * where the events server is published beside the web, as compose does). */
+export function liveEventsUrl(
+  location: { protocol: string; host: string; hostname: string },
+  port: string | null = null,
+): string {
+  const host = port && /^\d{1,5}$/.test(port) ? `${location.hostname}:${port}` : location.host;
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${host}/ws/events/`;
 }
 
 /** What a cached analytics answer depends on: its domains and the dates it reads, `start`
