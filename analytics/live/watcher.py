@@ -17,10 +17,12 @@ import logging
 import weakref
 
 from channels.db import database_sync_to_async
+from channels.layers import BaseChannelLayer
 from django.db import DatabaseError
 
 from analytics.live.publish import channel_layer, generation_fan_out, layer_is_shared
 from analytics.models import Generation
+from analytics.runner import generation_announce
 from analytics.selectors import current_generation, generations_published_after
 
 POLL_SECONDS = 0.25
@@ -59,13 +61,25 @@ class GenerationWatcher:
         while self.listeners > 0:
             await asyncio.sleep(POLL_SECONDS)
             try:
-                published = await database_sync_to_async(generations_published_after)(seen)
+                seen = await self.tick(layer, seen)
             except DatabaseError as error:  # a locked or restarting database: the next tick retries
                 logger.warning("live events watcher: %s", error)
-                continue
-            for generation in published:
-                await generation_fan_out(layer, generation)
-                seen = generation.number or seen
+
+    async def tick(self, layer: BaseChannelLayer, seen: int) -> int:
+        """Fan out the generations published after `seen`; the newest number seen.
+
+        The newest is announced to this process first: the worker that published it could
+        only announce it in its own local-memory cache, and this process would otherwise go
+        on serving the previous generation for up to runner.SERVED_SECONDS, so the pages
+        told to refetch would get the old answers again and keep them (seen: a sale shown
+        only after the next scheduled sync, 45 s later)."""
+        published = await database_sync_to_async(generations_published_after)(seen)
+        if published:
+            await database_sync_to_async(generation_announce)(published[-1])
+        for generation in published:
+            await generation_fan_out(layer, generation)
+            seen = generation.number or seen
+        return seen
 
 
 _watchers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GenerationWatcher]" = weakref.WeakKeyDictionary()

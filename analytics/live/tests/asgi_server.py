@@ -32,7 +32,7 @@ class AsgiServerThread(threading.Thread):
             self.server = Server(
                 # The dashboard's assets from the app folders, as runserver serves them
                 # (production serves collected files through WhiteNoise).
-                ASGIStaticFilesHandler(application),
+                ASGIStaticFilesHandler(application),  # type: ignore[arg-type]  # stubs say ASGIHandler; any ASGI app is served
                 endpoints=["tcp:port=0:interface=127.0.0.1"],
                 signal_handlers=False,
                 ready_callable=self.ready.set,

@@ -7,11 +7,13 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
-from analytics.live.publish import generation_publish
+from analytics.live.publish import channel_layer, generation_publish
 from analytics.live.tests.conftest import book_in, communicator, sale_synced, session_cookie
-from analytics.live.watcher import loop_watcher
+from analytics.live.watcher import GenerationWatcher, loop_watcher
 from analytics.models import Generation
+from analytics.runner import SERVED_KEY, SERVED_SECONDS, served_generation
 from analytics.sync import warehouse_sync
 from books.models import Region
 from workspaces.services import workspace_default
@@ -86,3 +88,25 @@ def test_a_publish_from_sync_code_inside_a_running_loop_still_reaches_redis(redi
 
     assert told == 1
     assert (event["generation"], event["changed"]) == (3, {"ledger": {"from": None, "to": None}})
+
+
+def test_the_watcher_makes_its_own_process_serve_the_generation_it_tells_of(pipeline: None, region: Region) -> None:
+    """The worker that published could only announce the generation in its own local-memory
+    cache: the web process, told by its watcher, must answer from it at once, or the pages it
+    tells to refetch get the previous answers again (and keep them until the next sync)."""
+    book = book_in(workspace_default())
+    first = warehouse_sync()
+    second = Generation.objects.get(number=sale_synced(book.pk, region))
+    # This process's view, as a web process beside the worker has it: the previous generation.
+    cache.set(SERVED_KEY, first, SERVED_SECONDS)
+    assert served_number() == first.number
+
+    seen = async_to_sync(GenerationWatcher().tick)(channel_layer(), first.number or 0)
+
+    assert seen == second.number == 2
+    assert served_number() == 2
+
+
+def served_number() -> int | None:
+    served = served_generation()
+    return None if served is None else served.number
