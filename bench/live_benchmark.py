@@ -55,7 +55,8 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/folio_live_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
     parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/9")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder (and the processes' logs in it)")
+    parser.add_argument("--log-level", default="WARNING", help="the web's and the worker's (INFO shows every sync)")
     arguments = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="folio-live-bench-"))
@@ -64,7 +65,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "FOLIO_VAR_DIR": str(scratch),
         "SYNC_ON_WRITE": "true",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": arguments.log_level,
     }
     for name in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL", "CHANNEL_LAYER_URL", "WAREHOUSE_URL"):
         env.pop(name, None)
@@ -85,7 +86,7 @@ def main() -> None:
         web = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
         processes.append(started(web, env, logs / "web"))
         processes.append(
-            started([CELERY, "-A", "config", "worker", "-B", "--pool=solo", "--loglevel=WARNING"], env, logs / "worker")
+            started([CELERY, "-A", "config", "worker", "-B", "--pool=solo", f"--loglevel={arguments.log_level}"], env, logs / "worker")
         )
         answering(f"{base_url}/healthz")
         latencies = samples_take(base_url, token, arguments)
@@ -97,7 +98,9 @@ def main() -> None:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
-        if not arguments.keep:
+        if arguments.keep:
+            print(f"kept {scratch}")
+        else:
             shutil.rmtree(scratch, ignore_errors=True)
     report(arguments, latencies)
 
