@@ -86,7 +86,11 @@ def main() -> None:
         web = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
         processes.append(started(web, env, logs / "web"))
         processes.append(
-            started([CELERY, "-A", "config", "worker", "-B", "--pool=solo", f"--loglevel={arguments.log_level}"], env, logs / "worker")
+            started(
+                [CELERY, "-A", "config", "worker", "-B", "--pool=solo", f"--loglevel={arguments.log_level}"],
+                env,
+                logs / "worker",
+            )
         )
         answering(f"{base_url}/healthz")
         latencies = samples_take(base_url, token, arguments)
