@@ -7,6 +7,7 @@ else in the user's first workspace (by name).
 """
 
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.base import SessionBase
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 
@@ -19,6 +20,7 @@ from workspaces.selectors import first_membership, membership_of, membership_sco
 
 SESSION_KEY = "workspace"
 NO_MEMBERSHIP = "You are not a member of any workspace; ask an admin of a workspace to invite you."
+TOKEN_OWNER_GONE = "This token's workspace no longer counts its owner as a member; ask an admin of it to add you again."
 TOKEN_CANNOT_SWITCH = "A token acts in its own workspace; create a token in the other workspace instead."
 _RESOLVED = "_folio_membership"
 
@@ -38,27 +40,32 @@ def request_membership(request: Request) -> Membership:
     if not user.is_authenticated:
         raise NotAuthenticated()
     token = token_of(request)
-    if token is not None:
-        membership = membership_of(user, token.workspace_id)
-        if membership is None:
-            raise PermissionDenied(
-                "This token's workspace no longer counts its owner as a member; ask an admin of it to add you again."
-            )
-    else:
-        # A request built without the session middleware (a test's RequestFactory) has none.
-        session = getattr(request, "session", None)
-        membership = membership_of(user, session.get(SESSION_KEY) if session is not None else None)
-        if membership is None:
-            # Not written back to the session: a page's first requests run concurrently, and
-            # each saving the session raced (on SQLite, "cannot start a transaction within a
-            # transaction" and a 500). Only switching workspace writes it.
-            membership = first_membership(user)
-            if membership is None:
-                raise PermissionDenied(NO_MEMBERSHIP)
+    # A request built without the session middleware (a test's RequestFactory) has none.
+    membership = membership_acting(
+        user,
+        token_workspace_id=None if token is None else token.workspace_id,
+        session=getattr(request, "session", None),
+    )
+    if membership is None:
+        raise PermissionDenied(TOKEN_OWNER_GONE if token is not None else NO_MEMBERSHIP)
     setattr(request, _RESOLVED, membership)
     # Events that belong to no record (a refusal) go to this workspace's audit trail.
     audit_workspace_set(membership.workspace_id)
     return membership
+
+
+def membership_acting(user: User, *, token_workspace_id: int | None, session: SessionBase | None) -> Membership | None:
+    """The membership a caller acts with, by the rules above: a token's workspace (None when
+    its owner is no longer a member there), else the session's current workspace, else the
+    user's first (None: a member of no workspace). Shared by the API and the live events.
+
+    The fallback is not written back to the session: a page's first requests run
+    concurrently, and each saving the session raced (on SQLite, "cannot start a transaction
+    within a transaction" and a 500). Only switching workspace writes it."""
+    if token_workspace_id is not None:
+        return membership_of(user, token_workspace_id)
+    current = membership_of(user, session.get(SESSION_KEY) if session is not None else None)
+    return current or first_membership(user)
 
 
 def request_membership_or_none(request: Request) -> Membership | None:

@@ -5,10 +5,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from analytics.api.authentication import KEYWORDS
-from analytics.api.workspace import SESSION_KEY
+from analytics.api.workspace import membership_acting
 from analytics.live.events import LiveMember, live_member
 from analytics.services.tokens import api_token_authenticate
-from workspaces.selectors import first_membership, membership_of
 
 
 def socket_member(scope: Mapping[str, Any]) -> LiveMember | None:
@@ -25,12 +24,10 @@ def socket_member(scope: Mapping[str, Any]) -> LiveMember | None:
         token = api_token_authenticate(raw=raw)
         if token is None:
             return None
-        membership = membership_of(token.user, token.workspace_id)
-        return live_member(membership) if membership is not None else None
-    user = scope.get("user")
-    if user is None or not user.is_authenticated:
-        return None
-    session = scope.get("session")
-    membership = membership_of(user, session.get(SESSION_KEY) if session is not None else None)
-    membership = membership or first_membership(user)
+        membership = membership_acting(token.user, token_workspace_id=token.workspace_id, session=None)
+    else:
+        user = scope.get("user")
+        if user is None or not user.is_authenticated:
+            return None
+        membership = membership_acting(user, token_workspace_id=None, session=scope.get("session"))
     return live_member(membership) if membership is not None else None
