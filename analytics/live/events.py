@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from analytics.live.changes import ANY_DATE
 from analytics.models import Generation
 from analytics.runner import generation_as_of
 from workspaces.models import Membership
@@ -77,7 +78,7 @@ def event_for(event: Event, member: LiveMember) -> Event:
     dates moved could tell them about rows outside their limits)."""
     if not member.limited or "changed" not in event:
         return event
-    return {**event, "changed": {domain: {"from": None, "to": None} for domain in event["changed"]}}
+    return {**event, "changed": {domain: dict(ANY_DATE) for domain in event["changed"]}}
 
 
 def sse_frame(event: Event) -> str:
