@@ -24,6 +24,7 @@ from analytics.live.changes import changes_everywhere, generation_changes
 from analytics.live.publish import generation_publish
 from analytics.manifest import Manifest
 from analytics.models import Generation, GenerationStatus
+from analytics.notices import generation_published, notice_send, sync_failed
 from analytics.runner import generation_announce
 from analytics.selectors import current_generation
 from analytics.warehouse.backends import current_warehouse
@@ -175,6 +176,7 @@ def warehouse_sync(
         if using == "default":
             generation_announce(attempt)  # the API answers from it from now on (see runner)
             generation_publish(attempt)  # and open dashboards of the workspaces it changed hear it
+            notice_send(generation_published, Generation, generation=attempt)  # alerts, reports, webhooks
         return attempt
 
 
@@ -186,6 +188,8 @@ def _attempt_failed(attempt: Generation, error: BaseException, started: float, u
     attempt.finished_at = timezone.now()
     attempt.timings = {"total": round(time.perf_counter() - started, 3)}
     attempt.save(using=using)
+    if using == "default":
+        notice_send(sync_failed, Generation, attempt=attempt)
 
 
 def warehouse_rebuild_from_lake(*, using: str = "default") -> Generation:
@@ -227,6 +231,7 @@ def warehouse_rebuild_from_lake(*, using: str = "default") -> Generation:
         if using == "default":
             generation_announce(attempt)
             generation_publish(attempt)
+            notice_send(generation_published, Generation, generation=attempt)
         return attempt
 
 

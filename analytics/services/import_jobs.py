@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 
 from analytics.models import Job
+from analytics.notices import import_finished, notice_send
 from analytics.services.jobs import JobRefused, job_run
 from books.services.imports import books_import, sales_import
 from config.imports import ImportRefused, ImportRejected, ImportSummary
@@ -82,7 +83,12 @@ def import_files_prune(*, now: float | None = None) -> int:
 def import_run(*, job_id: int, workspace_id: int | None = None) -> Job:
     """Run a queued import job with the app's importer, into the job's workspace; a refused
     file or rejected rows fail the job with the importer's own messages and counts."""
-    return job_run(job_id=job_id, work=_import, workspace_id=workspace_id)
+    return job_run(job_id=job_id, work=_import, workspace_id=workspace_id, finished=_import_finished)
+
+
+def _import_finished(job: Job) -> None:
+    """Tell the receivers (webhooks' import.finished) how an import ended."""
+    notice_send(import_finished, Job, job=job)
 
 
 def import_rejects_path(job: Job) -> Path:

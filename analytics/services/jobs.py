@@ -14,11 +14,18 @@ logger = logging.getLogger(__name__)
 GENERATE_SALES_DATA = "generate_sales_data"
 
 
-def job_run(*, job_id: int, work: Callable[[Job], dict], workspace_id: int | None = None) -> Job:
+def job_run(
+    *,
+    job_id: int,
+    work: Callable[[Job], dict],
+    workspace_id: int | None = None,
+    finished: Callable[[Job], None] | None = None,
+) -> Job:
     """Run a queued job: claim it, do the work, record the result or the error. A job that
     is no longer queued (a redelivered message) is left as it is, so running twice is safe;
     so is one whose workspace is not the one the message names (None: queued before
-    messages named one)."""
+    messages named one). `finished` is called once with the recorded job, whatever its outcome,
+    by the run that claimed it."""
     queued = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED)
     if workspace_id is not None:
         queued = queued.filter(workspace_id=workspace_id)
@@ -42,6 +49,8 @@ def job_run(*, job_id: int, work: Callable[[Job], dict], workspace_id: int | Non
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "result", "error", "finished_at"])
         logger.info("job %s #%s %s", job.kind, job.pk, job.status)
+        if finished is not None:
+            finished(job)
     return job
 
 

@@ -216,6 +216,31 @@ EXPORT_LOOKBACK_SECONDS = env.int("EXPORT_LOOKBACK_SECONDS", default=300)
 # Old DuckDB generation files are removed this long after a newer one is published.
 WAREHOUSE_GRACE_SECONDS = env.int("WAREHOUSE_GRACE_SECONDS", default=600)
 
+# Reaching out (README "Alerts, reports and webhooks"). Email goes through Django's backend:
+# SMTP when EMAIL_HOST is set, else each message is written as a file under var/mail (a
+# laptop without a mail server loses nothing and can read what would have been sent).
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Folio <folio@localhost>")
+# The dashboard's address as the people reading an alert or a report reach it: the links in
+# emails and webhook bodies start with it.
+FOLIO_BASE_URL = env.str("FOLIO_BASE_URL", default="http://localhost:8000").rstrip("/")
+# Webhook URLs may not point at private, loopback or link-local addresses (a webhook must not
+# become a way into the internal network) unless their host is listed here.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
