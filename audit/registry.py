@@ -18,6 +18,18 @@ AUDITED = {
     "workspaces.Membership": [],
     "workspaces.Invitation": [],
     "workspaces.Workspace": [],
+    # What the owner set, not what each evaluation writes.
+    "alerts.Alert": [
+        "updated_at",
+        "state",
+        "last_value",
+        "last_error",
+        "last_evaluated_generation",
+        "last_evaluated_on",
+        "evaluated_at",
+        "state_changed_at",
+        "reminded_at",
+    ],
 }
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "auditlog",  # the library behind the audit trail; Folio's own part is the `audit` app
     "workspaces",
     "audit",
+    "alerts",
     "books",
     "finance",
     "analytics",
@@ -209,6 +210,8 @@ CELERY_BEAT_SCHEDULE = {
         # A beat tick that waits longer than an interval is superseded by the next one.
         "options": {"expires": float(SYNC_INTERVAL_SECONDS)},
     },
+    # Alerts whose window ends today, and reminders of firing alerts (alerts/README-section.md).
+    "alerts-beat": {"task": "alerts.tasks.alerts_beat", "schedule": 60.0, "options": {"expires": 60.0}},
 }
 # Each export re-reads this much before the last watermark, for rows whose transaction
 # committed after an export had passed their timestamp (see analytics/export.py).
