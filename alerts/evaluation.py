@@ -3,6 +3,7 @@ answer, the watched value and the condition, shared by the evaluation after a pu
 beat and the test button. The method of each condition is in alerts/README-section.md."""
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,7 +43,13 @@ class Reading:
 
 def result_fields(question: Question) -> dict[str, serializers.Field]:
     """The fields of one row (or of the one object) of the question's answer."""
-    return dict(question.result().fields)
+    return _fields_of(question.result)
+
+
+@functools.cache
+def _fields_of(result: type[serializers.Serializer]) -> dict[str, serializers.Field]:
+    # A serializer deep-copies its declared fields on each instance: 0.4 ms, 600 times per 100 alerts.
+    return dict(result().fields)
 
 
 def is_series(question: Question) -> bool:

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from smtplib import SMTPException
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
@@ -38,7 +39,7 @@ from alerts.evaluation import (
 from alerts.models import Alert, AlertEvent, AlertState, Condition, EventKind, Notified, WindowAnchor
 from analytics import runner
 from analytics.notices import alert_fired, alert_resolved, notice_send
-from analytics.questions.ask import OPTIONS, ask, query_dict
+from analytics.questions.ask import OPTIONS, OPTIONS_KEY, ask, query_dict
 from analytics.questions.catalogue import CATALOGUE, UnknownQuestion, question_get
 from analytics.warehouse.base import WarehouseUnavailable
 from workspaces.models import Membership
@@ -66,8 +67,15 @@ def _messages(detail: object) -> list[str]:
 
 
 def _options(scope: Scope) -> dict:
-    """The filter options the scope sees (cached by the runner): filter values and date bounds."""
-    return ask(OPTIONS, {}, scope=scope).answer.value  # type: ignore[return-value]  # the options' dict
+    """The filter options the scope sees, under the key ask() validates parameters with (so
+    they are computed once per generation and scope): filter values and date bounds."""
+    generation = runner.served_generation()
+    if generation is None:
+        raise runner.NoGeneration("The warehouse has no published generation yet; the first sync publishes one.")
+    found = runner.answer(
+        endpoint=OPTIONS_KEY, params={}, scope=scope, compute=CATALOGUE[OPTIONS].compute({}), generation=generation
+    )
+    return found.value  # type: ignore[return-value]  # the filter options' dict
 
 
 def alert_validate(fields: dict, *, scope: Scope, workspace_id: int) -> dict:
@@ -392,11 +400,33 @@ def alerts_evaluate_run(
         if event is not None:
             outcome.events.append(event.pk)
     if unchanged:
-        Alert.objects.bulk_update(
-            unchanged, ["last_value", "last_evaluated_generation", "last_evaluated_on", "evaluated_at"]
-        )
+        _unchanged_record(unchanged, number=number, today=today, now=now)
     outcome.evaluated = len(evaluated)
     return outcome
+
+
+def _unchanged_record(alerts: list[Alert], *, number: int, today: date, now: datetime) -> None:
+    """One UPDATE for every alert whose state did not change: the value it saw and the
+    generation and day evaluated. Raw SQL with bound values: Django's bulk_update builds its
+    CASE through expressions, 0.5 s for 100 alerts against 5 ms for this."""
+    table = connection.ops.quote_name(Alert._meta.db_table)
+    cases = " ".join("WHEN %s THEN %s" for _ in alerts)
+    places = ", ".join("%s" for _ in alerts)
+    values: list[Any] = []
+    for alert in alerts:
+        values += [alert.pk, connection.ops.adapt_decimalfield_value(alert.last_value, 24, 4)]
+    values += [
+        number,
+        connection.ops.adapt_datefield_value(today),
+        connection.ops.adapt_datetimefield_value(now),
+        *[alert.pk for alert in alerts],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_value = CAST(CASE id {cases} END AS NUMERIC(24, 4)),"
+            f" last_evaluated_generation = %s, last_evaluated_on = %s, evaluated_at = %s WHERE id IN ({places})",
+            values,
+        )
 
 
 def _next_state(alert: Alert, item: Evaluated) -> str:

@@ -19,6 +19,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from alerts.models import Alert
 from analytics.models import ApiToken, Job, JobStatus
 from analytics.services.tokens import api_token_create
 from analytics.sync import warehouse_sync
@@ -88,6 +89,7 @@ class TwoWorkspaces:
     b_token: ApiToken
     b_member: Membership
     b_invitation: Invitation
+    b_alert: Alert
 
     def b_ids(self) -> dict[str, str]:
         """B's id for each URL parameter; a new parameter must be added here (the sweep fails until it is)."""
@@ -96,6 +98,7 @@ class TwoWorkspaces:
             "token_id": str(self.b_token.pk),
             "member_id": str(self.b_member.pk),
             "invitation_id": str(self.b_invitation.pk),
+            "alert_id": str(self.b_alert.pk),
             "kind": "books",
         }
 
@@ -128,6 +131,15 @@ def two(tmp_path: Path) -> Iterator[TwoWorkspaces]:
             b_token=b_token,
             b_member=Membership.objects.get(user=b_admin),
             b_invitation=invitation_create(workspace=b, email="invitee-of-beta@example.com", role="viewer"),
+            b_alert=Alert.objects.create(
+                workspace=b,
+                created_by=b_admin,
+                name="beta-secret-token alert",
+                question="summary",
+                value={"field": "revenue"},
+                condition="above",
+                threshold=1,
+            ),
         )
 
 
@@ -161,6 +173,7 @@ def _b_unchanged(two: TwoWorkspaces) -> None:
     assert ApiToken.objects.get(pk=two.b_token.pk).revoked_at is None
     assert Membership.objects.get(pk=two.b_member.pk).role == "admin"
     assert Invitation.objects.filter(pk=two.b_invitation.pk).exists()
+    assert Alert.objects.filter(pk=two.b_alert.pk, active=True).exists()
     assert set(Membership.objects.filter(workspace=two.b).values_list("user__username", flat=True)) == {
         "beta_admin",
         "beta_analyst",
