@@ -13,6 +13,7 @@ const FinancePage = lazy(() => import("./pages/FinancePage").then((module) => ({
 const StatementPage = lazy(() => import("./pages/StatementPage").then((module) => ({ default: module.StatementPage })));
 const PipelinePage = lazy(() => import("./pages/PipelinePage").then((module) => ({ default: module.PipelinePage })));
 const SettingsPage = lazy(() => import("./pages/SettingsPage").then((module) => ({ default: module.SettingsPage })));
+const AlertsPage = lazy(() => import("./pages/AlertsPage").then((module) => ({ default: module.AlertsPage })));
 const MembersPage = lazy(() => import("./pages/MembersPage").then((module) => ({ default: module.MembersPage })));
 const HistoryPage = lazy(() => import("./pages/HistoryPage").then((module) => ({ default: module.HistoryPage })));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage").then((module) => ({ default: module.NotFoundPage })));
@@ -31,6 +32,7 @@ export function App() {
         <Route path="statement" element={<StatementPage />} />
         <Route path="pipeline" element={<PipelinePage />} />
         <Route path="settings" element={<SettingsPage />} />
+        <Route path="alerts" element={<AlertsPage />} />
         <Route path="members" element={<MembersPage />} />
         <Route path="history" element={<HistoryPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -12,6 +12,7 @@ const LINKS = [
   { to: "/finance", label: "Finance", id: "finance" },
   { to: "/statement", label: "Statement", id: "statement" },
   { to: "/pipeline", label: "Pipeline", id: "pipeline" },
+  { to: "/alerts", label: "Alerts", id: "alerts" },
   { to: "/settings", label: "Settings", id: "settings" },
 ] as const;
 // Pages for the workspace's admins only (the API refuses the others anyway).

@@ -1,0 +1,447 @@
+import { useState, type FormEvent, type ReactNode } from "react";
+import { ApiError } from "../api/ApiError";
+import type { components } from "../api/schema";
+import { useAlertEvents, type AlertEvent } from "../api/useAlertEvents";
+import { useAlerts, type Alert, type AlertWrite } from "../api/useAlerts";
+import { useChangeAlert } from "../api/useChangeAlert";
+import { useCreateAlert } from "../api/useCreateAlert";
+import { useDeleteAlert } from "../api/useDeleteAlert";
+import { useTestAlert } from "../api/useTestAlert";
+import { DataTable, type Column } from "../components/DataTable";
+import { PageHeader } from "../components/PageHeader";
+import { Panel } from "../components/Panel";
+import { formatDateTime } from "../lib/formatDate";
+import { panelState } from "../lib/panelState";
+
+type Question = components["schemas"]["QuestionEnum"];
+type Condition = components["schemas"]["ConditionEnum"];
+
+const QUESTIONS: Question[] = [
+  "summary",
+  "timeseries",
+  "sales-by-region",
+  "sales-by-genre",
+  "top-books",
+  "finance/top-budget",
+  "finance/top-roi",
+  "finance/fund-table",
+  "finance/revenue-expenses",
+  "finance/net-profit",
+  "statement/profit",
+  "statement/operating",
+  "statement/expenses-by-poste",
+  "statement/exceptional-charges",
+  "statement/financial-income",
+];
+const CONDITIONS: { value: Condition; label: string }[] = [
+  { value: "above", label: "above the threshold" },
+  { value: "below", label: "below the threshold" },
+  { value: "change_above", label: "change vs previous period above (%)" },
+  { value: "change_below", label: "change vs previous period below (%)" },
+  { value: "anomaly", label: "outside mean ± k·stdev of N buckets" },
+  { value: "seasonal", label: "change vs a year before beyond ± (%)" },
+];
+const STATE_TONES: Record<Alert["state"], string> = {
+  ok: "bg-emerald-100 text-emerald-900",
+  firing: "bg-red-100 text-red-900",
+  error: "bg-amber-100 text-amber-900",
+};
+
+const inputClass =
+  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600";
+const buttonClass =
+  "rounded-md bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 disabled:opacity-60";
+const smallButton =
+  "rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 disabled:opacity-60";
+
+/** `a=1&b=2` as an object of strings (the query string a question's URL takes). */
+function pairs(text: string): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(text.trim()).entries());
+}
+
+interface Draft {
+  name: string;
+  question: Question;
+  params: string;
+  window: string;
+  field: string;
+  row: string;
+  bucket: "" | "last" | "last_complete";
+  condition: Condition;
+  threshold: string;
+  periods: string;
+  deviations: string;
+}
+
+const EMPTY: Draft = {
+  name: "",
+  question: "summary",
+  params: "",
+  window: "",
+  field: "revenue",
+  row: "",
+  bucket: "",
+  condition: "above",
+  threshold: "",
+  periods: "28",
+  deviations: "3",
+};
+
+function request(draft: Draft): AlertWrite {
+  const row = pairs(draft.row);
+  return {
+    name: draft.name.trim(),
+    question: draft.question,
+    params: pairs(draft.params),
+    window: draft.window.trim(),
+    value: {
+      field: draft.field.trim(),
+      ...(Object.keys(row).length ? { row } : {}),
+      ...(draft.bucket ? { bucket: draft.bucket } : {}),
+    },
+    condition: draft.condition,
+    threshold: draft.threshold.trim() === "" ? null : draft.threshold.trim(),
+    periods: Number(draft.periods),
+    deviations: draft.deviations.trim(),
+  };
+}
+
+function Field({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+  return (
+    <div className="w-56">
+      <label htmlFor={id} className="block text-xs font-medium text-slate-700">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+function AlertHistory({ alert }: { alert: Alert }) {
+  const events = useAlertEvents(alert.id);
+  const rows = events.data ?? [];
+  const columns: Column<AlertEvent>[] = [
+    { key: "when", header: "When", render: (row) => formatDateTime(row.created_at) },
+    { key: "kind", header: "Event", render: (row) => row.kind },
+    { key: "value", header: "Value", numeric: true, render: (row) => row.value ?? "—" },
+    { key: "generation", header: "Generation", numeric: true, render: (row) => row.generation },
+    {
+      key: "email",
+      header: "Email",
+      render: (row) => row.notified + (row.notify_error ? `: ${row.notify_error}` : ""),
+    },
+    { key: "message", header: "Message", render: (row) => row.message },
+  ];
+  return (
+    <Panel
+      name="alert-events"
+      title={`History of “${alert.name}”`}
+      subtitle="Newest first."
+      state={panelState(events, rows.length === 0)}
+      error={events.error}
+      onRetry={() => void events.refetch()}
+      emptyMessage="Nothing has happened yet: no event."
+      skeleton="table"
+    >
+      <DataTable
+        caption={`Events of ${alert.name}`}
+        columns={columns}
+        rows={rows}
+        rowKey={(row) => row.id}
+        rowTestId={(row) => `alert-event-${row.id}`}
+      />
+    </Panel>
+  );
+}
+
+/** The caller's alerts: create one, test it now, pause or resume, delete, read its history. */
+export function AlertsPage() {
+  const alerts = useAlerts();
+  const create = useCreateAlert();
+  const change = useChangeAlert();
+  const remove = useDeleteAlert();
+  const test = useTestAlert();
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [shown, setShown] = useState<number | null>(null);
+  const set = (patch: Partial<Draft>) => setDraft((current) => ({ ...current, ...patch }));
+
+  const onCreate = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate(request(draft), { onSuccess: () => setDraft(EMPTY) });
+  };
+
+  const rows = alerts.data ?? [];
+  const createError = create.error instanceof ApiError ? create.error : null;
+  const actionError = [change.error, remove.error, test.error].find((error) => error instanceof ApiError) as
+    ApiError | undefined;
+  const history = rows.find((row) => row.id === shown) ?? null;
+
+  const columns: Column<Alert>[] = [
+    { key: "name", header: "Name", render: (row) => row.name },
+    { key: "question", header: "Question", render: (row) => <code className="font-mono">{row.question}</code> },
+    {
+      key: "condition",
+      header: "Condition",
+      render: (row) => `${row.value.field} ${row.condition}${row.threshold !== null ? ` ${row.threshold}` : ""}`,
+    },
+    {
+      key: "state",
+      header: "State",
+      render: (row) => (
+        <span
+          data-testid={`alert-state-${row.id}`}
+          className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATE_TONES[row.state]}`}
+          title={row.last_error || undefined}
+        >
+          {row.active ? row.state : `${row.state} (paused)`}
+        </span>
+      ),
+    },
+    { key: "last", header: "Last value", numeric: true, render: (row) => row.last_value ?? "—" },
+    {
+      key: "actions",
+      header: <span className="sr-only">Actions</span>,
+      render: (row) => (
+        <div className="flex flex-wrap gap-1">
+          <button
+            type="button"
+            data-testid={`alert-test-${row.id}`}
+            className={smallButton}
+            disabled={test.isPending}
+            onClick={() => test.mutate(row.id)}
+          >
+            Test
+          </button>
+          <button
+            type="button"
+            data-testid={`alert-toggle-${row.id}`}
+            className={smallButton}
+            onClick={() => change.mutate({ id: row.id, change: { active: !row.active } })}
+          >
+            {row.active ? "Pause" : "Resume"}
+          </button>
+          <button
+            type="button"
+            data-testid={`alert-history-${row.id}`}
+            className={smallButton}
+            onClick={() => setShown(row.id)}
+          >
+            History
+          </button>
+          <a data-testid={`alert-open-${row.id}`} className={smallButton} href={row.dashboard_url}>
+            Open
+          </a>
+          <button
+            type="button"
+            data-testid={`alert-delete-${row.id}`}
+            className="rounded-md border border-red-300 px-2 py-1 text-xs font-medium text-red-800 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700"
+            aria-label={`Delete ${row.name}`}
+            onClick={() => remove.mutate(row.id)}
+          >
+            Delete
+          </button>
+        </div>
+      ),
+    },
+  ];
+
+  return (
+    <div className="flex flex-col gap-4">
+      <PageHeader
+        title="Alerts"
+        description="Watch one value of a question; Folio checks it after every load and emails you when it crosses the line."
+      />
+      <section aria-labelledby="new-alert-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+        <h2 id="new-alert-title" className="text-base font-semibold">
+          New alert
+        </h2>
+        <form className="mt-3 flex flex-wrap items-end gap-3" onSubmit={onCreate}>
+          <Field id="alert-name" label="Name">
+            <input
+              id="alert-name"
+              data-testid="alert-name"
+              required
+              maxLength={200}
+              className={inputClass}
+              value={draft.name}
+              onChange={(event) => set({ name: event.target.value })}
+            />
+          </Field>
+          <Field id="alert-question" label="Question">
+            <select
+              id="alert-question"
+              data-testid="alert-question"
+              className={inputClass}
+              value={draft.question}
+              onChange={(event) => set({ question: event.target.value as Question })}
+            >
+              {QUESTIONS.map((question) => (
+                <option key={question} value={question}>
+                  {question}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="alert-params" label="Filters (query string)">
+            <input
+              id="alert-params"
+              data-testid="alert-params"
+              className={inputClass}
+              placeholder="granularity=week&region=US"
+              value={draft.params}
+              onChange={(event) => set({ params: event.target.value })}
+            />
+          </Field>
+          <Field id="alert-window" label="Window (7d, 4w, 3m)">
+            <input
+              id="alert-window"
+              data-testid="alert-window"
+              className={inputClass}
+              value={draft.window}
+              onChange={(event) => set({ window: event.target.value })}
+            />
+          </Field>
+          <Field id="alert-field" label="Value (field)">
+            <input
+              id="alert-field"
+              data-testid="alert-field"
+              required
+              className={inputClass}
+              value={draft.field}
+              onChange={(event) => set({ field: event.target.value })}
+            />
+          </Field>
+          <Field id="alert-row" label="Row (tables: column=value)">
+            <input
+              id="alert-row"
+              data-testid="alert-row"
+              className={inputClass}
+              placeholder="region=US"
+              value={draft.row}
+              onChange={(event) => set({ row: event.target.value })}
+            />
+          </Field>
+          <Field id="alert-bucket" label="Bucket (series)">
+            <select
+              id="alert-bucket"
+              data-testid="alert-bucket"
+              className={inputClass}
+              value={draft.bucket}
+              onChange={(event) => set({ bucket: event.target.value as Draft["bucket"] })}
+            >
+              <option value="">default (last complete)</option>
+              <option value="last_complete">last complete</option>
+              <option value="last">last</option>
+            </select>
+          </Field>
+          <Field id="alert-condition" label="Condition">
+            <select
+              id="alert-condition"
+              data-testid="alert-condition"
+              className={inputClass}
+              value={draft.condition}
+              onChange={(event) => set({ condition: event.target.value as Condition })}
+            >
+              {CONDITIONS.map((condition) => (
+                <option key={condition.value} value={condition.value}>
+                  {condition.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="alert-threshold" label="Threshold">
+            <input
+              id="alert-threshold"
+              data-testid="alert-threshold"
+              inputMode="decimal"
+              className={inputClass}
+              value={draft.threshold}
+              onChange={(event) => set({ threshold: event.target.value })}
+            />
+          </Field>
+          <Field id="alert-periods" label="N (anomaly buckets)">
+            <input
+              id="alert-periods"
+              data-testid="alert-periods"
+              type="number"
+              min={2}
+              max={366}
+              className={inputClass}
+              value={draft.periods}
+              onChange={(event) => set({ periods: event.target.value })}
+            />
+          </Field>
+          <Field id="alert-deviations" label="k (standard deviations)">
+            <input
+              id="alert-deviations"
+              data-testid="alert-deviations"
+              inputMode="decimal"
+              className={inputClass}
+              value={draft.deviations}
+              onChange={(event) => set({ deviations: event.target.value })}
+            />
+          </Field>
+          <button type="submit" data-testid="alert-create" className={buttonClass} disabled={create.isPending}>
+            {create.isPending ? "Creating…" : "Create alert"}
+          </button>
+        </form>
+        {createError ? (
+          <div role="alert" data-testid="alert-create-error" className="mt-2 text-sm text-red-700">
+            <p>{createError.detail}</p>
+            <ul className="list-disc pl-5">
+              {Object.entries(createError.errors).map(([field, messages]) => (
+                <li key={field}>
+                  {field}: {messages.join(" ")}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </section>
+
+      {test.data ? (
+        <div
+          role="status"
+          data-testid="alert-test-result"
+          className="rounded-lg border border-sky-300 bg-sky-50 p-3 text-sm"
+        >
+          <p>
+            Value now: <strong data-testid="alert-test-value">{test.data.value ?? "none"}</strong> (generation{" "}
+            {test.data.generation}) — the condition{" "}
+            <strong data-testid="alert-test-holds">
+              {test.data.holds === null ? "cannot be decided" : test.data.holds ? "holds" : "does not hold"}
+            </strong>
+            .
+          </p>
+          <p className="text-slate-700">{test.data.detail || test.data.error}</p>
+          <p className="text-slate-700">Test email: {test.data.email}.</p>
+        </div>
+      ) : null}
+
+      <Panel
+        name="alerts-table"
+        title="Your alerts"
+        subtitle="Evaluated after every load; each fires once and resolves once."
+        state={panelState(alerts, rows.length === 0)}
+        error={alerts.error}
+        onRetry={() => void alerts.refetch()}
+        emptyMessage="You have no alerts yet."
+        skeleton="table"
+      >
+        {actionError ? (
+          <p role="alert" className="mb-2 text-sm text-red-700">
+            {actionError.detail}
+          </p>
+        ) : null}
+        <DataTable
+          caption="Your alerts"
+          columns={columns}
+          rows={rows}
+          rowKey={(row) => row.id}
+          rowTestId={(row) => `alert-row-${row.id}`}
+        />
+      </Panel>
+      {history ? <AlertHistory alert={history} /> : null}
+    </div>
+  );
+}
