@@ -193,7 +193,15 @@ def alert_create(*, membership: Membership, fields: dict) -> Alert:
 @transaction.atomic
 def alert_change(*, alert: Alert, membership: Membership, fields: dict) -> Alert:
     """Change the fields given; a change of what is watched starts the alert afresh (state ok,
-    evaluated again at the next generation); pausing or resuming keeps the state."""
+    evaluated again at the next generation); pausing, resuming or renaming keeps the state and
+    checks nothing else (an alert whose filters no longer hold can still be paused)."""
+    if set(fields) <= {"name", "active", "reminder_minutes"}:
+        for name, value in fields.items():
+            setattr(alert, name, value)
+        if fields.get("active") and alert.state == AlertState.ERROR:
+            alert.state, alert.last_error, alert.last_evaluated_generation = AlertState.OK, "", None
+        alert.save()
+        return alert
     merged = {name: fields.get(name, getattr(alert, name)) for name in EDITABLE}
     checked = alert_validate(merged, scope=membership_scope(membership), workspace_id=alert.workspace_id)
     watched_changed = any(checked[name] != getattr(alert, name) for name in EDITABLE if name not in {"name", "active"})

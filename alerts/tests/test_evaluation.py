@@ -5,6 +5,7 @@ under it resolves; a generation that crossed nothing fires nothing; the issue's 
 import statistics
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,16 +13,17 @@ from django.core import mail
 from django.utils import timezone
 
 from alerts.models import Alert, AlertEvent, AlertState, Notified
-from alerts.services import MAX_NOTIFY_ATTEMPTS, alert_try, event_notify
+from alerts.services import MAX_NOTIFY_ATTEMPTS, alert_try, alerts_evaluate_run, event_notify
 from alerts.tasks import alerts_beat, alerts_evaluate
 from alerts.tests.conftest import LAST_DAY, Inbox, alert_make, free_port, membership, revenue, sale_add
+from analytics.notices import alert_fired
 from analytics.sync import warehouse_sync
 from analytics.tests.members import member_user
 from books.services.records import sale_delete
 from config.celery import app as celery_app
 from finance.models import Budget
 from workspaces.models import Membership
-from workspaces.services import workspace_default
+from workspaces.services import workspace_create, workspace_default
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shop")]
 
@@ -321,3 +323,130 @@ def test_a_firing_alert_reminds_after_its_interval(owner: User) -> None:
     # then one reminder, emailed
     assert (early, late) == (0, 1)
     assert [event.subject for event in mail.outbox] == ["[Folio] Watch: firing", "[Folio] Watch: still firing"]
+
+
+def test_the_same_month_a_year_before_for_a_seasonal_alert(
+    owner: User, django_capture_on_commit_callbacks: object
+) -> None:
+    # given a sale of 1,000.00 in December 2024
+    sale_add(day=date(2024, 12, 15), amount=Decimal("1000.00"))
+    synced(django_capture_on_commit_callbacks)
+    alert = alert_make(
+        owner,
+        name="December vs December",
+        question="timeseries",
+        params={"granularity": "month"},
+        value={"field": "revenue"},
+        condition="seasonal",
+        threshold=Decimal("10"),
+    )
+
+    # when it is tested
+    tried = alert_try(alert=alert, membership=membership(owner))
+
+    # then December 2025 is compared with December 2024, from the records
+    now, before = revenue(date(2025, 12, 1), date(2026, 1, 1)), revenue(date(2024, 12, 1), date(2025, 1, 1))
+    assert (tried.observed, tried.value) == (now, ((now - before) / before * 100).quantize(Decimal("0.01")))
+    assert tried.value is not None and tried.holds is (abs(tried.value) > 10)
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_generation_evaluates_only_the_workspaces_it_changed(
+    owner: User, django_capture_on_commit_callbacks: object, settings: object
+) -> None:
+    # (no lookback: the shared regions made a moment ago would count as changed for everyone)
+    settings.EXPORT_LOOKBACK_SECONDS = 0  # type: ignore[attr-defined]  # pytest-django's settings
+    # given an alert in another workspace, with no data of its own
+    other = workspace_create(slug="other", name="Other")
+    stranger = member_user("stranger", role="viewer", workspace=other)
+    theirs = Alert.objects.create(
+        workspace=other,
+        created_by=stranger,
+        name="Theirs",
+        question="summary",
+        value={"field": "revenue"},
+        condition="above",
+        threshold=Decimal(1),
+    )
+    mine = alert_make(owner, question="summary", value={"field": "revenue"}, condition="above", threshold=Decimal(1))
+
+    # when a sale of the default workspace is synced
+    sale_add(day=LAST_DAY, amount=Decimal("5.00"))
+    number = synced(django_capture_on_commit_callbacks)
+
+    # then only the default workspace's alert was evaluated
+    assert Alert.objects.get(pk=mine.pk).last_evaluated_generation == number
+    assert Alert.objects.get(pk=theirs.pk).last_evaluated_generation is None
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_fired_alert_tells_the_notice_receivers_what_the_webhooks_need(owner: User) -> None:
+    # given a receiver of alert_fired, as the webhooks app connects one
+    heard: list[dict] = []
+
+    def hear(sender: type, *, alert: Any, event: Any, **named: object) -> None:
+        heard.append(
+            {
+                "name": alert.name,
+                "question": alert.question,
+                "params": alert.params,
+                "condition": alert.condition,
+                "threshold": alert.threshold,
+                "url": alert.dashboard_url,
+                "kind": event.kind,
+                "value": event.value,
+                "generation": event.generation,
+            }
+        )
+
+    alert_fired.connect(hear)
+    try:
+        # when an alert on US revenue since December fires
+        alert_make(
+            owner,
+            name="US December",
+            question="summary",
+            params={"region": "US", "start": "2025-12-01"},
+            value={"field": "revenue"},
+            condition="above",
+            threshold=Decimal("1.5"),
+        )
+        alerts_evaluate(_served())
+    finally:
+        alert_fired.disconnect(hear)
+
+    # then the receiver got the alert and the event with the exact value and the dashboard link
+    assert heard == [
+        {
+            "name": "US December",
+            "question": "summary",
+            "params": {"region": "US", "start": "2025-12-01"},
+            "condition": "above",
+            "threshold": Decimal("1.5000"),
+            "url": "http://localhost:8000/?preset=custom&start=2025-12-01&region=US",
+            "kind": "fired",
+            "value": revenue(date(2025, 12, 1), date(2026, 1, 1), "US"),
+            "generation": _served(),
+        }
+    ]
+
+
+def test_a_window_ending_today_is_evaluated_by_the_beat_once_a_day(owner: User) -> None:
+    # given an alert on the last 7 days ending today
+    alert_make(
+        owner,
+        question="summary",
+        window="7d",
+        window_anchor="today",
+        value={"field": "revenue"},
+        condition="below",
+        threshold=Decimal(1),
+    )
+
+    # when the beat runs twice the same day
+    first = alerts_evaluate_run(today_only=True)
+    second = alerts_evaluate_run(today_only=True)
+
+    # then it was evaluated once: no sales in the last 7 days (the data ends in 2025), so it fired
+    assert (first.evaluated, second.evaluated) == (1, 0)
+    assert list(AlertEvent.objects.values_list("kind", "value")) == [("fired", Decimal("0.0000"))]
