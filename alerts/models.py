@@ -8,6 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from analytics.questions.ask import OPTIONS
+from analytics.questions.catalogue import CATALOGUE
+
 
 class Condition(models.TextChoices):
     """When an alert holds (alerts/README-section.md gives the exact method of each)."""
@@ -21,6 +24,8 @@ class Condition(models.TextChoices):
 
 
 class AlertState(models.TextChoices):
+    """Where an alert stands: its condition false, true, or not readable."""
+
     OK = "ok", "OK"
     FIRING = "firing", "Firing"
     ERROR = "error", "Error"
@@ -43,6 +48,16 @@ QUESTION_PAGES = {
     "statement": "/statement",
     "finance": "/finance",
 }
+
+
+# A time series alert watches its last bucket or its last complete one.
+WATCHED_BUCKETS = ("last", "last_complete")
+# Questions an alert may watch: every answer of the catalogue but the filter options.
+WATCHABLE_QUESTIONS = tuple(name for name in CATALOGUE if name != OPTIONS)
+
+# Windows the dashboard has a preset for (frontend/src/lib/presetRange.ts: counted back from
+# the last day with data, as an alert's window is).
+WINDOW_PRESETS = {"30d": "30d", "90d": "90d", "12m": "12m"}
 
 
 class Alert(models.Model):
@@ -112,7 +127,9 @@ class Alert(models.Model):
         page = QUESTION_PAGES.get(self.question) or QUESTION_PAGES.get(area, "/")
         query: list[tuple[str, str]] = []
         params = self.params or {}
-        if params.get("start") or params.get("end"):
+        if self.window in WINDOW_PRESETS and self.window_anchor == WindowAnchor.DATA:
+            query.append(("preset", WINDOW_PRESETS[self.window]))
+        elif params.get("start") or params.get("end"):
             query.append(("preset", "custom"))
             query += [(name, str(params[name])) for name in ("start", "end") if params.get(name)]
         for name in ("granularity", "region", "genre", "department", "fund", "exercice", "search"):
@@ -126,6 +143,8 @@ class Alert(models.Model):
 
 
 class EventKind(models.TextChoices):
+    """What happened to an alert."""
+
     FIRED = "fired", "Fired"
     RESOLVED = "resolved", "Resolved"
     REMINDER = "reminder", "Reminder"
@@ -133,6 +152,8 @@ class EventKind(models.TextChoices):
 
 
 class Notified(models.TextChoices):
+    """Where an event's email stands."""
+
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed (retrying)"

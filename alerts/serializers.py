@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from alerts.models import AlertState, Condition, EventKind, Notified, WindowAnchor
+from alerts.models import WATCHED_BUCKETS, AlertState, Condition, EventKind, Notified, WindowAnchor
 from alerts.services import WATCHABLE
 
 
@@ -18,7 +18,7 @@ class AlertValueSerializer(serializers.Serializer):
         help_text='For a table: the row, by column values, e.g. {"region": "US"} or {"code": "12"}.',
     )
     bucket = serializers.ChoiceField(
-        choices=["last", "last_complete"],
+        choices=list(WATCHED_BUCKETS),
         required=False,
         help_text="For a time series: the last bucket, or the last complete one (the default).",
     )

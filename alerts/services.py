@@ -36,7 +36,16 @@ from alerts.evaluation import (
     window_parse,
     window_range,
 )
-from alerts.models import Alert, AlertEvent, AlertState, Condition, EventKind, Notified, WindowAnchor
+from alerts.models import (
+    WATCHABLE_QUESTIONS,
+    Alert,
+    AlertEvent,
+    AlertState,
+    Condition,
+    EventKind,
+    Notified,
+    WindowAnchor,
+)
 from analytics import runner
 from analytics.notices import alert_fired, alert_resolved, notice_send
 from analytics.questions.ask import OPTIONS, OPTIONS_KEY, ask, query_dict
@@ -49,8 +58,7 @@ from workspaces.selectors import membership_scope
 logger = logging.getLogger(__name__)
 
 ONE_DAY = timedelta(days=1)
-# Questions an alert may watch: every answer of the catalogue but the filter options.
-WATCHABLE = tuple(name for name in CATALOGUE if name != OPTIONS)
+WATCHABLE = WATCHABLE_QUESTIONS
 OWNER_GONE = "The owner is no longer a member of this workspace: the alert is paused."
 TRANSIENT = (runner.QueryFailed, WarehouseUnavailable)
 

@@ -303,6 +303,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The alerts' choices under names of their own (a bare StateEnum or KindEnum would clash).
+    "ENUM_NAME_OVERRIDES": {
+        "AlertConditionEnum": "alerts.models.Condition",
+        "AlertStateEnum": "alerts.models.AlertState",
+        "AlertWindowAnchorEnum": "alerts.models.WindowAnchor",
+        "AlertEventKindEnum": "alerts.models.EventKind",
+        "AlertNotifiedEnum": "alerts.models.Notified",
+        "AlertBucketEnum": "alerts.models.WATCHED_BUCKETS",
+        "AlertQuestionEnum": "alerts.models.WATCHABLE_QUESTIONS",
+    },
 }
 # Which proxies' X-Forwarded-For entries name the client (analytics/client_address.py):
 # by default none, and the socket's peer is the client. Behind an AWS load balancer,

@@ -13,8 +13,8 @@ import { Panel } from "../components/Panel";
 import { formatDateTime } from "../lib/formatDate";
 import { panelState } from "../lib/panelState";
 
-type Question = components["schemas"]["QuestionEnum"];
-type Condition = components["schemas"]["ConditionEnum"];
+type Question = components["schemas"]["AlertQuestionEnum"];
+type Condition = components["schemas"]["AlertConditionEnum"];
 
 const QUESTIONS: Question[] = [
   "summary",
