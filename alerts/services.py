@@ -21,6 +21,7 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from alerts.evaluation import (
@@ -47,6 +48,7 @@ from alerts.models import (
     WindowAnchor,
 )
 from analytics import runner
+from analytics.models import Generation
 from analytics.notices import alert_fired, alert_resolved, notice_send
 from analytics.questions.ask import OPTIONS, OPTIONS_KEY, ask, query_dict
 from analytics.questions.catalogue import CATALOGUE, UnknownQuestion, question_get
@@ -165,8 +167,6 @@ def alert_validate(fields: dict, *, scope: Scope, workspace_id: int) -> dict:
 
 
 def _numeric(kind: object) -> bool:
-    from rest_framework import serializers
-
     return isinstance(kind, serializers.DecimalField | serializers.IntegerField)
 
 
@@ -357,8 +357,6 @@ def _fresh(generation: int, today: date) -> Q:
 
 def generation_workspaces(number: int) -> list[int] | None:
     """The workspaces a generation changed (None: all of them, a full refresh or unknown)."""
-    from analytics.models import Generation
-
     found = Generation.objects.filter(number=number).only("changes", "full_refresh").first()
     if found is None or found.full_refresh:
         return None
@@ -412,7 +410,7 @@ def alerts_evaluate_run(
             alert.evaluated_at = now
             unchanged.append(alert)
             continue
-        event = _transition(alert, item, state, number=number, today=today, now=now)
+        event = transition_apply(alert, item, state, number=number, today=today, now=now)
         if event is not None:
             outcome.events.append(event.pk)
     if unchanged:
@@ -463,7 +461,7 @@ EVENT_OF = {
 }
 
 
-def _transition(
+def transition_apply(
     alert: Alert, item: Evaluated, state: str, *, number: int, today: date, now: datetime
 ) -> AlertEvent | None:
     """Move the alert to `state` if no other worker evaluated it at this generation meanwhile

@@ -13,11 +13,19 @@ from django.core import mail
 from django.utils import timezone
 
 from alerts.models import Alert, AlertEvent, AlertState, Notified
-from alerts.services import MAX_NOTIFY_ATTEMPTS, alert_try, alerts_evaluate_run, event_notify
+from alerts.services import (
+    MAX_NOTIFY_ATTEMPTS,
+    alert_try,
+    alerts_evaluate_run,
+    alerts_read,
+    event_notify,
+    transition_apply,
+)
 from alerts.tasks import alerts_beat, alerts_evaluate
 from alerts.tests.conftest import LAST_DAY, Inbox, alert_make, free_port, membership, revenue, sale_add
 from analytics.notices import alert_fired
 from analytics.sync import warehouse_sync
+from analytics.tests.conftest import default_scope
 from analytics.tests.members import member_user
 from books.services.records import sale_delete
 from config.celery import app as celery_app
@@ -450,3 +458,22 @@ def test_a_window_ending_today_is_evaluated_by_the_beat_once_a_day(owner: User) 
     # then it was evaluated once: no sales in the last 7 days (the data ends in 2025), so it fired
     assert (first.evaluated, second.evaluated) == (1, 0)
     assert list(AlertEvent.objects.values_list("kind", "value")) == [("fired", Decimal("0.0000"))]
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_worker_that_read_the_alert_before_another_moved_it_makes_no_second_event(owner: User) -> None:
+    # given a worker's copy of an alert read before another worker evaluated the generation
+    alert = alert_make(owner, question="summary", value={"field": "revenue"}, condition="above", threshold=Decimal(1))
+    stale = Alert.objects.get(pk=alert.pk)
+    number = _served()
+    alerts_evaluate(number)
+
+    # when the slow worker reaches its transition with its stale copy (state ok, never evaluated)
+    evaluated, _, _ = alerts_read([stale], {stale.pk: default_scope()}, today=timezone.localdate())
+    made = transition_apply(
+        stale, evaluated[0], "firing", number=number, today=timezone.localdate(), now=timezone.now()
+    )
+
+    # then its conditional UPDATE finds nothing to move: one fired event in all
+    assert made is None
+    assert list(AlertEvent.objects.values_list("kind", flat=True)) == ["fired"]
