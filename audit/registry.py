@@ -18,6 +18,8 @@ AUDITED = {
     "workspaces.Membership": [],
     "workspaces.Invitation": [],
     "workspaces.Workspace": [],
+    # The signing secret never enters the trail (it is shown once, when created).
+    "webhooks.Webhook": ["secret"],
 }
 
 

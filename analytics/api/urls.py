@@ -12,6 +12,7 @@ urlpatterns = [
     path("analytics/", include("analytics.api.analytics_urls")),
     path("", include("analytics.api.account_urls")),
     path("", include("analytics.api.workspace_urls")),
+    path("", include("analytics.api.webhook_urls")),
     *both_spellings(
         [
             path("audit/", AuditView.as_view(), name="audit"),
