@@ -15,6 +15,7 @@ const PipelinePage = lazy(() => import("./pages/PipelinePage").then((module) => 
 const SettingsPage = lazy(() => import("./pages/SettingsPage").then((module) => ({ default: module.SettingsPage })));
 const MembersPage = lazy(() => import("./pages/MembersPage").then((module) => ({ default: module.MembersPage })));
 const HistoryPage = lazy(() => import("./pages/HistoryPage").then((module) => ({ default: module.HistoryPage })));
+const WebhooksPage = lazy(() => import("./pages/WebhooksPage").then((module) => ({ default: module.WebhooksPage })));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage").then((module) => ({ default: module.NotFoundPage })));
 
 /** The dashboard's routes: /login alone, every other page inside the signed-in layout. */
@@ -33,6 +34,7 @@ export function App() {
         <Route path="settings" element={<SettingsPage />} />
         <Route path="members" element={<MembersPage />} />
         <Route path="history" element={<HistoryPage />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
