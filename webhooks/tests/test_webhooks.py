@@ -4,14 +4,17 @@ with the README's recipe, the real sync publishing a generation, the real delive
 import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from analytics.models import Generation, GenerationStatus
 from analytics.notices import alert_fired, notice_send, sync_failed
+from analytics.services.import_jobs import import_run
 from analytics.sync import warehouse_sync
 from analytics.tests.members import api_as, member_user
 from books.models import Book, Region, Sale
@@ -352,3 +355,31 @@ def test_the_events_listing_gives_each_events_json_schema(client: APIClient) -> 
         "changed",
         "rows",
     ]
+
+
+CATALOGUE = (
+    "isbn13,title,authors,genre,publisher,price,published\n"
+    "9780439023481,The Hunger Games,Suzanne Collins,Young Adult,Scholastic,12.99,2008-09-14\n"
+    "9780316769488,The Catcher in the Rye,J. D. Salinger,Literary Fiction,Little Brown,9.50,1951-07-16\n"
+)
+
+
+def test_an_import_that_finishes_sends_its_counts_and_no_server_paths(
+    client: APIClient, receiver: Receiver, hook: Webhook, tmp_path: Path
+) -> None:
+    with override_settings(IMPORT_UPLOAD_DIR=str(tmp_path / "uploads")):
+        upload = SimpleUploadedFile("catalogue.csv", CATALOGUE.encode(), "text/csv")
+        accepted = client.post("/api/analytics/imports/books", {"file": upload}, format="multipart")
+        import_run(job_id=accepted.json()["id"])
+    webhook_deliver(WebhookDelivery.objects.get().pk)
+
+    [body] = receiver.bodies()
+    assert (body["event"], body["workspace"]) == ("import.finished", "default")
+    assert body["job"]["id"] == accepted.json()["id"]
+    assert (body["job"]["kind"], body["job"]["status"], body["job"]["error"]) == ("import_books", "succeeded", "")
+    assert {key: body["job"]["counts"][key] for key in ("read", "created", "rejected")} == {
+        "read": 2,
+        "created": 2,
+        "rejected": 0,
+    }
+    assert str(tmp_path) not in json.dumps(body)
