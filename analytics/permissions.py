@@ -42,6 +42,7 @@ GENERATE = RoleAction(Role.ANALYST, "Generating test data", "needs")
 OTHERS_JOBS = RoleAction(Role.ANALYST, "Jobs started by others")
 RECORD_SALES = RoleAction(Role.ANALYST, "Recording sales")
 MEMBERS = RoleAction(Role.ADMIN, "Managing members and invitations", "needs")
+WEBHOOKS = RoleAction(Role.ADMIN, "Managing webhooks", "needs")
 
 
 # The Django admin's permissions (operators only; the API goes by roles).

@@ -30,6 +30,8 @@ AUDITED = {
         "state_changed_at",
         "reminded_at",
     ],
+    # The signing secret never enters the trail (it is shown once, when created).
+    "webhooks.Webhook": ["secret"],
 }
 
 

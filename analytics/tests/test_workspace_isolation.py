@@ -27,6 +27,7 @@ from analytics.tests.members import api_as, member_user
 from books.models import Book, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from webhooks.models import Webhook, WebhookDelivery
 from workspaces.models import Invitation, Membership, Workspace
 from workspaces.services import invitation_create, workspace_create
 
@@ -40,6 +41,7 @@ B_MARKERS = (
     "beta-only@example.com",
     "invitee-of-beta@example.com",
     "Beta Books",
+    "beta-hooks.example",
 )
 LEFT = "This token's workspace no longer counts its owner as a member; ask an admin of it to add you again."
 
@@ -90,6 +92,8 @@ class TwoWorkspaces:
     b_member: Membership
     b_invitation: Invitation
     b_alert: Alert
+    b_webhook: Webhook
+    b_delivery: WebhookDelivery
 
     def b_ids(self) -> dict[str, str]:
         """B's id for each URL parameter; a new parameter must be added here (the sweep fails until it is)."""
@@ -100,6 +104,8 @@ class TwoWorkspaces:
             "invitation_id": str(self.b_invitation.pk),
             "alert_id": str(self.b_alert.pk),
             "kind": "books",
+            "webhook_id": str(self.b_webhook.pk),
+            "delivery_id": str(self.b_delivery.pk),
         }
 
 
@@ -121,6 +127,9 @@ def two(tmp_path: Path) -> Iterator[TwoWorkspaces]:
     )
     b_token, _ = api_token_create(user=b_admin, workspace=b, name="beta-secret-token")
     _, a_token = api_token_create(user=attacker, workspace=a, name="alpha script")
+    b_webhook = Webhook.objects.create(
+        workspace=b, url="https://beta-hooks.example/in", events=["sync.failed"], secret="whsec_beta-secret-token"
+    )
     with override_settings(IMPORT_UPLOAD_DIR=str(tmp_path / "uploads")):
         yield TwoWorkspaces(
             a=a,
@@ -140,6 +149,8 @@ def two(tmp_path: Path) -> Iterator[TwoWorkspaces]:
                 condition="above",
                 threshold=1,
             ),
+            b_webhook=b_webhook,
+            b_delivery=WebhookDelivery.objects.create(webhook=b_webhook, event="sync.failed", body="{}"),
         )
 
 
@@ -163,6 +174,8 @@ def _body(route: Route, method: str, two: TwoWorkspaces) -> tuple[dict[str, Any]
         "workspace-member-detail": {"role": "viewer"},
         "analytics-generate-test-data": {"books": 1, "sales": 1},
         "token-list": {"name": "probe"},
+        "webhook-list": {"url": "http://127.0.0.1:9/in", "events": ["sync.failed"]},
+        "webhook-detail": {"active": False},
         "auth-login": {"username": "beta_admin", "password": "wrong"},
     }
     return bodies.get(route.name, {}), "json"
@@ -174,6 +187,10 @@ def _b_unchanged(two: TwoWorkspaces) -> None:
     assert Membership.objects.get(pk=two.b_member.pk).role == "admin"
     assert Invitation.objects.filter(pk=two.b_invitation.pk).exists()
     assert Alert.objects.filter(pk=two.b_alert.pk, active=True).exists()
+    assert Webhook.objects.get(pk=two.b_webhook.pk).active is True
+    assert list(WebhookDelivery.objects.filter(webhook=two.b_webhook).values_list("pk", flat=True)) == [
+        two.b_delivery.pk
+    ]
     assert set(Membership.objects.filter(workspace=two.b).values_list("user__username", flat=True)) == {
         "beta_admin",
         "beta_analyst",
@@ -191,6 +208,9 @@ def test_the_sweep_covers_the_workspace_jobs_and_token_endpoints() -> None:
         "workspace-invitation-detail",
         "workspace-current",
         "analytics-summary",
+        "webhook-detail",
+        "webhook-deliveries",
+        "webhook-redeliver",
     } <= names
 
 

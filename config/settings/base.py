@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "workspaces",
     "audit",
     "alerts",
+    "webhooks",
     "books",
     "finance",
     "analytics",
@@ -212,6 +213,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Alerts whose window ends today, and reminders of firing alerts (alerts/README-section.md).
     "alerts-beat": {"task": "alerts.tasks.alerts_beat", "schedule": 60.0, "options": {"expires": 60.0}},
+    "webhook-deliveries-requeue": {
+        "task": "webhooks.tasks.webhook_deliveries_requeue",
+        "schedule": float(env.int("WEBHOOK_REQUEUE_SECONDS", default=15)),
+    },
 }
 # Each export re-reads this much before the last watermark, for rows whose transaction
 # committed after an export had passed their timestamp (see analytics/export.py).
@@ -243,6 +248,13 @@ FOLIO_BASE_URL = env.str("FOLIO_BASE_URL", default="http://localhost:8000").rstr
 # Webhook URLs may not point at private, loopback or link-local addresses (a webhook must not
 # become a way into the internal network) unless their host is listed here.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+# One attempt waits this long for an answer (connect and each read).
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# A failed attempt is retried after base × 2^(attempts − 1) seconds, at most the cap apart,
+# until the window after the first attempt has passed; then the delivery has failed.
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
+WEBHOOK_RETRY_WINDOW_SECONDS = env.float("WEBHOOK_RETRY_WINDOW_SECONDS", default=24 * 3600.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

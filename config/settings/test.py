@@ -62,3 +62,5 @@ LOGGING = {
 }
 API_LOG_PATH = TEST_DATA_DIR / "log" / "api.jsonl"
 IMPORT_UPLOAD_DIR = TEST_DATA_DIR / "uploads"
+# The webhook tests' receivers listen on loopback; the refusal tests set it back to [].
+WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]

@@ -16,6 +16,7 @@ const SettingsPage = lazy(() => import("./pages/SettingsPage").then((module) => 
 const AlertsPage = lazy(() => import("./pages/AlertsPage").then((module) => ({ default: module.AlertsPage })));
 const MembersPage = lazy(() => import("./pages/MembersPage").then((module) => ({ default: module.MembersPage })));
 const HistoryPage = lazy(() => import("./pages/HistoryPage").then((module) => ({ default: module.HistoryPage })));
+const WebhooksPage = lazy(() => import("./pages/WebhooksPage").then((module) => ({ default: module.WebhooksPage })));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage").then((module) => ({ default: module.NotFoundPage })));
 
 /** The dashboard's routes: /login alone, every other page inside the signed-in layout. */
@@ -35,6 +36,7 @@ export function App() {
         <Route path="alerts" element={<AlertsPage />} />
         <Route path="members" element={<MembersPage />} />
         <Route path="history" element={<HistoryPage />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -19,6 +19,7 @@ const LINKS = [
 const ADMIN_LINKS = [
   { to: "/members", label: "Members", id: "members" },
   { to: "/history", label: "History", id: "history" },
+  { to: "/webhooks", label: "Webhooks", id: "webhooks" },
 ] as const;
 
 /** The top navigation: every page, the user's name and Logout; a menu button on small screens. */

@@ -1,0 +1,1 @@
+"""Webhooks: signed HTTP POSTs to subscribers' URLs when Folio's numbers move."""
