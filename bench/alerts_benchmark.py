@@ -39,7 +39,9 @@ import urllib.request
 from datetime import UTC, datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from functools import partial
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from aiosmtpd.controller import Controller
 
@@ -57,6 +59,8 @@ from live_benchmark import (
     sale_post,
     started,
 )
+
+T = TypeVar("T")
 
 USERNAME = "bench"
 EMAIL = "bench@example.com"
@@ -196,7 +200,7 @@ class Received:
             self.lock.notify_all()
         return "250 Message accepted for delivery"
 
-    def wait_for(self, found: "callable", seconds: float = 120) -> object:  # type: ignore[valid-type]
+    def wait_for(self, found: Callable[[], T | None], seconds: float = 120) -> T:
         """The first thing `found` returns that is not None, waiting for arrivals."""
         deadline = time.monotonic() + seconds
         with self.lock:
@@ -281,13 +285,11 @@ def samples_take(
         time.sleep(random.uniform(0, arguments.spread))
         sale_post(base_url, token, isbn, region, arguments.step)
         name = names[number]
-        fired_at, fired = received.wait_for(lambda name=name: _hook_of_alert(received, name))  # type: ignore[misc]
-        mailed_at = received.wait_for(lambda name=name: _mail_of_alert(received, name))
-        published_at, published = received.wait_for(
-            lambda generation=fired["generation"]: _hook_of_generation(received, generation)
-        )  # type: ignore[misc]
+        fired_at, fired = received.wait_for(partial(_hook_of_alert, received, name))
+        mailed_at = received.wait_for(partial(_mail_of_alert, received, name))
+        published_at, published = received.wait_for(partial(_hook_of_generation, received, fired["generation"]))
         publish = datetime.fromisoformat(published["occurred_at"]).timestamp()
-        samples.append((published_at - publish, fired_at - publish, mailed_at - publish))  # type: ignore[operator]
+        samples.append((published_at - publish, fired_at - publish, mailed_at - publish))
         print(
             f"sample {number + 1}: generation {fired['generation']}: webhook {samples[-1][0]:.2f} s, "
             f"alert.fired {samples[-1][1]:.2f} s, email {samples[-1][2]:.2f} s",
