@@ -136,7 +136,9 @@ def rounds_take(rounds: int) -> None:
         started = time.perf_counter()
         generation = warehouse_sync()
         figures["sync"].append(time.perf_counter() - started)
-        state = list(Alert.objects.filter(created_by=user).values_list("pk", "last_evaluated_generation", "evaluated_at"))
+        state = list(
+            Alert.objects.filter(created_by=user).values_list("pk", "last_evaluated_generation", "evaluated_at")
+        )
         started = time.perf_counter()
         outcome = alerts_evaluate_run(generation=generation.number)
         figures["cold"].append(time.perf_counter() - started)
