@@ -1,6 +1,6 @@
 """What an alert reads in an answer and whether its condition holds: pure functions of the
 answer, the watched value and the condition, shared by the evaluation after a publish, the
-beat and the test button. The method of each condition is in alerts/README-section.md."""
+beat and the test button. The method of each condition is in README "Alerts, reports and webhooks"."""
 
 import calendar
 import functools

@@ -13,7 +13,7 @@ from analytics.questions.catalogue import CATALOGUE
 
 
 class Condition(models.TextChoices):
-    """When an alert holds (alerts/README-section.md gives the exact method of each)."""
+    """When an alert holds (README "Alerts, reports and webhooks" gives the exact method of each)."""
 
     ABOVE = "above", "Above the threshold"
     BELOW = "below", "Below the threshold"

@@ -211,7 +211,7 @@ CELERY_BEAT_SCHEDULE = {
         # A beat tick that waits longer than an interval is superseded by the next one.
         "options": {"expires": float(SYNC_INTERVAL_SECONDS)},
     },
-    # Alerts whose window ends today, and reminders of firing alerts (alerts/README-section.md).
+    # Alerts whose window ends today, and reminders of firing alerts (README "Alerts, reports and webhooks").
     "alerts-beat": {"task": "alerts.tasks.alerts_beat", "schedule": 60.0, "options": {"expires": 60.0}},
     "webhook-deliveries-requeue": {
         "task": "webhooks.tasks.webhook_deliveries_requeue",
