@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
 
 from config.celery import app
-from frontend.tests.browsing import screenshot_kept, signed_in
+from frontend.tests.browsing import menu_item_clicked, screenshot_kept, signed_in
 from webhooks.models import Webhook, WebhookDelivery
 from webhooks.tests.receiver import Receiver, receiver_running
 from workspaces.models import Role
@@ -57,7 +57,7 @@ def test_an_admin_registers_a_webhook_sees_the_secret_once_and_a_test_delivery_s
     page: Page, receiver: Receiver, worker: None
 ) -> None:
     # given the Webhooks page, reached from the admins' navigation
-    page.get_by_test_id("nav-webhooks").click()
+    menu_item_clicked(page, "outreach", "webhooks")
     expect(page.get_by_role("heading", level=1)).to_have_text("Webhooks")
 
     # when the admin registers the receiver's URL for sync failures too
