@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { formatBytes } from "./formatBytes";
 import { formatCompact } from "./formatCompact";
 import { formatBucket, formatDate, formatDateTime, formatRangeEnd, secondsBetween } from "./formatDate";
 import { formatDecimal, formatInteger } from "./formatDecimal";
@@ -100,5 +101,14 @@ describe("dates", () => {
     expect(formatDateTime(null)).toBe("—");
     expect(secondsBetween("2024-01-01T00:00:00Z", "2024-01-01T00:01:01.5Z")).toBe("61.50 s");
     expect(secondsBetween("2024-01-01T00:00:00Z", null)).toBe("—");
+  });
+});
+
+describe("formatBytes", () => {
+  test("bytes below a kilobyte, then one decimal in kB and MB", () => {
+    expect(formatBytes(840)).toBe("840 bytes");
+    expect(formatBytes(12_400)).toBe("12.4 kB");
+    expect(formatBytes(3_120_000)).toBe("3.1 MB");
+    expect(formatBytes(null)).toBe("—");
   });
 });
