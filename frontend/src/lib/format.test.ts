@@ -1,7 +1,14 @@
 import { describe, expect, test } from "vitest";
 import { formatBytes } from "./formatBytes";
 import { formatCompact } from "./formatCompact";
-import { formatBucket, formatDate, formatDateTime, formatRangeEnd, secondsBetween } from "./formatDate";
+import {
+  formatBucket,
+  formatDate,
+  formatDateTime,
+  formatDateTimeIn,
+  formatRangeEnd,
+  secondsBetween,
+} from "./formatDate";
 import { formatDecimal, formatInteger } from "./formatDecimal";
 import { formatChange, formatRatio, ratioToPercent } from "./formatRatio";
 
@@ -110,5 +117,12 @@ describe("formatBytes", () => {
     expect(formatBytes(12_400)).toBe("12.4 kB");
     expect(formatBytes(3_120_000)).toBe("3.1 MB");
     expect(formatBytes(null)).toBe("—");
+  });
+});
+
+describe("formatDateTimeIn", () => {
+  test("reads the clock of the zone given, not the reader's, and names it", () => {
+    expect(formatDateTimeIn("2026-12-14T08:00:00Z", "Europe/Paris")).toBe("Dec 14, 2026, 9:00 AM Europe/Paris");
+    expect(formatDateTimeIn(null, "UTC")).toBe("—");
   });
 });

@@ -20,7 +20,7 @@ import { PageHeader } from "../components/PageHeader";
 import { Panel } from "../components/Panel";
 import { describeSchedule, WEEKDAYS } from "../lib/describeSchedule";
 import { formatBytes } from "../lib/formatBytes";
-import { formatDateTime } from "../lib/formatDate";
+import { formatDateTime, formatDateTimeIn } from "../lib/formatDate";
 import { panelState } from "../lib/panelState";
 import { QUESTION_NAMES } from "../lib/questionNames";
 import {
@@ -140,7 +140,9 @@ function ReportTarget({ subscription }: { subscription: Subscription }) {
       ) : (
         <code className="font-mono">{subscription.question}</code>
       )}
-      {filters ? <div className="font-mono text-xs break-all text-slate-600">{filters}</div> : null}
+      {filters ? (
+        <div className="max-w-56 font-mono text-xs break-all whitespace-normal text-slate-600">{filters}</div>
+      ) : null}
     </div>
   );
 }
@@ -206,7 +208,7 @@ function Deliveries({ subscription }: { subscription: Subscription }) {
         columns={columns}
         rows={rows}
         rowKey={(row) => row.id}
-        rowTestId={(row) => `report-delivery-${row.id}`}
+        rowTestId={(row) => `report-delivery-row-${row.id}`}
       />
     </Panel>
   );
@@ -273,9 +275,21 @@ export function ReportsPage() {
     {
       key: "schedule",
       header: "Schedule",
-      render: (row) => <span data-testid={`subscription-schedule-${row.id}`}>{describeSchedule(row)}</span>,
+      render: (row) => (
+        <span data-testid={`subscription-schedule-${row.id}`} className="inline-block max-w-52 whitespace-normal">
+          {describeSchedule(row)}
+        </span>
+      ),
     },
-    { key: "next", header: "Next run", render: (row) => formatDateTime(row.next_run_at) },
+    {
+      key: "next",
+      header: "Next run",
+      render: (row) => (
+        <span data-testid={`subscription-next-${row.id}`} className="inline-block max-w-40 whitespace-normal">
+          {formatDateTimeIn(row.next_run_at, row.timezone)}
+        </span>
+      ),
+    },
     {
       key: "last",
       header: "Last delivery",
@@ -283,11 +297,14 @@ export function ReportsPage() {
         row.last_delivery ? (
           <div className="flex flex-col gap-0.5">
             <span>
-              <Status delivery={row.last_delivery} testId={`subscription-last-${row.id}`} />{" "}
-              <span className="text-xs text-slate-600">{formatDateTime(row.last_delivery.created_at)}</span>
+              <Status delivery={row.last_delivery} testId={`subscription-last-${row.id}`} />
             </span>
+            <span className="text-xs text-slate-600">{formatDateTime(row.last_delivery.created_at)}</span>
             {row.last_delivery.error ? (
-              <span data-testid={`subscription-last-error-${row.id}`} className="text-xs text-red-800">
+              <span
+                data-testid={`subscription-last-error-${row.id}`}
+                className="max-w-64 text-xs whitespace-normal text-red-800"
+              >
                 {row.last_delivery.error}
               </span>
             ) : null}
@@ -312,7 +329,7 @@ export function ReportsPage() {
       key: "actions",
       header: <span className="sr-only">Actions</span>,
       render: (row) => (
-        <div className="flex flex-wrap gap-1">
+        <div className="grid grid-cols-2 gap-1">
           <button
             type="button"
             data-testid={`subscription-send-${row.id}`}
@@ -343,12 +360,13 @@ export function ReportsPage() {
                 type="button"
                 data-testid={`subscription-delete-confirm-${row.id}`}
                 className={dangerButtonClass}
+                aria-label={`Delete ${row.name} and its deliveries for good`}
                 onClick={() => {
                   setConfirming(null);
                   remove.mutate(row.id);
                 }}
               >
-                Delete “{row.name}” and its deliveries
+                Really delete
               </button>
               <button
                 type="button"
