@@ -97,6 +97,9 @@ def test_a_member_subscribes_to_a_filtered_page_sends_it_now_pauses_and_deletes_
     expect(page.get_by_test_id("report-page")).to_have_value("/regions")
     expect(page.get_by_test_id("report-params")).to_have_value(filters)
     expect(page.get_by_test_id("report-format")).to_have_value("pdf")
+    expect(page.get_by_test_id("report-prefilled")).to_have_text(
+        "Filled in from the Regions page with its filters: name it, choose when, and subscribe."
+    )
 
     # when they subscribe with a name of spaces only
     page.get_by_test_id("report-name").fill("   ")
@@ -129,6 +132,7 @@ def test_a_member_subscribes_to_a_filtered_page_sends_it_now_pauses_and_deletes_
     expect(page.get_by_test_id(f"subscription-state-{subscription.pk}")).to_have_text("Active")
     expect(page.get_by_test_id(f"subscription-row-{subscription.pk}")).to_contain_text(filters)
     expect(page.get_by_test_id("report-create-error")).to_have_count(0)
+    expect(page.get_by_test_id("report-prefilled")).to_have_count(0)
     assert (subscription.target, subscription.question, subscription.format, subscription.delivery) == (
         "question",
         "sales-by-region",

@@ -123,7 +123,7 @@ function request(draft: Draft): SubscriptionWrite {
     format: draft.format,
     delivery: draft.delivery,
     schedule: draft.schedule,
-    time: draft.time,
+    time: draft.schedule === "after_load" ? null : draft.time,
     timezone: draft.timezone,
     weekday: draft.schedule === "weekly" ? Number(draft.weekday) : null,
     day_of_month: draft.schedule === "monthly" ? Number(draft.dayOfMonth) : null,
@@ -223,7 +223,16 @@ export function ReportsPage() {
   const change = useChangeSubscription();
   const remove = useDeleteSubscription();
   const send = useSendSubscription();
-  const [draft, setDraft] = useState<Draft>(() => prefilled(search));
+  const [initial] = useState(() => prefilled(search));
+  const [draft, setDraft] = useState<Draft>(initial);
+  // Where the form was filled in from (a dashboard page's Subscribe), said above the form
+  // until the link has served.
+  const source =
+    initial === EMPTY || search.size === 0
+      ? null
+      : initial.target === "page"
+        ? `the ${reportPageLabel(initial.page)} page`
+        : `the ${initial.question} table`;
   const [selected, setSelected] = useState<number | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
   const set = (patch: Partial<Draft>) => setDraft((current) => ({ ...current, ...patch }));
@@ -403,6 +412,11 @@ export function ReportsPage() {
         <h2 id="new-report-title" className="text-base font-semibold">
           New report
         </h2>
+        {source ? (
+          <p data-testid="report-prefilled" className="mt-1 text-sm text-slate-600">
+            Filled in from {source} with its filters: name it, choose when, and subscribe.
+          </p>
+        ) : null}
         <form className="mt-3 flex flex-wrap items-end gap-3" onSubmit={onCreate} data-testid="report-form">
           <Field id="report-name" label="Name">
             <input
