@@ -24,6 +24,7 @@ from rest_framework.exceptions import ValidationError
 
 from alerts.services import generation_workspaces
 from analytics import runner
+from analytics.permissions import EXPORT
 from analytics.questions.ask import error_messages, filter_options, query_dict
 from analytics.questions.catalogue import question_get
 from analytics.warehouse.base import WarehouseUnavailable
@@ -108,11 +109,13 @@ def _params_check(target: str, page: str, question: str, params: dict, scope: Sc
     return messages
 
 
-def subscription_validate(fields: dict, *, scope: Scope) -> dict:
+def subscription_validate(fields: dict, *, membership: Membership) -> dict:
     """The fields of a subscription, checked together: the page or question of its target, the
-    format the target allows, the params in the owner's scope, the time zone, and the day a
-    weekly or monthly report is sent. Raises ValidationError naming each bad field."""
+    format the target allows (a table is an export: the analyst role, as the API asks), the
+    params in the owner's scope, the time zone, and the day a weekly or monthly report is
+    sent. Raises ValidationError naming each bad field."""
     errors: dict[str, list[str]] = {}
+    scope = membership_scope(membership)
     target = fields["target"]
     page = fields.get("page") or ""
     question = fields.get("question") or ""
@@ -129,6 +132,8 @@ def subscription_validate(fields: dict, *, scope: Scope) -> dict:
     allowed = FORMATS_OF[Target(target)]
     if fields["format"] not in allowed:
         errors["format"] = [f"A {target} is sent as {' or '.join(allowed)}."]
+    elif target == Target.QUESTION and not EXPORT.allowed(membership):
+        errors["format"] = [EXPORT.refusal(membership) + " A page may be sent as PDF or PNG."]
     params, wrong = _params_clean(fields.get("params") or {})
     if wrong:
         errors["params"] = wrong
@@ -192,7 +197,7 @@ MIDNIGHT = datetime.min.time()
 @transaction.atomic
 def subscription_create(*, membership: Membership, fields: dict) -> Subscription:
     """A new subscription of the member, in their workspace, to what they may read."""
-    checked = subscription_validate(fields, scope=membership_scope(membership))
+    checked = subscription_validate(fields, membership=membership)
     subscription = Subscription(
         workspace_id=membership.workspace_id,
         created_by_id=membership.user_id,
@@ -210,7 +215,7 @@ def subscription_change(*, subscription: Subscription, membership: Membership, f
     renaming checks nothing else (a subscription whose filters no longer hold can be paused)."""
     if not set(fields) <= {"name", "active"}:
         merged = {name: fields.get(name, getattr(subscription, name)) for name in EDITABLE}
-        fields = subscription_validate(merged, scope=membership_scope(membership))
+        fields = subscription_validate(merged, membership=membership)
     for name in EDITABLE:
         if name in fields:
             setattr(subscription, name, fields[name])
@@ -442,6 +447,8 @@ def delivery_attempt(*, delivery_id: int) -> SubscriptionDelivery | None:
         return _finish(delivery, status=DeliveryStatus.FAILED, error=PAUSED)
     if not owner.email:
         return _finish(delivery, status=DeliveryStatus.FAILED, error=NO_EMAIL)
+    if subscription.target == Target.QUESTION and not EXPORT.allowed(membership):
+        return _finish(delivery, status=DeliveryStatus.FAILED, error=EXPORT.refusal(membership))
     delivery.recipient = owner.email
     content = _file_kept(delivery)
     if content is None:
