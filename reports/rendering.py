@@ -64,6 +64,7 @@ def table_render(*, question: str, params: dict, scope: Scope, fmt: str) -> Rend
     renderer = RENDERERS[fmt]()
     context = {"view": _Table(found.name, found.columns, found.ratio_columns)}
     content = renderer.render(body, renderer.media_type, context)
+    content = content.encode("utf-8") if isinstance(content, str) else content
     charset = f"; charset={renderer.charset}" if renderer.charset else ""
     return Rendered(
         content=content,

@@ -228,28 +228,16 @@ def subscription_change(*, subscription: Subscription, membership: Membership, f
 # --- making deliveries ---------------------------------------------------------------------
 
 
-def _queue(delivery_ids: list[int]) -> None:
-    """Queue each delivery's attempt once the rows are committed; a broker that fails here
-    loses nothing (robust: logged), since the beat finds them stuck and queues them again."""
-    from reports.tasks import report_deliver  # the tasks import these services
-
-    def queue() -> None:
-        for delivery_id in delivery_ids:
-            report_deliver.delay(delivery_id)
-
-    if delivery_ids:
-        transaction.on_commit(queue, robust=True)
-
-
 def subscriptions_due_run(*, now: datetime | None = None) -> list[int]:
     """A delivery for each active scheduled subscription that is due: claimed by moving its
     next_run_at on only if no other beat did (a missed run is sent once, then the schedule
-    goes on from now). Returns the deliveries made."""
+    goes on from now). Returns the deliveries made (committed), for the caller to queue."""
     now = now or timezone.now()
     made: list[int] = []
     due = Subscription.objects.filter(active=True, next_run_at__lte=now).exclude(schedule=Schedule.AFTER_LOAD)
     for subscription in due:
         run = subscription.next_run_at
+        assert run is not None  # filtered on
         following = next_run_of(subscription, after=now)
         with transaction.atomic():
             if not Subscription.objects.filter(pk=subscription.pk, active=True, next_run_at=run).update(
@@ -264,13 +252,13 @@ def subscriptions_due_run(*, now: datetime | None = None) -> list[int]:
             )
             if created:
                 made.append(delivery.pk)
-                _queue([delivery.pk])
     return made
 
 
 def after_load_deliveries_create(number: int) -> list[int]:
     """A delivery of generation `number` for each active after-load subscription of a
-    workspace it changed (all of them after a full refresh), once per generation."""
+    workspace it changed (all of them after a full refresh), once per generation. Returns
+    the deliveries made, for the caller to queue once committed."""
     subscriptions = Subscription.objects.filter(active=True, schedule=Schedule.AFTER_LOAD)
     changed = generation_workspaces(number)
     if changed is not None:
@@ -287,19 +275,16 @@ def after_load_deliveries_create(number: int) -> list[int]:
             )
             if created:
                 made.append(delivery.pk)
-                _queue([delivery.pk])
     return made
 
 
 @transaction.atomic
 def delivery_send_now(subscription: Subscription) -> SubscriptionDelivery:
-    """A delivery made on the owner's asking ("send now"), queued once committed."""
+    """A delivery made on the owner's asking ("send now"); the caller queues it."""
     now = timezone.now()
-    delivery = SubscriptionDelivery.objects.create(
+    return SubscriptionDelivery.objects.create(
         subscription=subscription, trigger=Trigger.MANUAL, scheduled_for=now, next_attempt_at=now
     )
-    _queue([delivery.pk])
-    return delivery
 
 
 def deliveries_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
@@ -418,7 +403,7 @@ def _failed_attempt(delivery: SubscriptionDelivery, failure: Exception) -> Subsc
 
 def _file_kept(delivery: SubscriptionDelivery) -> bytes | None:
     """The file an earlier attempt rendered and kept, if it still is."""
-    if not delivery.file or not delivery.file.storage.exists(delivery.file.name):
+    if not delivery.file.name or not delivery.file.storage.exists(delivery.file.name):
         return None
     with delivery.file.open("rb") as kept:
         return kept.read()

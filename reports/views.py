@@ -19,6 +19,7 @@ from reports.models import Subscription
 from reports.selectors import delivery_get, subscription_deliveries, subscription_get, subscriptions_of
 from reports.serializers import SubscriptionDeliverySerializer, SubscriptionSerializer, SubscriptionWriteSerializer
 from reports.services import delivery_send_now, subscription_change, subscription_create
+from reports.tasks import deliveries_queue
 
 
 def _error(description: str) -> OpenApiResponse:
@@ -127,6 +128,7 @@ class SubscriptionSendView(SubscriptionView):
     def post(self, request: Request, subscription_id: int) -> Response:
         """Queue a delivery now (trigger `manual`); follow it in the deliveries."""
         delivery = delivery_send_now(self.subscription(request, subscription_id))
+        deliveries_queue([delivery.pk])
         return Response(SubscriptionDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -161,7 +163,7 @@ class SubscriptionDeliveryFileView(SubscriptionView):
     def get(self, request: Request, subscription_id: int, delivery_id: int) -> FileResponse:
         """The rendered file as it was sent (kept REPORT_KEEP_DAYS days), as a download."""
         delivery = delivery_get(self.subscription(request, subscription_id), delivery_id)
-        if delivery is None or not delivery.file or not delivery.file.storage.exists(delivery.file.name):
+        if delivery is None or not delivery.file.name or not delivery.file.storage.exists(delivery.file.name):
             raise NotFound("No file is kept for this delivery.")
         return FileResponse(
             delivery.file.open("rb"),

@@ -139,7 +139,8 @@ def test_a_viewer_may_not_subscribe_to_a_table_an_export(owner: User) -> None:
 
     assert response.status_code == 400
     assert response.json()["errors"]["format"] == [
-        "Exports need the analyst role in workspace “Default workspace”; you are a viewer. A page may be sent as PDF or PNG."
+        "Exports need the analyst role in workspace “Default workspace”; you are a viewer."
+        " A page may be sent as PDF or PNG."
     ]
     assert not Subscription.objects.exists()
 

@@ -187,7 +187,8 @@ def test_a_refusing_server_is_retried_with_back_off_and_the_third_attempt_is_sen
         not_yet = reports_beat()  # not due yet: nothing is queued
         assert SubscriptionDelivery.objects.get(pk=delivery.pk).attempts == delivery.attempts and not_yet == 0
         SubscriptionDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
-        reports_beat()
+        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+            reports_beat()
     delivery.refresh_from_db()
 
     # then two retrying states, one and two minutes off, then sent at the third attempt
@@ -208,7 +209,8 @@ def test_a_delivery_fails_for_good_after_the_last_attempt(
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         api_as(analyst).post(f"/api/subscriptions/{subscription.pk}/send/")
     SubscriptionDelivery.objects.update(next_attempt_at=timezone.now())
-    reports_beat()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        reports_beat()
 
     delivery = SubscriptionDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 2, None)
