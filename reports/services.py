@@ -225,6 +225,20 @@ def subscription_change(*, subscription: Subscription, membership: Membership, f
     return subscription
 
 
+@transaction.atomic
+def subscription_delete(subscription: Subscription) -> None:
+    """Delete the subscription and its deliveries, and their kept files once that is committed."""
+    kept = [name for name in subscription.deliveries.exclude(file="").values_list("file", flat=True) if name]
+    storage = SubscriptionDelivery._meta.get_field("file").storage
+    subscription.delete()
+
+    def files_delete() -> None:
+        for name in kept:
+            storage.delete(name)
+
+    transaction.on_commit(files_delete, robust=True)
+
+
 # --- making deliveries ---------------------------------------------------------------------
 
 

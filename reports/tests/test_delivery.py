@@ -18,9 +18,10 @@ from analytics.notices import generation_published, notice_send
 from analytics.tests.mailbox import Inbox
 from analytics.tests.members import api_as, member_user
 from reports.models import DeliveryStatus, Subscription, SubscriptionDelivery, Trigger
-from reports.services import after_load_deliveries_create
-from reports.tasks import reports_beat
+from reports.services import after_load_deliveries_create, delivery_attempt, delivery_send_now
+from reports.tasks import deliveries_queue, reports_beat
 from reports.tests.conftest import BASE_URL, subscription_make
+from workspaces.models import Membership
 from workspaces.services import workspace_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shop", "eager")]
@@ -310,3 +311,98 @@ def test_an_owner_without_an_email_gets_a_failed_delivery_that_says_so(
     delivery = SubscriptionDelivery.objects.get()
     assert (delivery.status, delivery.error, delivery.attempts) == ("failed", "The owner has no email address.", 1)
     assert smtp.messages == []
+
+
+def test_two_workers_given_one_delivery_send_it_once(
+    analyst: User, smtp: Inbox, django_capture_on_commit_callbacks: object
+) -> None:
+    subscription = subscription_make(analyst, params=PERIOD)
+    delivery = delivery_send_now(subscription)
+
+    first = delivery_attempt(delivery_id=delivery.pk)
+    second = delivery_attempt(delivery_id=delivery.pk)
+
+    assert first is not None and first.status == "sent"
+    assert second is None
+    assert len(smtp.messages) == 1
+    assert SubscriptionDelivery.objects.get().attempts == 1
+
+
+def test_a_pending_delivery_whose_message_was_lost_is_queued_again_after_ten_minutes(
+    analyst: User, smtp: Inbox, django_capture_on_commit_callbacks: object
+) -> None:
+    # given two deliveries made but never queued: one 9 minutes ago, one 11
+    subscription = subscription_make(analyst, params=PERIOD)
+    recent, lost = delivery_send_now(subscription), delivery_send_now(subscription)
+    now = timezone.now()
+    SubscriptionDelivery.objects.filter(pk=recent.pk).update(next_attempt_at=now - timedelta(minutes=9))
+    SubscriptionDelivery.objects.filter(pk=lost.pk).update(next_attempt_at=now - timedelta(minutes=11))
+
+    # when the beat runs
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        reports_beat()
+
+    # then the lost one is sent; the recent one is left to its own message
+    statuses = dict(SubscriptionDelivery.objects.values_list("pk", "status"))
+    assert statuses == {recent.pk: "pending", lost.pk: "sent"}
+    assert len(smtp.messages) == 1
+
+
+def test_an_owner_who_left_the_workspace_gets_a_failed_delivery_and_a_paused_subscription(
+    analyst: User, smtp: Inbox
+) -> None:
+    subscription = subscription_make(analyst, params=PERIOD)
+    delivery = delivery_send_now(subscription)
+    Membership.objects.filter(user=analyst).delete()
+
+    attempted = delivery_attempt(delivery_id=delivery.pk)
+
+    assert attempted is not None
+    assert (attempted.status, attempted.error) == (
+        "failed",
+        "The owner is no longer a member of this workspace: the subscription is paused.",
+    )
+    assert Subscription.objects.filter(pk=subscription.pk, active=False, next_run_at=None).exists()
+    assert smtp.messages == []
+
+
+def test_files_older_than_the_keeping_days_are_deleted_and_their_links_404(
+    analyst: User, smtp: Inbox, django_capture_on_commit_callbacks: object
+) -> None:
+    # given a linked report sent 31 days ago and one sent now
+    subscription = subscription_make(analyst, format="csv", delivery="link", params=PERIOD)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        old = delivery_send_now(subscription)
+        new = delivery_send_now(subscription)
+        deliveries_queue([old.pk, new.pk])
+    old.refresh_from_db()
+    name = old.file.name
+    SubscriptionDelivery.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+
+    # when the beat sweeps
+    reports_beat()
+
+    # then the old file is gone and its link answers 404; the new one still downloads
+    api = api_as(analyst)
+    base = f"/api/subscriptions/{subscription.pk}/deliveries"
+    assert name and not old.file.storage.exists(name)
+    assert SubscriptionDelivery.objects.get(pk=old.pk).file.name == ""
+    assert api.get(f"{base}/{old.pk}/file/").status_code == 404
+    assert api.get(f"{base}/{new.pk}/file/").status_code == 200
+
+
+def test_deleting_a_subscription_deletes_its_files(
+    analyst: User, smtp: Inbox, django_capture_on_commit_callbacks: object
+) -> None:
+    subscription = subscription_make(analyst, format="csv", params=PERIOD)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        api_as(analyst).post(f"/api/subscriptions/{subscription.pk}/send/")
+    delivery = SubscriptionDelivery.objects.get()
+    name, storage = delivery.file.name, delivery.file.storage
+    assert name and storage.exists(name)
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        deleted = api_as(analyst).delete(f"/api/subscriptions/{subscription.pk}/")
+
+    assert deleted.status_code == 204
+    assert not storage.exists(name)

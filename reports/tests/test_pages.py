@@ -3,6 +3,7 @@ owner against a real ASGI server, sent through a real SMTP server, opened with p
 Overview's revenue KPI is the API's summary revenue, as the page formats it."""
 
 import io
+import struct
 from decimal import Decimal
 
 import pytest
@@ -80,3 +81,29 @@ def test_a_page_that_cannot_be_rendered_is_retried_with_the_browsers_error(
     assert delivery.error.startswith("The page could not be rendered: ")
     assert "ERR_CONNECTION_REFUSED" in delivery.error
     assert not delivery.file
+
+
+def test_a_page_as_png_is_the_full_page_at_the_dashboards_width(
+    viewer: User, live_asgi_server: str, chromium: None, django_capture_on_commit_callbacks: object
+) -> None:
+    subscription = subscription_make(
+        viewer, name="Regions", target="page", page="/regions", format="png", params=PERIOD
+    )
+
+    with (
+        smtp_running(FOLIO_BASE_URL=live_asgi_server) as smtp,
+        django_capture_on_commit_callbacks(execute=True),  # type: ignore[operator]
+    ):
+        api_as(viewer).post(f"/api/subscriptions/{subscription.pk}/send/")
+
+    [(_, message)] = smtp.messages
+    [part] = [part for part in message.walk() if part.get_filename()]
+    content: bytes = part.get_payload(decode=True)  # type: ignore[assignment]
+    width, height = struct.unpack(">II", content[16:24])  # the IHDR chunk
+    assert (part.get_filename(), part.get_content_type(), content[:8]) == (
+        "regions.png",
+        "image/png",
+        b"\x89PNG\r\n\x1a\n",
+    )
+    assert width == 1440 and height >= 900
+    assert SubscriptionDelivery.objects.get().size_bytes == len(content)
