@@ -13,8 +13,9 @@ def after_load_deliveries(sender: type, generation: Any, **kwargs: Any) -> None:
     """One delivery per active after-load subscription of a workspace the generation changed,
     queued once committed; nothing when no such subscription exists."""
     from reports.services import after_load_deliveries_create  # the services import the runner
+    from reports.tasks import deliveries_queue
 
     number = generation.number
     if number is None or not Subscription.objects.filter(active=True, schedule=Schedule.AFTER_LOAD).exists():
         return
-    after_load_deliveries_create(int(number))
+    deliveries_queue(after_load_deliveries_create(int(number)))

@@ -2,7 +2,6 @@
 API's own CSV/XLSX renderers (the same file /api/analytics/<question>?format= gives), or a
 dashboard page printed by headless Chromium signed in as the owner (what the owner sees)."""
 
-import os
 from dataclasses import dataclass
 from importlib import import_module
 from urllib.parse import urlencode, urlsplit
@@ -65,6 +64,7 @@ def table_render(*, question: str, params: dict, scope: Scope, fmt: str) -> Rend
     renderer = RENDERERS[fmt]()
     context = {"view": _Table(found.name, found.columns, found.ratio_columns)}
     content = renderer.render(body, renderer.media_type, context)
+    content = content.encode("utf-8") if isinstance(content, str) else content
     charset = f"; charset={renderer.charset}" if renderer.charset else ""
     return Rendered(
         content=content,
@@ -116,9 +116,8 @@ def page_render(*, user: User, workspace_id: int, page: str, params: dict, fmt: 
 def _print(*, url: str, session_key: str, fmt: str) -> bytes:
     timeout_ms = settings.REPORT_RENDER_TIMEOUT * 1000
     base = urlsplit(settings.FOLIO_BASE_URL)
-    # Playwright's sync API runs an event loop in this thread; no ORM call is made inside it,
-    # but Django's guard looks at the thread, not at the call.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Playwright's sync API runs an event loop in this thread while the block lasts: no ORM
+    # call is made inside it (Django refuses them beside a running loop).
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(

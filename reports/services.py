@@ -24,6 +24,7 @@ from rest_framework.exceptions import ValidationError
 
 from alerts.services import generation_workspaces
 from analytics import runner
+from analytics.permissions import EXPORT
 from analytics.questions.ask import error_messages, filter_options, query_dict
 from analytics.questions.catalogue import question_get
 from analytics.warehouse.base import WarehouseUnavailable
@@ -108,11 +109,13 @@ def _params_check(target: str, page: str, question: str, params: dict, scope: Sc
     return messages
 
 
-def subscription_validate(fields: dict, *, scope: Scope) -> dict:
+def subscription_validate(fields: dict, *, membership: Membership) -> dict:
     """The fields of a subscription, checked together: the page or question of its target, the
-    format the target allows, the params in the owner's scope, the time zone, and the day a
-    weekly or monthly report is sent. Raises ValidationError naming each bad field."""
+    format the target allows (a table is an export: the analyst role, as the API asks), the
+    params in the owner's scope, the time zone, and the day a weekly or monthly report is
+    sent. Raises ValidationError naming each bad field."""
     errors: dict[str, list[str]] = {}
+    scope = membership_scope(membership)
     target = fields["target"]
     page = fields.get("page") or ""
     question = fields.get("question") or ""
@@ -129,6 +132,8 @@ def subscription_validate(fields: dict, *, scope: Scope) -> dict:
     allowed = FORMATS_OF[Target(target)]
     if fields["format"] not in allowed:
         errors["format"] = [f"A {target} is sent as {' or '.join(allowed)}."]
+    elif target == Target.QUESTION and not EXPORT.allowed(membership):
+        errors["format"] = [EXPORT.refusal(membership) + " A page may be sent as PDF or PNG."]
     params, wrong = _params_clean(fields.get("params") or {})
     if wrong:
         errors["params"] = wrong
@@ -192,7 +197,7 @@ MIDNIGHT = datetime.min.time()
 @transaction.atomic
 def subscription_create(*, membership: Membership, fields: dict) -> Subscription:
     """A new subscription of the member, in their workspace, to what they may read."""
-    checked = subscription_validate(fields, scope=membership_scope(membership))
+    checked = subscription_validate(fields, membership=membership)
     subscription = Subscription(
         workspace_id=membership.workspace_id,
         created_by_id=membership.user_id,
@@ -210,7 +215,7 @@ def subscription_change(*, subscription: Subscription, membership: Membership, f
     renaming checks nothing else (a subscription whose filters no longer hold can be paused)."""
     if not set(fields) <= {"name", "active"}:
         merged = {name: fields.get(name, getattr(subscription, name)) for name in EDITABLE}
-        fields = subscription_validate(merged, scope=membership_scope(membership))
+        fields = subscription_validate(merged, membership=membership)
     for name in EDITABLE:
         if name in fields:
             setattr(subscription, name, fields[name])
@@ -220,31 +225,33 @@ def subscription_change(*, subscription: Subscription, membership: Membership, f
     return subscription
 
 
+@transaction.atomic
+def subscription_delete(subscription: Subscription) -> None:
+    """Delete the subscription and its deliveries, and their kept files once that is committed."""
+    kept = [name for name in subscription.deliveries.exclude(file="").values_list("file", flat=True) if name]
+    storage = SubscriptionDelivery._meta.get_field("file").storage
+    subscription.delete()
+
+    def files_delete() -> None:
+        for name in kept:
+            storage.delete(name)
+
+    transaction.on_commit(files_delete, robust=True)
+
+
 # --- making deliveries ---------------------------------------------------------------------
-
-
-def _queue(delivery_ids: list[int]) -> None:
-    """Queue each delivery's attempt once the rows are committed; a broker that fails here
-    loses nothing (robust: logged), since the beat finds them stuck and queues them again."""
-    from reports.tasks import report_deliver  # the tasks import these services
-
-    def queue() -> None:
-        for delivery_id in delivery_ids:
-            report_deliver.delay(delivery_id)
-
-    if delivery_ids:
-        transaction.on_commit(queue, robust=True)
 
 
 def subscriptions_due_run(*, now: datetime | None = None) -> list[int]:
     """A delivery for each active scheduled subscription that is due: claimed by moving its
     next_run_at on only if no other beat did (a missed run is sent once, then the schedule
-    goes on from now). Returns the deliveries made."""
+    goes on from now). Returns the deliveries made (committed), for the caller to queue."""
     now = now or timezone.now()
     made: list[int] = []
     due = Subscription.objects.filter(active=True, next_run_at__lte=now).exclude(schedule=Schedule.AFTER_LOAD)
     for subscription in due:
         run = subscription.next_run_at
+        assert run is not None  # filtered on
         following = next_run_of(subscription, after=now)
         with transaction.atomic():
             if not Subscription.objects.filter(pk=subscription.pk, active=True, next_run_at=run).update(
@@ -259,13 +266,13 @@ def subscriptions_due_run(*, now: datetime | None = None) -> list[int]:
             )
             if created:
                 made.append(delivery.pk)
-                _queue([delivery.pk])
     return made
 
 
 def after_load_deliveries_create(number: int) -> list[int]:
     """A delivery of generation `number` for each active after-load subscription of a
-    workspace it changed (all of them after a full refresh), once per generation."""
+    workspace it changed (all of them after a full refresh), once per generation. Returns
+    the deliveries made, for the caller to queue once committed."""
     subscriptions = Subscription.objects.filter(active=True, schedule=Schedule.AFTER_LOAD)
     changed = generation_workspaces(number)
     if changed is not None:
@@ -282,19 +289,16 @@ def after_load_deliveries_create(number: int) -> list[int]:
             )
             if created:
                 made.append(delivery.pk)
-                _queue([delivery.pk])
     return made
 
 
 @transaction.atomic
 def delivery_send_now(subscription: Subscription) -> SubscriptionDelivery:
-    """A delivery made on the owner's asking ("send now"), queued once committed."""
+    """A delivery made on the owner's asking ("send now"); the caller queues it."""
     now = timezone.now()
-    delivery = SubscriptionDelivery.objects.create(
+    return SubscriptionDelivery.objects.create(
         subscription=subscription, trigger=Trigger.MANUAL, scheduled_for=now, next_attempt_at=now
     )
-    _queue([delivery.pk])
-    return delivery
 
 
 def deliveries_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
@@ -413,7 +417,7 @@ def _failed_attempt(delivery: SubscriptionDelivery, failure: Exception) -> Subsc
 
 def _file_kept(delivery: SubscriptionDelivery) -> bytes | None:
     """The file an earlier attempt rendered and kept, if it still is."""
-    if not delivery.file or not delivery.file.storage.exists(delivery.file.name):
+    if not delivery.file.name or not delivery.file.storage.exists(delivery.file.name):
         return None
     with delivery.file.open("rb") as kept:
         return kept.read()
@@ -442,6 +446,8 @@ def delivery_attempt(*, delivery_id: int) -> SubscriptionDelivery | None:
         return _finish(delivery, status=DeliveryStatus.FAILED, error=PAUSED)
     if not owner.email:
         return _finish(delivery, status=DeliveryStatus.FAILED, error=NO_EMAIL)
+    if subscription.target == Target.QUESTION and not EXPORT.allowed(membership):
+        return _finish(delivery, status=DeliveryStatus.FAILED, error=EXPORT.refusal(membership))
     delivery.recipient = owner.email
     content = _file_kept(delivery)
     if content is None:

@@ -1,7 +1,6 @@
 """The subscriptions API: a member's own scheduled reports in the workspace the request acts in
 (another's id is a 404), their deliveries and the kept files."""
 
-from django.db import transaction
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,7 +17,8 @@ from analytics.api.workspace import request_membership
 from reports.models import Subscription
 from reports.selectors import delivery_get, subscription_deliveries, subscription_get, subscriptions_of
 from reports.serializers import SubscriptionDeliverySerializer, SubscriptionSerializer, SubscriptionWriteSerializer
-from reports.services import delivery_send_now, subscription_change, subscription_create
+from reports.services import delivery_send_now, subscription_change, subscription_create, subscription_delete
+from reports.tasks import deliveries_queue
 
 
 def _error(description: str) -> OpenApiResponse:
@@ -111,9 +111,8 @@ class SubscriptionDetailView(SubscriptionView):
         responses={204: None, 401: NOT_LOGGED_IN, 403: NOT_MEMBER, 404: NOT_FOUND},
     )
     def delete(self, request: Request, subscription_id: int) -> Response:
-        """Delete the subscription and its deliveries."""
-        with transaction.atomic():
-            self.subscription(request, subscription_id).delete()
+        """Delete the subscription, its deliveries and their files."""
+        subscription_delete(self.subscription(request, subscription_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -127,6 +126,7 @@ class SubscriptionSendView(SubscriptionView):
     def post(self, request: Request, subscription_id: int) -> Response:
         """Queue a delivery now (trigger `manual`); follow it in the deliveries."""
         delivery = delivery_send_now(self.subscription(request, subscription_id))
+        deliveries_queue([delivery.pk])
         return Response(SubscriptionDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -161,7 +161,7 @@ class SubscriptionDeliveryFileView(SubscriptionView):
     def get(self, request: Request, subscription_id: int, delivery_id: int) -> FileResponse:
         """The rendered file as it was sent (kept REPORT_KEEP_DAYS days), as a download."""
         delivery = delivery_get(self.subscription(request, subscription_id), delivery_id)
-        if delivery is None or not delivery.file or not delivery.file.storage.exists(delivery.file.name):
+        if delivery is None or not delivery.file.name or not delivery.file.storage.exists(delivery.file.name):
             raise NotFound("No file is kept for this delivery.")
         return FileResponse(
             delivery.file.open("rb"),

@@ -288,6 +288,9 @@ STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"  # None where nothing is col
 # files are static files (/static/assets/…), and index.html answers every page's URL.
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.is_dir() else []
+# Files Folio keeps (the scheduled reports' files, under reports/): the web server and the
+# worker must see the same ones (one volume, or another `default` storage such as S3).
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
