@@ -16,7 +16,6 @@ from django.contrib.auth.models import User
 from django.core import mail
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
-from pytest_django.fixtures import Settings as SettingsWrapper
 
 from alerts.tests.conftest import shop  # noqa: F401  the published shop the alerts tests use
 from analytics.tests.members import member_user
@@ -35,27 +34,18 @@ START, END = "2025-10-01", "2026-01-01"
 
 
 @pytest.fixture
-def viewer(shop: None) -> User:  # noqa: F811  the imported fixture, requested by name
-    """A viewer (any member may subscribe) with the email their reports go to."""
-    return member_user("vera", role="viewer", email="vera@example.org", password=PASSWORD)
+def analyst(shop: None) -> User:  # noqa: F811  the imported fixture, requested by name
+    """An analyst (a table is an export, which viewers may not have) with the email their reports go to."""
+    return member_user("vera", role="analyst", email="vera@example.org", password=PASSWORD)
 
 
 @pytest.fixture
-def page(
-    browser: Browser,
-    live_server: object,
-    viewer: User,
-    settings: SettingsWrapper,
-    tmp_path: Path,
-    request: pytest.FixtureRequest,
-) -> Iterator[Page]:
-    """The viewer signed in at 1440 × 900; delivered files kept under the test's own folder."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    context = browser.new_context(
-        viewport={"width": 1440, "height": 900}, base_url=live_server.url, accept_downloads=True
-    )  # type: ignore[attr-defined]
+def page(browser: Browser, live_server: object, analyst: User, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """The analyst signed in at 1440 × 900."""
+    base_url = live_server.url  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=base_url, accept_downloads=True)
     tab = context.new_page()
-    signed_in(tab, viewer.username, PASSWORD)
+    signed_in(tab, analyst.username, PASSWORD)
     yield tab
     screenshot_kept(tab, request.node.name)
     context.close()

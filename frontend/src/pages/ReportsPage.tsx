@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 import { ApiError } from "../api/ApiError";
 import type { components } from "../api/schema";
+import { useMe } from "../api/useMe";
 import {
   useChangeSubscription,
   useCreateSubscription,
@@ -218,6 +219,9 @@ function Deliveries({ subscription }: { subscription: Subscription }) {
  * or resume, delete, and read what was delivered. */
 export function ReportsPage() {
   const [search, setSearch] = useSearchParams();
+  const me = useMe();
+  // A table is an export, which the API leaves to analysts and admins; a viewer gets pages.
+  const tables = me.data?.role !== "viewer";
   const subscriptions = useSubscriptions();
   const create = useCreateSubscription();
   const change = useChangeSubscription();
@@ -438,7 +442,9 @@ export function ReportsPage() {
               onChange={(event) => setTarget(event.target.value as Target)}
             >
               <option value="page">A dashboard page</option>
-              <option value="question">A question's table</option>
+              <option value="question" disabled={!tables && draft.target !== "question"}>
+                {tables ? "A question's table" : "A question's table (analysts and admins)"}
+              </option>
             </select>
           </Field>
           {draft.target === "page" ? (
