@@ -78,12 +78,16 @@ def _params_clean(params: object) -> tuple[dict[str, str | list[str]], list[str]
     clean: dict[str, str | list[str]] = {}
     wrong = []
     for name, value in params.items():
-        if isinstance(value, str):
+        texts = [name, *(value if isinstance(value, list) else [value])]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            shown = str(name).replace("\x00", "")
+            wrong.append(f"{shown}: Null characters are not allowed.")
+        elif isinstance(value, str):
             clean[str(name)] = value
-        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        elif isinstance(value, list) and value and all(isinstance(item, str) for item in value):
             clean[str(name)] = list(value)
         else:
-            wrong.append(f"{name}: Give a text or a list of texts.")
+            wrong.append(f"{name}: Give a text or a non-empty list of texts.")
     return clean, wrong
 
 
