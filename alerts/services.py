@@ -50,8 +50,8 @@ from alerts.models import (
 from analytics import runner
 from analytics.models import Generation
 from analytics.notices import alert_fired, alert_resolved, notice_send
-from analytics.questions.ask import OPTIONS, OPTIONS_KEY, ask, query_dict
-from analytics.questions.catalogue import CATALOGUE, UnknownQuestion, question_get
+from analytics.questions.ask import ask, error_messages, filter_options, query_dict
+from analytics.questions.catalogue import UnknownQuestion, question_get
 from analytics.warehouse.base import WarehouseUnavailable
 from workspaces.models import Membership
 from workspaces.scope import Scope
@@ -66,26 +66,6 @@ TRANSIENT = (runner.QueryFailed, WarehouseUnavailable)
 
 
 # --- creating and changing ---------------------------------------------------------------
-
-
-def _messages(detail: object) -> list[str]:
-    if isinstance(detail, dict):
-        return [f"{name}: {message}" for name, messages in detail.items() for message in _messages(messages)]
-    if isinstance(detail, list):
-        return [message for item in detail for message in _messages(item)]
-    return [str(detail)]
-
-
-def _options(scope: Scope) -> dict:
-    """The filter options the scope sees, under the key ask() validates parameters with (so
-    they are computed once per generation and scope): filter values and date bounds."""
-    generation = runner.served_generation()
-    if generation is None:
-        raise runner.NoGeneration("The warehouse has no published generation yet; the first sync publishes one.")
-    found = runner.answer(
-        endpoint=OPTIONS_KEY, params={}, scope=scope, compute=CATALOGUE[OPTIONS].compute({}), generation=generation
-    )
-    return found.value  # type: ignore[return-value]  # the filter options' dict
 
 
 def alert_validate(fields: dict, *, scope: Scope, workspace_id: int) -> dict:
@@ -111,9 +91,9 @@ def alert_validate(fields: dict, *, scope: Scope, workspace_id: int) -> dict:
             errors["window"] = ["Give either a window or start/end in params, not both."]
         if question.area == "statement":
             errors["window"] = ["The compte de résultat is per exercice: choose exercices in params instead."]
-    serializer = question.parameters(data=query_dict(params), context={"options": _options(scope)})
+    serializer = question.parameters(data=query_dict(params), context={"options": filter_options(scope)})
     if not serializer.is_valid():
-        errors["params"] = _messages(serializer.errors)
+        errors["params"] = error_messages(serializer.errors)
     granularity = serializer.validated_data.get("granularity", "month") if not errors.get("params") else "month"
     value = fields.get("value") or {}
     columns = result_fields(question)
@@ -303,7 +283,7 @@ def alerts_read(alerts: Iterable[Alert], scopes: dict[int, Scope], *, today: dat
         scope = scopes[alert.pk]
         try:
             if scope not in options:
-                options[scope] = _options(scope)
+                options[scope] = filter_options(scope)
             params, data_end = asked_params(alert, options[scope], today=today)
         except (Unreadable, ValueError) as unreadable:
             evaluated.append(Evaluated(alert, None, str(unreadable)))
@@ -314,7 +294,7 @@ def alerts_read(alerts: Iterable[Alert], scopes: dict[int, Scope], *, today: dat
         try:
             asked = ask(name, dict(params), scope=scope)
         except ValidationError as invalid:
-            message = "The parameters no longer hold: " + "; ".join(_messages(invalid.detail))
+            message = "The parameters no longer hold: " + "; ".join(error_messages(invalid.detail))
             evaluated += [Evaluated(alert, None, message) for alert, _ in members]
             continue
         generation = max(generation, asked.answer.generation)

@@ -30,6 +30,8 @@ AUDITED = {
         "state_changed_at",
         "reminded_at",
     ],
+    # What the owner set, not when the beat moves the next run.
+    "reports.Subscription": ["updated_at", "next_run_at"],
     # The signing secret never enters the trail (it is shown once, when created).
     "webhooks.Webhook": ["secret"],
 }

@@ -1,18 +1,13 @@
 """Fixtures of the alerts tests: a published shop, Celery tasks run in this process, a real SMTP server on loopback."""
 
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
@@ -20,6 +15,7 @@ from django.test import override_settings
 from alerts.models import Alert
 from alerts.services import alert_create
 from analytics.sync import warehouse_sync
+from analytics.tests.mailbox import Inbox, smtp_running
 from analytics.tests.members import member_user
 from books.models import Book, Region, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
@@ -54,39 +50,11 @@ def eager() -> Iterator[None]:
     celery_app.conf.task_eager_propagates = False
 
 
-@dataclass
-class Inbox:
-    """What the loopback SMTP server accepted."""
-
-    port: int
-    messages: list[tuple[list[str], Message]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def smtp() -> Iterator[Inbox]:
     """A real SMTP server on loopback, and Django's SMTP backend pointed at it."""
-    inbox = Inbox(port=free_port())
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=inbox.port,
-        EMAIL_TIMEOUT=5,
-        FOLIO_BASE_URL="https://folio.example.org",
-    ):
+    with smtp_running(FOLIO_BASE_URL="https://folio.example.org") as inbox:
         yield inbox
-    controller.stop()
 
 
 @pytest.fixture

@@ -22,10 +22,11 @@ from alerts.services import (
     transition_apply,
 )
 from alerts.tasks import alerts_beat, alerts_evaluate
-from alerts.tests.conftest import LAST_DAY, Inbox, alert_make, free_port, membership, revenue, sale_add
+from alerts.tests.conftest import LAST_DAY, alert_make, membership, revenue, sale_add
 from analytics.notices import alert_fired
 from analytics.sync import warehouse_sync
 from analytics.tests.conftest import default_scope
+from analytics.tests.mailbox import Inbox, free_port
 from analytics.tests.members import member_user
 from books.services.records import sale_delete
 from config.celery import app as celery_app

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("analytics.api.account_urls")),
     path("", include("analytics.api.workspace_urls")),
     path("", include("alerts.urls")),
+    path("", include("reports.urls")),
     path("", include("analytics.api.webhook_urls")),
     *both_spellings(
         [

@@ -47,6 +47,28 @@ def query_dict(params: Mapping) -> QueryDict:
     return query
 
 
+def filter_options(scope: Scope) -> dict:
+    """The filter options the scope sees, under the key ask() validates parameters with (so
+    they are computed once per generation and scope): filter values and date bounds. For
+    checking parameters before asking (an alert's, a report's)."""
+    generation = runner.served_generation()
+    if generation is None:
+        raise runner.NoGeneration("The warehouse has no published generation yet; the first sync publishes one.")
+    found = runner.answer(
+        endpoint=OPTIONS_KEY, params={}, scope=scope, compute=CATALOGUE[OPTIONS].compute({}), generation=generation
+    )
+    return found.value  # type: ignore[return-value]  # the filter options' dict
+
+
+def error_messages(detail: object) -> list[str]:
+    """A serializer's errors as flat messages, each prefixed by its field (`region: Unknown region: XX.`)."""
+    if isinstance(detail, dict):
+        return [f"{name}: {message}" for name, messages in detail.items() for message in error_messages(messages)]
+    if isinstance(detail, list):
+        return [message for item in detail for message in error_messages(item)]
+    return [str(detail)]
+
+
 def ask(name: str, params: Mapping, *, scope: Scope) -> Asked:
     """The answer to question `name` for `params` (query-string values) in the data `scope`
     the caller may see (a workspace and its row limits), from the current generation; the

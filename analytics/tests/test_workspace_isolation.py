@@ -27,6 +27,7 @@ from analytics.tests.members import api_as, member_user
 from books.models import Book, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from finance.services.generation import FinanceDataSpec, finance_data_generate
+from reports.models import Subscription, SubscriptionDelivery
 from webhooks.models import Webhook, WebhookDelivery
 from workspaces.models import Invitation, Membership, Workspace
 from workspaces.services import invitation_create, workspace_create
@@ -94,6 +95,7 @@ class TwoWorkspaces:
     b_alert: Alert
     b_webhook: Webhook
     b_delivery: WebhookDelivery
+    b_subscription: Subscription
 
     def b_ids(self) -> dict[str, str]:
         """B's id for each URL parameter; a new parameter must be added here (the sweep fails until it is)."""
@@ -106,6 +108,7 @@ class TwoWorkspaces:
             "kind": "books",
             "webhook_id": str(self.b_webhook.pk),
             "delivery_id": str(self.b_delivery.pk),
+            "subscription_id": str(self.b_subscription.pk),
         }
 
 
@@ -130,6 +133,19 @@ def two(tmp_path: Path) -> Iterator[TwoWorkspaces]:
     b_webhook = Webhook.objects.create(
         workspace=b, url="https://beta-hooks.example/in", events=["sync.failed"], secret="whsec_beta-secret-token"
     )
+    b_subscription = Subscription.objects.create(
+        workspace=b,
+        created_by=b_admin,
+        name="beta-secret-token report",
+        target="question",
+        question="sales-by-region",
+        format="csv",
+        schedule="daily",
+        time="09:00",
+    )
+    SubscriptionDelivery.objects.create(
+        subscription=b_subscription, trigger="manual", scheduled_for="2025-01-01T00:00:00Z", status="sent"
+    )
     with override_settings(IMPORT_UPLOAD_DIR=str(tmp_path / "uploads")):
         yield TwoWorkspaces(
             a=a,
@@ -151,6 +167,7 @@ def two(tmp_path: Path) -> Iterator[TwoWorkspaces]:
             ),
             b_webhook=b_webhook,
             b_delivery=WebhookDelivery.objects.create(webhook=b_webhook, event="sync.failed", body="{}"),
+            b_subscription=b_subscription,
         )
 
 
@@ -176,6 +193,15 @@ def _body(route: Route, method: str, two: TwoWorkspaces) -> tuple[dict[str, Any]
         "token-list": {"name": "probe"},
         "webhook-list": {"url": "http://127.0.0.1:9/in", "events": ["sync.failed"]},
         "webhook-detail": {"active": False},
+        "subscription-list": {
+            "name": "probe",
+            "target": "question",
+            "question": "sales-by-region",
+            "format": "csv",
+            "schedule": "daily",
+            "time": "09:00",
+        },
+        "subscription-detail": {"active": False},
         "auth-login": {"username": "beta_admin", "password": "wrong"},
     }
     return bodies.get(route.name, {}), "json"
@@ -191,6 +217,8 @@ def _b_unchanged(two: TwoWorkspaces) -> None:
     assert list(WebhookDelivery.objects.filter(webhook=two.b_webhook).values_list("pk", flat=True)) == [
         two.b_delivery.pk
     ]
+    assert Subscription.objects.filter(pk=two.b_subscription.pk, active=True).exists()
+    assert SubscriptionDelivery.objects.filter(subscription=two.b_subscription).count() == 1
     assert set(Membership.objects.filter(workspace=two.b).values_list("user__username", flat=True)) == {
         "beta_admin",
         "beta_analyst",
@@ -211,6 +239,10 @@ def test_the_sweep_covers_the_workspace_jobs_and_token_endpoints() -> None:
         "webhook-detail",
         "webhook-deliveries",
         "webhook-redeliver",
+        "subscription-detail",
+        "subscription-send",
+        "subscription-deliveries",
+        "subscription-delivery-file",
     } <= names
 
 

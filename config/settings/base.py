@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "audit",
     "alerts",
     "webhooks",
+    "reports",
     "books",
     "finance",
     "analytics",
@@ -213,6 +214,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Alerts whose window ends today, and reminders of firing alerts (README "Alerts, reports and webhooks").
     "alerts-beat": {"task": "alerts.tasks.alerts_beat", "schedule": 60.0, "options": {"expires": 60.0}},
+    # Scheduled reports that are due, retries of deliveries, and old files swept (reports/README-section.md).
+    "reports-beat": {"task": "reports.tasks.reports_beat", "schedule": 60.0, "options": {"expires": 60.0}},
     "webhook-deliveries-requeue": {
         "task": "webhooks.tasks.webhook_deliveries_requeue",
         "schedule": float(env.int("WEBHOOK_REQUEUE_SECONDS", default=15)),
@@ -255,6 +258,17 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
 WEBHOOK_RETRY_WINDOW_SECONDS = env.float("WEBHOOK_RETRY_WINDOW_SECONDS", default=24 * 3600.0)
+# Scheduled reports (reports/README-section.md). Pages are printed by headless Chromium (the
+# worker needs it installed); a file larger than the cap is linked rather than attached, and
+# kept (for the link) this many days.
+REPORT_CHROMIUM_PATH = env.str("REPORT_CHROMIUM_PATH", default="/usr/bin/chromium")
+REPORT_RENDER_TIMEOUT = env.int("REPORT_RENDER_TIMEOUT", default=60)
+REPORT_ATTACH_MAX_BYTES = env.int("REPORT_ATTACH_MAX_BYTES", default=10 * 1024 * 1024)
+REPORT_KEEP_DAYS = env.int("REPORT_KEEP_DAYS", default=30)
+# A failed delivery is tried again 1 min later, then 2, 4, … at most an hour apart, this many times in all.
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=6)
+REPORT_RETRY_BASE_SECONDS = env.float("REPORT_RETRY_BASE_SECONDS", default=60.0)
+REPORT_RETRY_MAX_SECONDS = env.float("REPORT_RETRY_MAX_SECONDS", default=3600.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -274,6 +288,9 @@ STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"  # None where nothing is col
 # files are static files (/static/assets/…), and index.html answers every page's URL.
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [FRONTEND_DIST] if FRONTEND_DIST.is_dir() else []
+# Files Folio keeps (the scheduled reports' files, under reports/): the web server and the
+# worker must see the same ones (one volume, or another `default` storage such as S3).
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -315,7 +332,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # The alerts' choices under names of their own (a bare StateEnum or KindEnum would clash).
+    # The alerts' and subscriptions' choices under names of their own (a bare StateEnum or KindEnum would clash).
     "ENUM_NAME_OVERRIDES": {
         "AlertConditionEnum": "alerts.models.Condition",
         "AlertStateEnum": "alerts.models.AlertState",
@@ -324,6 +341,14 @@ SPECTACULAR_SETTINGS = {
         "AlertNotifiedEnum": "alerts.models.Notified",
         "AlertBucketEnum": "alerts.models.WATCHED_BUCKETS",
         "AlertQuestionEnum": "alerts.models.WATCHABLE_QUESTIONS",
+        "SubscriptionTargetEnum": "reports.models.Target",
+        "SubscriptionPageEnum": "reports.models.PAGES",
+        "SubscriptionQuestionEnum": "reports.models.SUBSCRIBABLE_QUESTIONS",
+        "SubscriptionFormatEnum": "reports.models.ReportFormat",
+        "SubscriptionDeliveryModeEnum": "reports.models.DeliveryMode",
+        "SubscriptionScheduleEnum": "reports.models.Schedule",
+        "SubscriptionTriggerEnum": "reports.models.Trigger",
+        "SubscriptionDeliveryStatusEnum": "reports.models.DeliveryStatus",
     },
 }
 # Which proxies' X-Forwarded-For entries name the client (analytics/client_address.py):

@@ -61,6 +61,7 @@ LOGGING = {
     "loggers": {"werkzeug": {"level": "WARNING"}},
 }
 API_LOG_PATH = TEST_DATA_DIR / "log" / "api.jsonl"
+MEDIA_ROOT = TEST_DATA_DIR / "media"
 IMPORT_UPLOAD_DIR = TEST_DATA_DIR / "uploads"
 # The webhook tests' receivers listen on loopback; the refusal tests set it back to [].
 WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]

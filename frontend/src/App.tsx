@@ -14,6 +14,7 @@ const StatementPage = lazy(() => import("./pages/StatementPage").then((module) =
 const PipelinePage = lazy(() => import("./pages/PipelinePage").then((module) => ({ default: module.PipelinePage })));
 const SettingsPage = lazy(() => import("./pages/SettingsPage").then((module) => ({ default: module.SettingsPage })));
 const AlertsPage = lazy(() => import("./pages/AlertsPage").then((module) => ({ default: module.AlertsPage })));
+const ReportsPage = lazy(() => import("./pages/ReportsPage").then((module) => ({ default: module.ReportsPage })));
 const MembersPage = lazy(() => import("./pages/MembersPage").then((module) => ({ default: module.MembersPage })));
 const HistoryPage = lazy(() => import("./pages/HistoryPage").then((module) => ({ default: module.HistoryPage })));
 const WebhooksPage = lazy(() => import("./pages/WebhooksPage").then((module) => ({ default: module.WebhooksPage })));
@@ -34,6 +35,7 @@ export function App() {
         <Route path="pipeline" element={<PipelinePage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="alerts" element={<AlertsPage />} />
+        <Route path="reports" element={<ReportsPage />} />
         <Route path="members" element={<MembersPage />} />
         <Route path="history" element={<HistoryPage />} />
         <Route path="webhooks" element={<WebhooksPage />} />

@@ -1,5 +1,6 @@
-"""What the browser tests share: signing in through the dashboard's form, waiting for a page's
-panels, reading a KPI's exact value, and keeping a screenshot of where a test ended."""
+"""What the browser tests share: signing in through the dashboard's form, following a link of
+the top bar's menus, waiting for a page's panels, reading a KPI's exact value, and keeping a
+screenshot of where a test ended."""
 
 import re
 from pathlib import Path
@@ -16,6 +17,12 @@ def signed_in(tab: Page, username: str, password: str) -> None:
     tab.get_by_test_id("login-password").fill(password)
     tab.get_by_test_id("login-submit").click()
     expect(tab.get_by_test_id("logout")).to_be_visible()
+
+
+def menu_item_clicked(tab: Page, menu: str, item: str) -> None:
+    """Open one of the top bar's menus (`outreach`, `admin`) and follow its link to a page."""
+    tab.get_by_test_id(f"nav-group-{menu}").click()
+    tab.get_by_test_id(f"nav-{item}").click()
 
 
 def ready(page: Page) -> None:

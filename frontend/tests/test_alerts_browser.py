@@ -18,7 +18,7 @@ from alerts.models import Alert
 from analytics.sync import warehouse_sync
 from books.models import Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
-from frontend.tests.browsing import screenshot_kept, signed_in
+from frontend.tests.browsing import menu_item_clicked, screenshot_kept, signed_in
 from workspaces.models import Role
 from workspaces.services import member_set, workspace_default
 
@@ -69,7 +69,7 @@ def week_revenue() -> str:
 
 def test_a_member_creates_tests_pauses_and_deletes_an_alert(page: Page) -> None:
     # given the Alerts page, reached from the navigation
-    page.get_by_test_id("nav-alerts").click()
+    menu_item_clicked(page, "outreach", "alerts")
 
     # when the member creates "weekly revenue below 50,000"
     page.get_by_test_id("alert-name").fill("Weekly revenue low")

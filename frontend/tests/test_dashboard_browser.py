@@ -230,7 +230,7 @@ def test_a_failed_load_shows_a_warning(page: Page) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/books", "/regions", "/genres", "/finance", "/statement", "/pipeline", "/settings"]
+    "path", ["/", "/books", "/regions", "/genres", "/finance", "/statement", "/pipeline", "/settings", "/reports"]
 )
 def test_every_page_draws_at_1440_and_at_375_pixels_without_sideways_scrolling(page: Page, path: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)

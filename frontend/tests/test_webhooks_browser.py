@@ -5,12 +5,10 @@ real Celery worker (in this process, on an in-memory broker) sends it, signed.""
 from collections.abc import Iterator
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
 
-from config.celery import app
-from frontend.tests.browsing import screenshot_kept, signed_in
+from frontend.tests.browsing import menu_item_clicked, screenshot_kept, signed_in
 from webhooks.models import Webhook, WebhookDelivery
 from webhooks.tests.receiver import Receiver, receiver_running
 from workspaces.models import Role
@@ -19,19 +17,6 @@ from workspaces.services import member_set, workspace_default
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "admin-password"
-
-
-@pytest.fixture
-def worker() -> Iterator[None]:
-    """A real Celery worker (solo pool, in a thread) on an in-process broker: it runs the
-    delivery the test button queues."""
-    before = (app.conf.broker_url, dict(app.conf.broker_transport_options or {}))
-    app.conf.update(broker_url="memory://", broker_transport_options={})
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
-            yield
-    finally:
-        app.conf.update(broker_url=before[0], broker_transport_options=before[1])
 
 
 @pytest.fixture
@@ -57,7 +42,7 @@ def test_an_admin_registers_a_webhook_sees_the_secret_once_and_a_test_delivery_s
     page: Page, receiver: Receiver, worker: None
 ) -> None:
     # given the Webhooks page, reached from the admins' navigation
-    page.get_by_test_id("nav-webhooks").click()
+    menu_item_clicked(page, "outreach", "webhooks")
     expect(page.get_by_role("heading", level=1)).to_have_text("Webhooks")
 
     # when the admin registers the receiver's URL for sync failures too

@@ -20,7 +20,7 @@ from books.models import Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from finance.models import LedgerEntry
 from finance.services.generation import FinanceDataSpec, finance_data_generate
-from frontend.tests.browsing import kpi, ready, screenshot_kept, signed_in
+from frontend.tests.browsing import kpi, menu_item_clicked, ready, screenshot_kept, signed_in
 from workspaces.models import Invitation, Membership, Role, Workspace
 from workspaces.services import member_set, workspace_create, workspace_default
 
@@ -86,7 +86,7 @@ def test_switching_workspace_shows_only_that_workspaces_figures(
     ready(page)
     # The first of the user's workspaces by name: Atlas Books, where ada is a viewer.
     first = kpi(page, "revenue")
-    expect(page.get_by_test_id("nav-members")).to_have_count(0)
+    expect(page.get_by_test_id("nav-group-admin")).to_have_count(0)
 
     page.get_by_test_id("workspace-switcher").select_option("default")
     expect(page.get_by_test_id("kpi-revenue-value")).to_have_attribute(
@@ -98,7 +98,8 @@ def test_switching_workspace_shows_only_that_workspaces_figures(
     assert first == revenue_of(atlas)
     assert revenue_of(atlas) != revenue_of(default)
     assert (me["workspace"]["slug"], me["role"]) == ("default", "admin")
-    # An admin of the default workspace sees its Members and History pages.
+    # An admin of the default workspace sees its Members and History pages in the Admin menu.
+    page.get_by_test_id("nav-group-admin").click()
     expect(page.get_by_test_id("nav-members")).to_be_visible()
     expect(page.get_by_test_id("nav-history")).to_be_visible()
 
@@ -106,7 +107,7 @@ def test_switching_workspace_shows_only_that_workspaces_figures(
 def in_default_workspace(page: Page) -> None:
     """Switch the signed-in admin to the default workspace (they land in Atlas Books)."""
     page.get_by_test_id("workspace-switcher").select_option("default")
-    expect(page.get_by_test_id("nav-members")).to_be_visible()
+    expect(page.get_by_test_id("nav-group-admin")).to_be_visible()
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ def test_an_admin_adds_a_member_changes_the_role_invites_and_removes(
 ) -> None:
     default, _ = two_shops
     in_default_workspace(page)
-    page.get_by_test_id("nav-members").click()
+    menu_item_clicked(page, "admin", "members")
     expect(page.get_by_test_id("member-row-ada")).to_be_visible()
 
     page.get_by_test_id("member-who").fill("bob")
@@ -159,7 +160,7 @@ def test_the_history_page_shows_a_ledger_change_with_before_and_after_and_export
         entry.save()
 
     in_default_workspace(page)
-    page.get_by_test_id("nav-history").click()
+    menu_item_clicked(page, "admin", "history")
     page.get_by_test_id("history-model").fill("ledgerentry")
     page.get_by_test_id("history-action").fill("update")
     page.get_by_test_id("history-apply").click()

@@ -8,10 +8,11 @@ import { PageReadinessProvider } from "../lib/PageReadiness";
 import { useUnauthorizedRedirect } from "../lib/useUnauthorizedRedirect";
 import { ExportPdfButton } from "./ExportPdfButton";
 import { FreshnessBadge } from "./FreshnessBadge";
+import { SubscribeButton } from "./SubscribeButton";
 import { TopNav } from "./TopNav";
 
-/** Every signed-in page: navigation, freshness with its live updates, PDF export, and the
- * page itself. */
+/** Every signed-in page: navigation, freshness with its live updates, PDF export, a report
+ * subscription of the dashboard pages, and the page itself. */
 export function AppLayout() {
   useUnauthorizedRedirect();
   const me = useMe();
@@ -36,7 +37,10 @@ export function AppLayout() {
         <main id="main" ref={main} className="mx-auto flex max-w-[1440px] flex-col gap-4 bg-slate-50 px-4 py-4">
           <div className="flex flex-wrap items-start justify-between gap-3">
             <FreshnessBadge freshness={freshness} live={status} />
-            <ExportPdfButton target={main} />
+            <div className="flex items-center gap-2">
+              <SubscribeButton />
+              <ExportPdfButton target={main} />
+            </div>
           </div>
           <Suspense
             fallback={

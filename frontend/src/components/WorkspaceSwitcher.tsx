@@ -11,10 +11,10 @@ export function WorkspaceSwitcher() {
   const focus = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white";
   return (
     <label className="flex items-center gap-2 text-sm text-slate-200">
-      <span className="sr-only md:not-sr-only">Workspace</span>
+      <span className="sr-only 2xl:not-sr-only">Workspace</span>
       <select
         data-testid="workspace-switcher"
-        className={`rounded-md border border-slate-600 bg-slate-800 px-2 py-1 text-sm text-white ${focus}`}
+        className={`max-w-64 rounded-md border border-slate-600 bg-slate-800 px-2 py-1 text-sm text-white ${focus}`}
         value={current?.slug ?? ""}
         disabled={switchTo.isPending}
         onChange={(event) => switchTo.mutate(event.target.value)}

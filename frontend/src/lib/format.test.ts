@@ -1,6 +1,14 @@
 import { describe, expect, test } from "vitest";
+import { formatBytes } from "./formatBytes";
 import { formatCompact } from "./formatCompact";
-import { formatBucket, formatDate, formatDateTime, formatRangeEnd, secondsBetween } from "./formatDate";
+import {
+  formatBucket,
+  formatDate,
+  formatDateTime,
+  formatDateTimeIn,
+  formatRangeEnd,
+  secondsBetween,
+} from "./formatDate";
 import { formatDecimal, formatInteger } from "./formatDecimal";
 import { formatChange, formatRatio, ratioToPercent } from "./formatRatio";
 
@@ -100,5 +108,21 @@ describe("dates", () => {
     expect(formatDateTime(null)).toBe("—");
     expect(secondsBetween("2024-01-01T00:00:00Z", "2024-01-01T00:01:01.5Z")).toBe("61.50 s");
     expect(secondsBetween("2024-01-01T00:00:00Z", null)).toBe("—");
+  });
+});
+
+describe("formatBytes", () => {
+  test("bytes below a kilobyte, then one decimal in kB and MB", () => {
+    expect(formatBytes(840)).toBe("840 bytes");
+    expect(formatBytes(12_400)).toBe("12.4 kB");
+    expect(formatBytes(3_120_000)).toBe("3.1 MB");
+    expect(formatBytes(null)).toBe("—");
+  });
+});
+
+describe("formatDateTimeIn", () => {
+  test("reads the clock of the zone given, not the reader's, and names it", () => {
+    expect(formatDateTimeIn("2026-12-14T08:00:00Z", "Europe/Paris")).toBe("Dec 14, 2026, 9:00 AM Europe/Paris");
+    expect(formatDateTimeIn(null, "UTC")).toBe("—");
   });
 });

@@ -14,6 +14,16 @@ export function formatDateTime(iso: string | null | undefined): string {
   return iso ? dateTime.format(new Date(iso)) : "—";
 }
 
+/** A timestamp as the clock reads it in a given time zone, to the minute, with the zone's
+ * name: "Dec 14, 2026, 9:00 AM Europe/Paris" (a report's next run, in its own zone). */
+export function formatDateTimeIn(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return "—";
+  const text = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone }).format(
+    new Date(iso),
+  );
+  return `${text} ${timeZone}`;
+}
+
 /** The last day of a half-open range [start, end): end − 1 day, formatted. */
 export function formatRangeEnd(end: string | null | undefined): string {
   return end ? formatDate(isoDate.addDays(end, -1)) : "—";

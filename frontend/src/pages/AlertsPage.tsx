@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { ApiError } from "../api/ApiError";
 import type { components } from "../api/schema";
 import { useAlertEvents, type AlertEvent } from "../api/useAlertEvents";
@@ -8,31 +8,18 @@ import { useCreateAlert } from "../api/useCreateAlert";
 import { useDeleteAlert } from "../api/useDeleteAlert";
 import { useTestAlert } from "../api/useTestAlert";
 import { DataTable, type Column } from "../components/DataTable";
+import { Field } from "../components/Field";
+import { buttonClass, dangerButtonClass, inputClass, smallButtonClass } from "../components/formClasses";
 import { PageHeader } from "../components/PageHeader";
 import { Panel } from "../components/Panel";
 import { formatDateTime } from "../lib/formatDate";
 import { panelState } from "../lib/panelState";
+import { QUESTION_NAMES } from "../lib/questionNames";
 
 type Question = components["schemas"]["AlertQuestionEnum"];
 type Condition = components["schemas"]["AlertConditionEnum"];
 
-const QUESTIONS: Question[] = [
-  "summary",
-  "timeseries",
-  "sales-by-region",
-  "sales-by-genre",
-  "top-books",
-  "finance/top-budget",
-  "finance/top-roi",
-  "finance/fund-table",
-  "finance/revenue-expenses",
-  "finance/net-profit",
-  "statement/profit",
-  "statement/operating",
-  "statement/expenses-by-poste",
-  "statement/exceptional-charges",
-  "statement/financial-income",
-];
+const QUESTIONS: readonly Question[] = QUESTION_NAMES;
 const CONDITIONS: { value: Condition; label: string }[] = [
   { value: "above", label: "above the threshold" },
   { value: "below", label: "below the threshold" },
@@ -46,13 +33,6 @@ const STATE_TONES: Record<Alert["state"], string> = {
   firing: "bg-red-100 text-red-900",
   error: "bg-amber-100 text-amber-900",
 };
-
-const inputClass =
-  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600";
-const buttonClass =
-  "rounded-md bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 disabled:opacity-60";
-const smallButton =
-  "rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 disabled:opacity-60";
 
 /** `a=1&b=2` as an object of strings (the query string a question's URL takes). */
 function pairs(text: string): Record<string, string> {
@@ -104,17 +84,6 @@ function request(draft: Draft): AlertWrite {
     periods: Number(draft.periods),
     deviations: draft.deviations.trim(),
   };
-}
-
-function Field({ id, label, children }: { id: string; label: string; children: ReactNode }) {
-  return (
-    <div className="w-56">
-      <label htmlFor={id} className="block text-xs font-medium text-slate-700">
-        {label}
-      </label>
-      {children}
-    </div>
-  );
 }
 
 function AlertHistory({ alert }: { alert: Alert }) {
@@ -206,7 +175,7 @@ export function AlertsPage() {
           <button
             type="button"
             data-testid={`alert-test-${row.id}`}
-            className={smallButton}
+            className={smallButtonClass}
             disabled={test.isPending}
             onClick={() => test.mutate(row.id)}
           >
@@ -215,7 +184,7 @@ export function AlertsPage() {
           <button
             type="button"
             data-testid={`alert-toggle-${row.id}`}
-            className={smallButton}
+            className={smallButtonClass}
             onClick={() => change.mutate({ id: row.id, change: { active: !row.active } })}
           >
             {row.active ? "Pause" : "Resume"}
@@ -223,18 +192,18 @@ export function AlertsPage() {
           <button
             type="button"
             data-testid={`alert-history-${row.id}`}
-            className={smallButton}
+            className={smallButtonClass}
             onClick={() => setShown(row.id)}
           >
             History
           </button>
-          <a data-testid={`alert-open-${row.id}`} className={smallButton} href={row.dashboard_url}>
+          <a data-testid={`alert-open-${row.id}`} className={smallButtonClass} href={row.dashboard_url}>
             Open
           </a>
           <button
             type="button"
             data-testid={`alert-delete-${row.id}`}
-            className="rounded-md border border-red-300 px-2 py-1 text-xs font-medium text-red-800 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700"
+            className={dangerButtonClass}
             aria-label={`Delete ${row.name}`}
             onClick={() => remove.mutate(row.id)}
           >

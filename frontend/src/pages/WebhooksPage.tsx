@@ -13,19 +13,12 @@ import {
   type WebhookCreated,
 } from "../api/useWebhooks";
 import { DataTable, type Column } from "../components/DataTable";
+import { buttonClass, dangerButtonClass, inputClass, smallButtonClass } from "../components/formClasses";
 import { PageHeader } from "../components/PageHeader";
 import { Panel } from "../components/Panel";
 import { formatDateTime } from "../lib/formatDate";
 import { panelState } from "../lib/panelState";
 
-const inputClass =
-  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600";
-const buttonClass =
-  "rounded-md bg-blue-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 disabled:opacity-60";
-const smallClass =
-  "rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 disabled:opacity-60";
-const dangerClass =
-  "rounded-md border border-red-300 px-2 py-1 text-xs font-medium text-red-800 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700";
 const STATUS_CLASS: Record<Delivery["status"], string> = {
   pending: "bg-amber-100 text-amber-900",
   succeeded: "bg-green-100 text-green-900",
@@ -99,7 +92,7 @@ export function WebhooksPage() {
           <button
             type="button"
             data-testid={`webhook-test-${row.id}`}
-            className={smallClass}
+            className={smallButtonClass}
             disabled={test.isPending || !row.active}
             onClick={() => {
               setSelected(row.id);
@@ -111,7 +104,7 @@ export function WebhooksPage() {
           <button
             type="button"
             data-testid={`webhook-toggle-${row.id}`}
-            className={smallClass}
+            className={smallButtonClass}
             disabled={setActive.isPending}
             onClick={() => setActive.mutate({ id: row.id, active: !row.active })}
           >
@@ -120,7 +113,7 @@ export function WebhooksPage() {
           <button
             type="button"
             data-testid={`webhook-delete-${row.id}`}
-            className={dangerClass}
+            className={dangerButtonClass}
             aria-label={`Delete the webhook to ${row.url}`}
             onClick={() => {
               if (created?.id === row.id) setCreated(null);
@@ -237,7 +230,7 @@ export function WebhooksPage() {
             <button
               type="button"
               data-testid="webhook-secret-dismiss"
-              className={`${smallClass} mt-2`}
+              className={`${smallButtonClass} mt-2`}
               onClick={() => setCreated(null)}
             >
               I have copied it
