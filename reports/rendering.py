@@ -9,8 +9,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
 
 from analytics.api.renderers import CSVRenderer, XLSXRenderer, export_filename
 from analytics.api.workspace import SESSION_KEY as WORKSPACE_SESSION_KEY
@@ -112,6 +110,10 @@ def page_render(*, user: User, workspace_id: int, page: str, params: dict, fmt: 
 
 
 def _print(*, url: str, session_key: str, fmt: str) -> bytes:
+    # Imported here: only the worker prints pages; the web server never loads Playwright.
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
     timeout_ms = settings.REPORT_RENDER_TIMEOUT * 1000
     base = urlsplit(settings.FOLIO_BASE_URL)
     # Playwright's sync API runs an event loop in this thread while the block lasts: no ORM
