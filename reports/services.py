@@ -356,6 +356,9 @@ def report_render(subscription: Subscription, membership: Membership) -> Rendere
             scope=membership_scope(membership),
             fmt=subscription.format,
         )
+    messages = _params_check(Target.PAGE, subscription.page, "", subscription.params, membership_scope(membership))
+    if messages:  # checked again: a region or a department may be gone, or out of the owner's limits now
+        raise ValidationError({"params": messages})
     served = runner.served_generation()
     if served is None or served.number is None:
         raise runner.NoGeneration("The warehouse has no published generation yet; the first sync publishes one.")

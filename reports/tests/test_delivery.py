@@ -406,3 +406,20 @@ def test_deleting_a_subscription_deletes_its_files(
 
     assert deleted.status_code == 204
     assert not storage.exists(name)
+
+
+def test_a_page_whose_filters_no_longer_hold_fails_at_once_without_opening_a_browser(owner: User, smtp: Inbox) -> None:
+    # given a page report of region US, whose region has since gone (stored as XX)
+    subscription = subscription_make(owner, target="page", page="/regions", format="pdf", params={"region": "US"})
+    Subscription.objects.filter(pk=subscription.pk).update(params={"region": "XX"})
+
+    delivery = delivery_attempt(delivery_id=delivery_send_now(subscription).pk)
+
+    assert delivery is not None
+    assert (delivery.status, delivery.attempts, delivery.error) == (
+        "failed",
+        1,
+        "The filters no longer hold: params: region: Unknown region: XX."
+        " Known: AU, BR, CA, FR, DE, IN, IT, JP, NL, ES, GB, US.",
+    )
+    assert smtp.messages == []
