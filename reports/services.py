@@ -26,7 +26,7 @@ from alerts.services import generation_workspaces
 from analytics import runner
 from analytics.permissions import EXPORT
 from analytics.questions.ask import error_messages, filter_options, query_dict
-from analytics.questions.catalogue import question_get
+from analytics.questions.catalogue import UnknownQuestion, question_get
 from analytics.warehouse.base import WarehouseUnavailable
 from reports.models import (
     FORMATS_OF,
@@ -463,7 +463,14 @@ def delivery_attempt(*, delivery_id: int) -> SubscriptionDelivery | None:
         except ValidationError as invalid:
             message = "The filters no longer hold: " + "; ".join(error_messages(invalid.detail))
             return _finish(delivery, status=DeliveryStatus.FAILED, error=message, recipient=owner.email)
+        except UnknownQuestion as unknown:
+            message = f"The question no longer exists: {unknown.args[0]}"
+            return _finish(delivery, status=DeliveryStatus.FAILED, error=message, recipient=owner.email)
         except TRANSIENT as failure:
+            delivery = _finish(delivery, status=delivery.status, recipient=owner.email)
+            return _failed_attempt(delivery, failure)
+        except Exception as failure:  # a fault of Folio's: recorded and retried like any, not requeued forever
+            logger.exception("report delivery %s could not be rendered", delivery.pk)
             delivery = _finish(delivery, status=delivery.status, recipient=owner.email)
             return _failed_attempt(delivery, failure)
         content = rendered.content
