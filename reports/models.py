@@ -55,6 +55,25 @@ class Schedule(models.TextChoices):
     AFTER_LOAD = "after_load", "After each load"
 
 
+# The dashboard's URL filters in the order its links spell them (frontend/src/lib/urlFilters.ts).
+FILTER_ORDER = ("preset", "start", "end", "granularity", "region", "genre", "department", "fund", "exercice", "search")
+
+
+def filters_query(params: dict) -> str:
+    """`?name=value&…` of the filters (a list: the name repeated), in the dashboard's order then
+    by name, whatever order the database kept them in; empty without filters."""
+    names = sorted(
+        params, key=lambda name: (FILTER_ORDER.index(name) if name in FILTER_ORDER else len(FILTER_ORDER), name)
+    )
+    query = [
+        (name, str(item))
+        for name in names
+        for item in (params[name] if isinstance(params[name], list) else [params[name]])
+        if item not in ("", None)
+    ]
+    return f"?{urlencode(query)}" if query else ""
+
+
 class Subscription(models.Model):
     """One report of its owner's, in one workspace: what, in which format, how and when."""
 
@@ -113,13 +132,10 @@ class Subscription(models.Model):
             page = self.page
         else:
             page = QUESTION_PAGES.get(self.question) or QUESTION_PAGES.get(self.question.split("/")[0], "/")
-        query = [
-            (name, str(item))
-            for name, value in (self.params or {}).items()
-            for item in (value if isinstance(value, list) else [value])
-            if item not in ("", None)
-        ]
-        return f"{settings.FOLIO_BASE_URL}{page}" + (f"?{urlencode(query)}" if query else "")
+        params = self.params or {}
+        if self.target == Target.QUESTION:  # the question's own parameters (limit, order) are no filter of the page
+            params = {name: value for name, value in params.items() if name in FILTER_ORDER}
+        return f"{settings.FOLIO_BASE_URL}{page}{filters_query(params)}"
 
 
 class Trigger(models.TextChoices):

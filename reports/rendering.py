@@ -4,18 +4,17 @@ dashboard page printed by headless Chromium signed in as the owner (what the own
 
 from dataclasses import dataclass
 from importlib import import_module
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
 
 from analytics.api.renderers import CSVRenderer, XLSXRenderer, export_filename
 from analytics.api.workspace import SESSION_KEY as WORKSPACE_SESSION_KEY
 from analytics.questions.ask import ask
 from analytics.questions.catalogue import question_get
+from reports.models import filters_query
 from workspaces.scope import Scope
 
 RENDERERS = {"csv": CSVRenderer, "xlsx": XLSXRenderer}
@@ -94,10 +93,7 @@ def session_end(session_key: str) -> None:
 
 def page_url(page: str, params: dict) -> str:
     """The page's address with its filters, as the dashboard's URL holds them."""
-    query = [
-        (name, str(item)) for name, value in params.items() for item in (value if isinstance(value, list) else [value])
-    ]
-    return f"{settings.FOLIO_BASE_URL}{page}" + (f"?{urlencode(query)}" if query else "")
+    return f"{settings.FOLIO_BASE_URL}{page}{filters_query(params)}"
 
 
 def page_render(*, user: User, workspace_id: int, page: str, params: dict, fmt: str, name: str) -> Rendered:
@@ -114,6 +110,10 @@ def page_render(*, user: User, workspace_id: int, page: str, params: dict, fmt: 
 
 
 def _print(*, url: str, session_key: str, fmt: str) -> bytes:
+    # Imported here: only the worker prints pages; the web server never loads Playwright.
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
     timeout_ms = settings.REPORT_RENDER_TIMEOUT * 1000
     base = urlsplit(settings.FOLIO_BASE_URL)
     # Playwright's sync API runs an event loop in this thread while the block lasts: no ORM

@@ -48,6 +48,14 @@ class ParamsField(serializers.JSONField):
     """Filters by name: a text, or a list of texts (the shape is checked with the values)."""
 
 
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "09:00"})
+class LocalTimeField(serializers.TimeField):
+    """A local time as HH:MM (no seconds), read and written."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
 class SubscriptionWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     target = serializers.ChoiceField(choices=Target.choices, help_text="A dashboard page, or a question's table.")
@@ -71,9 +79,7 @@ class SubscriptionWriteSerializer(serializers.Serializer):
     )
     delivery = serializers.ChoiceField(choices=DeliveryMode.choices, required=False, default=DeliveryMode.ATTACH)
     schedule = serializers.ChoiceField(choices=Schedule.choices)
-    time = serializers.TimeField(
-        format="%H:%M",
-        input_formats=["%H:%M"],
+    time = LocalTimeField(
         required=False,
         allow_null=True,
         default=None,
@@ -104,7 +110,7 @@ class SubscriptionSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ReportFormat.choices)
     delivery = serializers.ChoiceField(choices=DeliveryMode.choices)
     schedule = serializers.ChoiceField(choices=Schedule.choices)
-    time = serializers.TimeField(format="%H:%M")
+    time = LocalTimeField(help_text="The local time in `timezone` (00:00 after each load).")
     timezone = serializers.CharField()
     weekday = serializers.IntegerField(allow_null=True)
     day_of_month = serializers.IntegerField(allow_null=True)

@@ -26,7 +26,7 @@ from alerts.services import generation_workspaces
 from analytics import runner
 from analytics.permissions import EXPORT
 from analytics.questions.ask import error_messages, filter_options, query_dict
-from analytics.questions.catalogue import question_get
+from analytics.questions.catalogue import UnknownQuestion, question_get
 from analytics.warehouse.base import WarehouseUnavailable
 from reports.models import (
     FORMATS_OF,
@@ -356,6 +356,9 @@ def report_render(subscription: Subscription, membership: Membership) -> Rendere
             scope=membership_scope(membership),
             fmt=subscription.format,
         )
+    messages = _params_check(Target.PAGE, subscription.page, "", subscription.params, membership_scope(membership))
+    if messages:  # checked again: a region or a department may be gone, or out of the owner's limits now
+        raise ValidationError({"params": messages})
     served = runner.served_generation()
     if served is None or served.number is None:
         raise runner.NoGeneration("The warehouse has no published generation yet; the first sync publishes one.")
@@ -460,7 +463,14 @@ def delivery_attempt(*, delivery_id: int) -> SubscriptionDelivery | None:
         except ValidationError as invalid:
             message = "The filters no longer hold: " + "; ".join(error_messages(invalid.detail))
             return _finish(delivery, status=DeliveryStatus.FAILED, error=message, recipient=owner.email)
+        except UnknownQuestion as unknown:
+            message = f"The question no longer exists: {unknown.args[0]}"
+            return _finish(delivery, status=DeliveryStatus.FAILED, error=message, recipient=owner.email)
         except TRANSIENT as failure:
+            delivery = _finish(delivery, status=delivery.status, recipient=owner.email)
+            return _failed_attempt(delivery, failure)
+        except Exception as failure:  # a fault of Folio's: recorded and retried like any, not requeued forever
+            logger.exception("report delivery %s could not be rendered", delivery.pk)
             delivery = _finish(delivery, status=delivery.status, recipient=owner.email)
             return _failed_attempt(delivery, failure)
         content = rendered.content

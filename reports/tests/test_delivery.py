@@ -406,3 +406,38 @@ def test_deleting_a_subscription_deletes_its_files(
 
     assert deleted.status_code == 204
     assert not storage.exists(name)
+
+
+def test_a_page_whose_filters_no_longer_hold_fails_at_once_without_opening_a_browser(owner: User, smtp: Inbox) -> None:
+    # given a page report of region US, whose region has since gone (stored as XX)
+    subscription = subscription_make(owner, target="page", page="/regions", format="pdf", params={"region": "US"})
+    Subscription.objects.filter(pk=subscription.pk).update(params={"region": "XX"})
+
+    delivery = delivery_attempt(delivery_id=delivery_send_now(subscription).pk)
+
+    assert delivery is not None
+    assert (delivery.status, delivery.attempts, delivery.error) == (
+        "failed",
+        1,
+        "The filters no longer hold: params: region: Unknown region: XX."
+        " Known: AU, BR, CA, FR, DE, IN, IT, JP, NL, ES, GB, US.",
+    )
+    assert smtp.messages == []
+
+
+def test_a_table_whose_question_is_gone_fails_at_once_and_a_fault_is_retried(
+    analyst: User, smtp: Inbox, settings: object
+) -> None:
+    # given a table report whose question left the catalogue, and one that meets a fault of Folio's
+    gone = subscription_make(analyst, name="Gone", params=PERIOD)
+    Subscription.objects.filter(pk=gone.pk).update(question="sales-by-planet")
+    faulty = subscription_make(analyst, name="Faulty", params=PERIOD)
+    settings.API_EXPORT_MAX_ROWS = "not a number"  # type: ignore[attr-defined]  # a comparison that raises
+
+    failed = delivery_attempt(delivery_id=delivery_send_now(gone).pk)
+    retried = delivery_attempt(delivery_id=delivery_send_now(faulty).pk)
+
+    assert failed is not None and retried is not None
+    assert (failed.status, failed.error.split(":")[0]) == ("failed", "The question no longer exists")
+    assert (retried.status, retried.error.split(":")[0], retried.attempts) == ("retrying", "TypeError", 1)
+    assert smtp.messages == []
