@@ -4,6 +4,7 @@ dashboard page printed by headless Chromium signed in as the owner (what the own
 
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -111,8 +112,20 @@ def page_render(*, user: User, workspace_id: int, page: str, params: dict, fmt: 
 
 def _print(*, url: str, session_key: str, fmt: str) -> bytes:
     # Imported here: only the worker prints pages; the web server never loads Playwright.
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
+    # The slim image has neither Playwright nor Chromium (Containerfile INCLUDE_CHROMIUM).
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise RenderFailed(
+            "PDF and PNG reports need Playwright and Chromium in the worker: run it from the image built "
+            'with INCLUDE_CHROMIUM=true (README "Scheduled reports").'
+        ) from None
+    if not Path(settings.REPORT_CHROMIUM_PATH).exists():
+        raise RenderFailed(
+            f"PDF and PNG reports need Chromium in the worker: REPORT_CHROMIUM_PATH ({settings.REPORT_CHROMIUM_PATH}) "
+            "does not exist."
+        )
 
     timeout_ms = settings.REPORT_RENDER_TIMEOUT * 1000
     base = urlsplit(settings.FOLIO_BASE_URL)
