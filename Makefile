@@ -110,6 +110,10 @@ compose-test: install
 # reached. CA_BUNDLE (the proxy's CA, else the system bundle) reaches the build as a
 # secret only, never a layer.
 IMAGE ?= folio:latest
+# INCLUDE_CHROMIUM=true adds Debian's Chromium and Playwright (PDF and PNG reports) for the
+# worker that delivers reports; image-test builds that variant too, as IMAGE_CHROMIUM.
+INCLUDE_CHROMIUM ?= false
+IMAGE_CHROMIUM ?= folio:chromium
 BASE_IMAGE ?=
 LOCAL_BASE_IMAGE := localhost/debian-base:bookworm
 CA_BUNDLE ?= $(or $(SSL_CERT_FILE),$(wildcard /etc/ssl/certs/ca-certificates.crt))
@@ -121,6 +125,7 @@ image:
 	deploy/podman/setup.sh $(filter $(LOCAL_BASE_IMAGE),$(BASE_IMAGE))
 	podman build --network host --format docker --file Containerfile --tag $(IMAGE) \
 		$(if $(BASE_IMAGE),--build-arg BASE_IMAGE=$(BASE_IMAGE)) \
+		--build-arg INCLUDE_CHROMIUM=$(INCLUDE_CHROMIUM) \
 		$(if $(CA_BUNDLE),--secret id=ca$(comma)src=$(CA_BUNDLE)) .
 
 # Builds the image (from the local Debian base unless BASE_IMAGE names one), then runs it
@@ -129,3 +134,5 @@ image:
 image-test: install
 	$(MAKE) image BASE_IMAGE=$(or $(BASE_IMAGE),$(LOCAL_BASE_IMAGE))
 	$(PY) deploy/podman/image_test.py --image $(IMAGE)
+	$(MAKE) image BASE_IMAGE=$(or $(BASE_IMAGE),$(LOCAL_BASE_IMAGE)) IMAGE=$(IMAGE_CHROMIUM) INCLUDE_CHROMIUM=true
+	$(PY) deploy/podman/image_test.py --image $(IMAGE_CHROMIUM) --chromium
