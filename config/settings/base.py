@@ -214,7 +214,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Alerts whose window ends today, and reminders of firing alerts (README "Alerts, reports and webhooks").
     "alerts-beat": {"task": "alerts.tasks.alerts_beat", "schedule": 60.0, "options": {"expires": 60.0}},
-    # Scheduled reports that are due, retries of deliveries, and old files swept (reports/README-section.md).
+    # Scheduled reports that are due, retries of deliveries, and old files swept (README "Scheduled reports").
     "reports-beat": {"task": "reports.tasks.reports_beat", "schedule": 60.0, "options": {"expires": 60.0}},
     "webhook-deliveries-requeue": {
         "task": "webhooks.tasks.webhook_deliveries_requeue",
@@ -258,7 +258,7 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
 WEBHOOK_RETRY_WINDOW_SECONDS = env.float("WEBHOOK_RETRY_WINDOW_SECONDS", default=24 * 3600.0)
-# Scheduled reports (reports/README-section.md). Pages are printed by headless Chromium (the
+# Scheduled reports (README "Scheduled reports"). Pages are printed by headless Chromium (the
 # worker needs it installed); a file larger than the cap is linked rather than attached, and
 # kept (for the link) this many days.
 REPORT_CHROMIUM_PATH = env.str("REPORT_CHROMIUM_PATH", default="/usr/bin/chromium")
