@@ -93,8 +93,8 @@ def session_end(session_key: str) -> None:
 
 
 def page_url(page: str, params: dict) -> str:
-    """The page's address with its filters, as the dashboard's URL holds them."""
-    return f"{settings.FOLIO_BASE_URL}{page}{filters_query(params)}"
+    """The address the worker's browser opens: the page with its filters, as the dashboard's URL holds them."""
+    return f"{settings.REPORT_RENDER_URL or settings.FOLIO_BASE_URL}{page}{filters_query(params)}"
 
 
 def page_render(*, user: User, workspace_id: int, page: str, params: dict, fmt: str, name: str) -> Rendered:
@@ -128,7 +128,8 @@ def _print(*, url: str, session_key: str, fmt: str) -> bytes:
         )
 
     timeout_ms = settings.REPORT_RENDER_TIMEOUT * 1000
-    base = urlsplit(settings.FOLIO_BASE_URL)
+    base = urlsplit(url)
+    behind_tls = base.scheme == "http" and urlsplit(settings.FOLIO_BASE_URL).scheme == "https"
     # Playwright's sync API runs an event loop in this thread while the block lasts: no ORM
     # call is made inside it (Django refuses them beside a running loop).
     try:
@@ -137,7 +138,11 @@ def _print(*, url: str, session_key: str, fmt: str) -> bytes:
                 executable_path=settings.REPORT_CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
             )
             try:
-                context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
+                context = browser.new_context(
+                    viewport={"width": 1440, "height": 900},
+                    locale="en-US",
+                    extra_http_headers={"X-Forwarded-Proto": "https"} if behind_tls else None,
+                )
                 context.add_cookies(
                     [
                         {

@@ -262,6 +262,10 @@ WEBHOOK_RETRY_WINDOW_SECONDS = env.float("WEBHOOK_RETRY_WINDOW_SECONDS", default
 # worker needs it installed); a file larger than the cap is linked rather than attached, and
 # kept (for the link) this many days.
 REPORT_CHROMIUM_PATH = env.str("REPORT_CHROMIUM_PATH", default="/usr/bin/chromium")
+# Where the worker's browser reaches the web server, when not at FOLIO_BASE_URL (inside a
+# cluster: http://web:8000). Plain HTTP there while FOLIO_BASE_URL is HTTPS: the browser's
+# requests carry X-Forwarded-Proto: https, as the TLS-terminating load balancer's do.
+REPORT_RENDER_URL = env.str("REPORT_RENDER_URL", default="").rstrip("/")
 REPORT_RENDER_TIMEOUT = env.int("REPORT_RENDER_TIMEOUT", default=60)
 REPORT_ATTACH_MAX_BYTES = env.int("REPORT_ATTACH_MAX_BYTES", default=10 * 1024 * 1024)
 REPORT_KEEP_DAYS = env.int("REPORT_KEEP_DAYS", default=30)
