@@ -30,6 +30,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # Variables production reads that the task definitions leave unset on purpose, because
 # their default is right there. Keep it short: anything that tunes production belongs in
 # ecs.tf's settings_environment, where an operator sees it.
+# No SES resource yet: unset, emails are kept as files in the container, not delivered.
+NO_SES = "not yet set by terraform (no SES resource): emails are kept as files, not delivered"
 SAFE_DEFAULTS = {
     "AUDIT_EXPORT_MAX_ROWS": "caps one CSV export of the audit trail; the default suits production",
     "CACHE_URL": "an alias read only when REDIS_URL is unset, and REDIS_URL is set",
@@ -42,6 +44,33 @@ SAFE_DEFAULTS = {
     "FOLIO_VAR_DIR": "holds the embedded defaults; here every one is a service (RDS, S3, Redshift, Redis)",
     "TRUSTED_PROXIES": "the alternative to NUM_PROXIES, which is set for the load balancer",
     "PROMETHEUS_MULTIPROC_DIR": "the image's entry point sets it for web (deploy/entrypoint.sh)",
+    # Alerts, reports and webhooks: tunables whose defaults suit production, and what terraform
+    # does not provide yet (SES, a shared report storage, the Chromium worker): see the issue 14 note.
+    "DEFAULT_FROM_EMAIL": NO_SES,
+    "EMAIL_BACKEND": NO_SES,
+    "EMAIL_HOST": NO_SES,
+    "EMAIL_HOST_PASSWORD": NO_SES,
+    "EMAIL_HOST_USER": NO_SES,
+    "EMAIL_PORT": NO_SES,
+    "EMAIL_TIMEOUT": NO_SES,
+    "EMAIL_USE_SSL": NO_SES,
+    "EMAIL_USE_TLS": NO_SES,
+    "FOLIO_BASE_URL": "not yet set by terraform: links in emails and webhooks then point at localhost",
+    "MEDIA_ROOT": "report files; the worker and web do not share it on ECS yet (link deliveries 404 there)",
+    "REPORT_RENDER_URL": "unset, the worker opens FOLIO_BASE_URL through the load balancer",
+    "REPORT_ATTACH_MAX_BYTES": "a tunable whose default suits production",
+    "REPORT_CHROMIUM_PATH": "a tunable whose default suits production",
+    "REPORT_KEEP_DAYS": "a tunable whose default suits production",
+    "REPORT_MAX_ATTEMPTS": "a tunable whose default suits production",
+    "REPORT_RENDER_TIMEOUT": "a tunable whose default suits production",
+    "REPORT_RETRY_BASE_SECONDS": "a tunable whose default suits production",
+    "REPORT_RETRY_MAX_SECONDS": "a tunable whose default suits production",
+    "WEBHOOK_REQUEUE_SECONDS": "a tunable whose default suits production",
+    "WEBHOOK_RETRY_BASE_SECONDS": "a tunable whose default suits production",
+    "WEBHOOK_RETRY_MAX_SECONDS": "a tunable whose default suits production",
+    "WEBHOOK_RETRY_WINDOW_SECONDS": "a tunable whose default suits production",
+    "WEBHOOK_TIMEOUT_SECONDS": "a tunable whose default suits production",
+    "WEBHOOK_ALLOWED_HOSTS": "empty: webhooks may reach public addresses only, as production wants",
     # Single sign-on is opt-in (README "Single sign-on"): unset, sign-in is by password only.
     "PASSWORD_LOGIN": "true unless single sign-on is set up; the deployment adds it then",
     "OIDC_SERVER_URL": "unset: no OpenID Connect provider",
