@@ -70,9 +70,11 @@ def broken(source: Source) -> object:
     raise duckdb.IOException("IO Error: Cannot open file '/srv/folio/warehouse/generation-1.duckdb'")
 
 
-def ask(compute: Callable[[Source], object], generation: Generation | None) -> runner.Answer:
+def ask(
+    compute: Callable[[Source], object], generation: Generation | None, scope: Scope | None = None
+) -> runner.Answer:
     return runner.answer(
-        endpoint="broken", params={"a": 1}, scope=default_scope(), compute=compute, generation=generation
+        endpoint="broken", params={"a": 1}, scope=scope or default_scope(), compute=compute, generation=generation
     )
 
 
@@ -104,6 +106,9 @@ def test_a_failing_question_releases_its_lock_and_the_next_identical_one_fails_a
 
 def test_callers_waiting_for_a_failing_question_fail_with_it_and_it_runs_once(any_cache: str, shop: None) -> None:
     generation = current_generation()
+    # Read here: the threads' own connections cannot read a table this test's transaction
+    # wrote (SQLite's shared in-memory test database locks it), e.g. the default workspace.
+    scope = default_scope()
     calls = []
 
     def slow_then_broken(source: Source) -> object:
@@ -115,7 +120,7 @@ def test_callers_waiting_for_a_failing_question_fail_with_it_and_it_runs_once(an
 
     def one() -> None:
         try:
-            ask(slow_then_broken, generation)
+            ask(slow_then_broken, generation, scope)
         except runner.QueryFailed as failure:
             outcomes.append(str(failure))
 

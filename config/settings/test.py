@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
-from .base import DATABASES, database_config, env
+from .base import CELERY_BROKER_URL, DATABASES, database_config, env
 
 
 def reachable(url: str) -> bool:
@@ -37,6 +37,22 @@ STORAGES = {
 TEST_DATA_DIR = Path(tempfile.mkdtemp(prefix="folio-tests-"))
 LAKE_URL = (TEST_DATA_DIR / "lake").as_uri()
 WAREHOUSE_URL = f"duckdb:///{TEST_DATA_DIR / 'warehouse'}"
+# Nor its var/ folder: the sync lock, the Celery queue folder and mail files are this run's
+# own, so two test processes (pytest-xdist workers) or a demo beside them never share one.
+VAR_DIR = TEST_DATA_DIR
+CELERY_QUEUE_DIR = TEST_DATA_DIR / "celery"
+CELERY_BEAT_SCHEDULE_FILENAME = str(TEST_DATA_DIR / "celerybeat-schedule")
+EMAIL_FILE_PATH = str(TEST_DATA_DIR / "mail")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for folder in ("queue", "processed", "control"):
+        (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405  # defined by base for the filesystem broker
+        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
+        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
+        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
+    }
 CELERY_TASK_ALWAYS_EAGER = False
 # Writes queue no sync in the suite (their messages would land in var/celery); the tests of
 # write-triggered syncs turn it on with a broker of their own.
@@ -44,6 +60,27 @@ SYNC_ON_WRITE = False
 
 TEST_POSTGRES_URL: str = env.str("TEST_POSTGRES_URL", default="postgresql://postgres@127.0.0.1:5432/folio")
 TEST_REDIS_URL: str = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+
+
+def worker_urls(postgres_url: str, redis_url: str, worker: str) -> tuple[str, str]:
+    """The service URLs of one pytest-xdist worker ("gw0", "gw1"…): its own PostgreSQL
+    database name (every database the suite derives from it follows) and its own Redis
+    database, counting down from the one given, so that two workers never share a
+    database, a flushed Redis or a queue."""
+    index = int(worker.removeprefix("gw"))
+    postgres = urlsplit(postgres_url)
+    name = postgres.path.strip("/") or "folio"
+    redis = urlsplit(redis_url)
+    given = int(redis.path.strip("/") or 0)
+    number = given - index
+    if number < 0:
+        raise ValueError(f"TEST_REDIS_URL's database {given} leaves none for xdist worker {worker}")
+    return postgres._replace(path=f"/{name}_{worker}").geturl(), redis._replace(path=f"/{number}").geturl()
+
+
+XDIST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")
+if XDIST_WORKER:
+    TEST_POSTGRES_URL, TEST_REDIS_URL = worker_urls(TEST_POSTGRES_URL, TEST_REDIS_URL, XDIST_WORKER)
 
 POSTGRES_AVAILABLE = reachable(TEST_POSTGRES_URL)
 REDIS_AVAILABLE = reachable(TEST_REDIS_URL)

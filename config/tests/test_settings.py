@@ -162,3 +162,30 @@ def test_a_trusted_proxy_that_is_not_a_network_stops_the_start() -> None:
 
     assert seen.returncode != 0
     assert "'10.0.0.0/33' does not appear to be an IPv4 or IPv6 network" in seen.stderr
+
+
+def test_each_xdist_worker_gets_its_own_postgresql_database_and_redis_database() -> None:
+    from config.settings.test import worker_urls
+
+    postgres, redis = "postgresql://postgres@127.0.0.1:5432/folio_ci", "redis://127.0.0.1:6379/14"
+
+    assert worker_urls(postgres, redis, "gw0") == (
+        "postgresql://postgres@127.0.0.1:5432/folio_ci_gw0",
+        "redis://127.0.0.1:6379/14",
+    )
+    assert worker_urls(postgres, redis, "gw1") == (
+        "postgresql://postgres@127.0.0.1:5432/folio_ci_gw1",
+        "redis://127.0.0.1:6379/13",
+    )
+    with pytest.raises(ValueError, match="TEST_REDIS_URL's database 14 leaves none for xdist worker gw15"):
+        worker_urls(postgres, redis, "gw15")
+
+
+def test_the_suite_keeps_its_sync_lock_queue_and_mail_out_of_var() -> None:
+    from django.conf import settings
+
+    from config.settings.test import TEST_DATA_DIR
+
+    assert settings.VAR_DIR == TEST_DATA_DIR != ROOT / "var"
+    assert Path(settings.EMAIL_FILE_PATH).parent == TEST_DATA_DIR
+    assert Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).parent == TEST_DATA_DIR
