@@ -72,8 +72,11 @@ demo: install frontend
 		worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
+# TEST_WORKERS pytest processes (pytest-xdist), one test file each at a time; each has its
+# own PostgreSQL databases and Redis database (config/settings/test.py). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: install frontend tools
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
 # Markers come from conftest.py (what each test needs); this selection runs with neither
 # service up and no dashboard build.
