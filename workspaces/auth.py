@@ -7,18 +7,34 @@ The memberships are read fresh on every request, so a role changed or a member r
 counts from the next request on.
 """
 
-import json
-
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model
 
 from workspaces.models import Membership, Workspace
 
+
+def _concrete(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # a column of the model's own table, not a relation's reverse
+    return field
+
+
+# The user's columns in model order (User.from_db builds the user from them), then the
+# membership's and its workspace's, read through a plain cursor: a raw queryset's column
+# mapping (cursor.description, one annotation per extra column) cost more than the query.
+MEMBERSHIP_FIELDS = ("id", "role", "regions", "departments", "created_at")
+WORKSPACE_FIELDS = ("id", "slug", "name", "created_at")
+COLUMNS: list[tuple[str, Field]] = (
+    [("u", field) for field in User._meta.concrete_fields]
+    + [("m", _concrete(Membership, name)) for name in MEMBERSHIP_FIELDS]
+    + [("w", _concrete(Workspace, name)) for name in WORKSPACE_FIELDS]
+)
+USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
 USER_MEMBERSHIPS_SQL = (
-    f"SELECT u.*, m.id AS folio_m_id, m.role AS folio_m_role, m.regions AS folio_m_regions,"
-    f" m.departments AS folio_m_departments, m.created_at AS folio_m_created_at,"
-    f" w.id AS folio_w_id, w.slug AS folio_w_slug, w.name AS folio_w_name, w.created_at AS folio_w_created_at"
-    f" FROM {User._meta.db_table} u"
+    "SELECT " + ", ".join(f"{alias}.{field.column}" for alias, field in COLUMNS) + f" FROM {User._meta.db_table} u"
     f" LEFT JOIN {Membership._meta.db_table} m ON m.user_id = u.id"
     f" LEFT JOIN {Workspace._meta.db_table} w ON w.id = m.workspace_id"
     f" WHERE u.id = %s"
@@ -26,9 +42,17 @@ USER_MEMBERSHIPS_SQL = (
 MEMBERSHIPS_ATTRIBUTE = "folio_memberships"
 
 
-def _codes(value: str | list | None) -> list:
-    # SQLite hands a JSON column of a raw query back as text, PostgreSQL as a list.
-    return json.loads(value) if isinstance(value, str) else list(value or [])
+def _row_converted(connection: BaseDatabaseWrapper, row: tuple) -> list:
+    """The row's values as the ORM would hand them over (SQLite's booleans, aware
+    datetimes, JSON): each column through its backend's and its field's converters."""
+    converted = []
+    for (alias, field), value in zip(COLUMNS, row, strict=True):
+        if value is not None:
+            column = field.get_col(alias)
+            for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+                value = convert(value, column, connection)
+        converted.append(value)
+    return converted
 
 
 class MemberBackend(ModelBackend):
@@ -37,28 +61,32 @@ class MemberBackend(ModelBackend):
 
     def get_user(self, user_id: int) -> User | None:
         """The active user with this id and their memberships, or None."""
-        rows = list(User.objects.raw(USER_MEMBERSHIPS_SQL, [user_id]))
-        if not rows or not self.user_can_authenticate(rows[0]):
+        using = router.db_for_read(User)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(USER_MEMBERSHIPS_SQL, [user_id])
+            rows = cursor.fetchall()
+        if not rows:
             return None
-        user = rows[0]
+        rows = [_row_converted(connection, row) for row in rows]
+        fields = len(USER_FIELDS)
+        user = User.from_db(using, USER_FIELDS, rows[0][:fields])
+        if not self.user_can_authenticate(user):
+            return None
         memberships: dict[int, Membership] = {}
         for row in rows:
-            if row.folio_m_id is None:  # type: ignore[attr-defined]  # columns of the raw query
+            m_id, role, regions, departments, m_created, w_id, w_slug, w_name, w_created = row[fields:]
+            if m_id is None:  # a user of no workspace: the LEFT JOIN's one empty row
                 continue
-            workspace = Workspace(
-                id=row.folio_w_id,  # type: ignore[attr-defined]
-                slug=row.folio_w_slug,  # type: ignore[attr-defined]
-                name=row.folio_w_name,  # type: ignore[attr-defined]
-                created_at=row.folio_w_created_at,  # type: ignore[attr-defined]
-            )
-            memberships[workspace.pk] = Membership(
-                id=row.folio_m_id,  # type: ignore[attr-defined]
+            workspace = Workspace(id=w_id, slug=w_slug, name=w_name, created_at=w_created)
+            memberships[w_id] = Membership(
+                id=m_id,
                 workspace=workspace,
                 user=user,
-                role=row.folio_m_role,  # type: ignore[attr-defined]
-                regions=_codes(row.folio_m_regions),  # type: ignore[attr-defined]
-                departments=_codes(row.folio_m_departments),  # type: ignore[attr-defined]
-                created_at=row.folio_m_created_at,  # type: ignore[attr-defined]
+                role=role,
+                regions=list(regions or []),
+                departments=list(departments or []),
+                created_at=m_created,
             )
         setattr(user, MEMBERSHIPS_ATTRIBUTE, memberships)
         return user

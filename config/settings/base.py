@@ -375,6 +375,8 @@ PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
 # their workspace memberships in the same query (workspaces/auth.py). Django's backend stays
 # listed so that sessions signed in before it keep working.
 AUTHENTICATION_BACKENDS = ["workspaces.auth.MemberBackend", "django.contrib.auth.backends.ModelBackend"]
+# Database sessions as Django keeps them, read with one prepared SELECT (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
 LOGIN_URL = "/login"  # the dashboard's sign-in page, which shows a button per provider
 LOGIN_REDIRECT_URL = "/"
 # allauth serves social sign-in only: its password login, signup, password reset and email
