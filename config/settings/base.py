@@ -186,21 +186,28 @@ SYNC_ON_WRITE = env.bool("SYNC_ON_WRITE", default=True)
 # for DuckDB and PostgreSQL, 60 s for Redshift, where every load has a cost.
 SYNC_MIN_INTERVAL_SECONDS: float | None = env.float("SYNC_MIN_INTERVAL_SECONDS", default=None)
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    # kombu's filesystem transport: messages are files; producer and worker share the folder.
+
+
+def filesystem_broker_options(queue_dir: Path) -> dict:
+    """kombu's filesystem transport in `queue_dir` (made here): messages are files; producer
+    and worker share the folder."""
     for folder in ("queue", "processed", "control"):
-        (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
-        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
-        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        (queue_dir / folder).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(queue_dir / "queue"),
+        "data_folder_out": str(queue_dir / "queue"),
+        "processed_folder": str(queue_dir / "processed"),
         # Exchange tables; kombu's default is a "control" folder in the working directory.
-        "control_folder": str(CELERY_QUEUE_DIR / "control"),
+        "control_folder": str(queue_dir / "control"),
         "store_processed": False,
         # How often an idle worker looks for new message files: kombu's default of 1 s
         # would be half of the 2 s a write may take to be visible.
         "polling_interval": 0.1,
     }
+
+
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_QUEUE_DIR)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-sync leaves the message for the next one
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

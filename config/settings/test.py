@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, database_config, env
+from .base import CELERY_BROKER_URL, DATABASES, database_config, env, filesystem_broker_options
 
 
 def reachable(url: str) -> bool:
@@ -44,15 +44,7 @@ CELERY_QUEUE_DIR = TEST_DATA_DIR / "celery"
 CELERY_BEAT_SCHEDULE_FILENAME = str(TEST_DATA_DIR / "celerybeat-schedule")
 EMAIL_FILE_PATH = str(TEST_DATA_DIR / "mail")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for folder in ("queue", "processed", "control"):
-        (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405  # defined by base for the filesystem broker
-        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
-        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
-        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
-        "control_folder": str(CELERY_QUEUE_DIR / "control"),
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_QUEUE_DIR)
 CELERY_TASK_ALWAYS_EAGER = False
 # Writes queue no sync in the suite (their messages would land in var/celery); the tests of
 # write-triggered syncs turn it on with a broker of their own.
