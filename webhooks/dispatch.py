@@ -115,6 +115,17 @@ def generation_deliveries_create(generation: Generation) -> list[WebhookDelivery
     )
 
 
+def decimal_text(value: Decimal) -> str:
+    """A stored threshold (4 decimal places, for percentages like 12.3456) as a client reads it
+    beside the value: at least two decimals, no trailing zeros past them (50000.0000 →
+    "50000.00", 12.5000 → "12.50", 12.3456 stays)."""
+    exact = value.normalize()
+    exponent = exact.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        exact = exact.quantize(Decimal("0.01"))
+    return format(exact, "f")
+
+
 def alert_deliveries_create(*, event_name: str, alert: Any, event: Any) -> list[WebhookDelivery]:
     """alert.fired or alert.resolved to the alert's workspace (the alerts app's objects, read
     by the attributes the shared contract names)."""
@@ -127,7 +138,7 @@ def alert_deliveries_create(*, event_name: str, alert: Any, event: Any) -> list[
             "question": alert.question,
             "params": alert.params,
             "condition": alert.condition,
-            "threshold": None if threshold is None else str(threshold),
+            "threshold": None if threshold is None else decimal_text(threshold),
             "url": alert.dashboard_url,
         },
         "value": None if event.value is None else str(event.value),

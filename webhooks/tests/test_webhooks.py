@@ -20,6 +20,7 @@ from analytics.tests.members import api_as, member_user
 from books.models import Book, Region, Sale
 from books.services.generation import SalesDataSpec, sales_data_generate
 from books.services.records import sale_create
+from webhooks.dispatch import decimal_text
 from webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
 from webhooks.services import delivery_attempt
 from webhooks.tasks import webhook_deliver, webhook_deliveries_requeue
@@ -219,6 +220,14 @@ def test_alert_fired_carries_the_value_the_threshold_and_the_generation(receiver
         "50000.00",
     )
     assert body["alert"]["url"] == "http://localhost:8000/?granularity=week"
+
+
+@pytest.mark.parametrize(
+    ("stored", "sent"),
+    [("50000.0000", "50000.00"), ("12.5000", "12.50"), ("12.3456", "12.3456"), ("-0.5000", "-0.50"), ("0E-4", "0.00")],
+)
+def test_a_threshold_is_sent_as_the_value_is_written(stored: str, sent: str) -> None:
+    assert decimal_text(Decimal(stored)) == sent
 
 
 def test_a_paused_webhook_receives_nothing_until_resumed(client: APIClient, receiver: Receiver, hook: Webhook) -> None:
