@@ -8,8 +8,8 @@ import { useCreateAlert } from "../api/useCreateAlert";
 import { useDeleteAlert } from "../api/useDeleteAlert";
 import { useTestAlert } from "../api/useTestAlert";
 import { DataTable, type Column } from "../components/DataTable";
-import { Field } from "../components/Field";
-import { buttonClass, dangerButtonClass, inputClass, smallButtonClass } from "../components/formClasses";
+import { SelectField, TextField, type Choice } from "../components/Field";
+import { buttonClass, dangerButtonClass, smallButtonClass } from "../components/formClasses";
 import { PageHeader } from "../components/PageHeader";
 import { Panel } from "../components/Panel";
 import { formatDateTime } from "../lib/formatDate";
@@ -28,6 +28,12 @@ const CONDITIONS: { value: Condition; label: string }[] = [
   { value: "anomaly", label: "outside mean ± k·stdev of N buckets" },
   { value: "seasonal", label: "change vs a year before beyond ± (%)" },
 ];
+const BUCKETS: Choice<Draft["bucket"]>[] = [
+  { value: "", label: "default (last complete)" },
+  { value: "last_complete", label: "last complete" },
+  { value: "last", label: "last" },
+];
+
 const STATE_TONES: Record<Alert["state"], string> = {
   ok: "bg-emerald-100 text-emerald-900",
   firing: "bg-red-100 text-red-900",
@@ -225,131 +231,85 @@ export function AlertsPage() {
           New alert
         </h2>
         <form className="mt-3 flex flex-wrap items-end gap-3" onSubmit={onCreate}>
-          <Field id="alert-name" label="Name">
-            <input
-              id="alert-name"
-              data-testid="alert-name"
-              required
-              maxLength={200}
-              className={inputClass}
-              value={draft.name}
-              onChange={(event) => set({ name: event.target.value })}
-            />
-          </Field>
-          <Field id="alert-question" label="Question">
-            <select
-              id="alert-question"
-              data-testid="alert-question"
-              className={inputClass}
-              value={draft.question}
-              onChange={(event) => set({ question: event.target.value as Question })}
-            >
-              {QUESTIONS.map((question) => (
-                <option key={question} value={question}>
-                  {question}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field id="alert-params" label="Filters (query string)">
-            <input
-              id="alert-params"
-              data-testid="alert-params"
-              className={inputClass}
-              placeholder="granularity=week&region=US"
-              value={draft.params}
-              onChange={(event) => set({ params: event.target.value })}
-            />
-          </Field>
-          <Field id="alert-window" label="Window (7d, 4w, 3m)">
-            <input
-              id="alert-window"
-              data-testid="alert-window"
-              className={inputClass}
-              value={draft.window}
-              onChange={(event) => set({ window: event.target.value })}
-            />
-          </Field>
-          <Field id="alert-field" label="Value (field)">
-            <input
-              id="alert-field"
-              data-testid="alert-field"
-              required
-              className={inputClass}
-              value={draft.field}
-              onChange={(event) => set({ field: event.target.value })}
-            />
-          </Field>
-          <Field id="alert-row" label="Row (tables: column=value)">
-            <input
-              id="alert-row"
-              data-testid="alert-row"
-              className={inputClass}
-              placeholder="region=US"
-              value={draft.row}
-              onChange={(event) => set({ row: event.target.value })}
-            />
-          </Field>
-          <Field id="alert-bucket" label="Bucket (series)">
-            <select
-              id="alert-bucket"
-              data-testid="alert-bucket"
-              className={inputClass}
-              value={draft.bucket}
-              onChange={(event) => set({ bucket: event.target.value as Draft["bucket"] })}
-            >
-              <option value="">default (last complete)</option>
-              <option value="last_complete">last complete</option>
-              <option value="last">last</option>
-            </select>
-          </Field>
-          <Field id="alert-condition" label="Condition">
-            <select
-              id="alert-condition"
-              data-testid="alert-condition"
-              className={inputClass}
-              value={draft.condition}
-              onChange={(event) => set({ condition: event.target.value as Condition })}
-            >
-              {CONDITIONS.map((condition) => (
-                <option key={condition.value} value={condition.value}>
-                  {condition.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field id="alert-threshold" label="Threshold">
-            <input
-              id="alert-threshold"
-              data-testid="alert-threshold"
-              inputMode="decimal"
-              className={inputClass}
-              value={draft.threshold}
-              onChange={(event) => set({ threshold: event.target.value })}
-            />
-          </Field>
-          <Field id="alert-periods" label="N (anomaly buckets)">
-            <input
-              id="alert-periods"
-              data-testid="alert-periods"
-              type="number"
-              min={2}
-              max={366}
-              className={inputClass}
-              value={draft.periods}
-              onChange={(event) => set({ periods: event.target.value })}
-            />
-          </Field>
-          <Field id="alert-deviations" label="k (standard deviations)">
-            <input
-              id="alert-deviations"
-              data-testid="alert-deviations"
-              inputMode="decimal"
-              className={inputClass}
-              value={draft.deviations}
-              onChange={(event) => set({ deviations: event.target.value })}
-            />
-          </Field>
+          <TextField
+            id="alert-name"
+            label="Name"
+            required
+            maxLength={200}
+            value={draft.name}
+            onChange={(name) => set({ name })}
+          />
+          <SelectField
+            id="alert-question"
+            label="Question"
+            value={draft.question}
+            onChange={(question) => set({ question })}
+            choices={QUESTIONS}
+          />
+          <TextField
+            id="alert-params"
+            label="Filters (query string)"
+            placeholder="granularity=week&region=US"
+            value={draft.params}
+            onChange={(params) => set({ params })}
+          />
+          <TextField
+            id="alert-window"
+            label="Window (7d, 4w, 3m)"
+            value={draft.window}
+            onChange={(window) => set({ window })}
+          />
+          <TextField
+            id="alert-field"
+            label="Value (field)"
+            required
+            value={draft.field}
+            onChange={(field) => set({ field })}
+          />
+          <TextField
+            id="alert-row"
+            label="Row (tables: column=value)"
+            placeholder="region=US"
+            value={draft.row}
+            onChange={(row) => set({ row })}
+          />
+          <SelectField
+            id="alert-bucket"
+            label="Bucket (series)"
+            value={draft.bucket}
+            onChange={(bucket) => set({ bucket })}
+            choices={BUCKETS}
+          />
+          <SelectField
+            id="alert-condition"
+            label="Condition"
+            value={draft.condition}
+            onChange={(condition) => set({ condition })}
+            choices={CONDITIONS}
+          />
+          <TextField
+            id="alert-threshold"
+            label="Threshold"
+            inputMode="decimal"
+            value={draft.threshold}
+            onChange={(threshold) => set({ threshold })}
+          />
+          <TextField
+            id="alert-periods"
+            label="N (anomaly buckets)"
+            type="number"
+            min={2}
+            max={366}
+            value={draft.periods}
+            onChange={(periods) => set({ periods })}
+          />
+          <TextField
+            id="alert-deviations"
+            label="k (standard deviations)"
+            inputMode="decimal"
+            value={draft.deviations}
+            onChange={(deviations) => set({ deviations })}
+          />
           <button type="submit" data-testid="alert-create" className={buttonClass} disabled={create.isPending}>
             {create.isPending ? "Creating…" : "Create alert"}
           </button>

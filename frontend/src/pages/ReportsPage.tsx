@@ -15,8 +15,8 @@ import {
   type SubscriptionWrite,
 } from "../api/useSubscriptions";
 import { DataTable, type Column } from "../components/DataTable";
-import { Field } from "../components/Field";
-import { buttonClass, dangerButtonClass, inputClass, smallButtonClass } from "../components/formClasses";
+import { SelectField, TextField, type Choice } from "../components/Field";
+import { buttonClass, dangerButtonClass, smallButtonClass } from "../components/formClasses";
 import { PageHeader } from "../components/PageHeader";
 import { Panel } from "../components/Panel";
 import { describeSchedule, WEEKDAYS } from "../lib/describeSchedule";
@@ -52,6 +52,10 @@ const FORMATS: Record<Target, { value: Format; label: string }[]> = {
     { value: "xlsx", label: "Excel (XLSX)" },
   ],
 };
+const DELIVERIES: Choice<NonNullable<Draft["delivery"]>>[] = [
+  { value: "attach", label: "The file, attached" },
+  { value: "link", label: "A link to download it" },
+];
 const SCHEDULES: { value: Schedule; label: string }[] = [
   { value: "daily", label: "Daily" },
   { value: "weekly", label: "Weekly" },
@@ -422,175 +426,110 @@ export function ReportsPage() {
           </p>
         ) : null}
         <form className="mt-3 flex flex-wrap items-end gap-3" onSubmit={onCreate} data-testid="report-form">
-          <Field id="report-name" label="Name">
-            <input
-              id="report-name"
-              data-testid="report-name"
-              required
-              maxLength={200}
-              className={inputClass}
-              value={draft.name}
-              onChange={(event) => set({ name: event.target.value })}
-            />
-          </Field>
-          <Field id="report-target" label="Report of">
-            <select
-              id="report-target"
-              data-testid="report-target"
-              className={inputClass}
-              value={draft.target}
-              onChange={(event) => setTarget(event.target.value as Target)}
-            >
-              <option value="page">A dashboard page</option>
-              <option value="question" disabled={!tables && draft.target !== "question"}>
-                {tables ? "A question's table" : "A question's table (analysts and admins)"}
-              </option>
-            </select>
-          </Field>
+          <TextField
+            id="report-name"
+            label="Name"
+            required
+            maxLength={200}
+            value={draft.name}
+            onChange={(name) => set({ name })}
+          />
+          <SelectField
+            id="report-target"
+            label="Report of"
+            value={draft.target}
+            onChange={setTarget}
+            choices={[
+              { value: "page", label: "A dashboard page" },
+              {
+                value: "question",
+                label: tables ? "A question's table" : "A question's table (analysts and admins)",
+                disabled: !tables && draft.target !== "question",
+              },
+            ]}
+          />
           {draft.target === "page" ? (
-            <Field id="report-page" label="Page">
-              <select
-                id="report-page"
-                data-testid="report-page"
-                className={inputClass}
-                value={draft.page}
-                onChange={(event) => set({ page: event.target.value as ReportPage })}
-              >
-                {REPORT_PAGES.map((page) => (
-                  <option key={page.path} value={page.path}>
-                    {page.label}
-                  </option>
-                ))}
-              </select>
-            </Field>
-          ) : (
-            <Field id="report-question" label="Question">
-              <select
-                id="report-question"
-                data-testid="report-question"
-                className={inputClass}
-                value={draft.question}
-                onChange={(event) => set({ question: event.target.value as Question })}
-              >
-                {QUESTIONS.map((question) => (
-                  <option key={question} value={question}>
-                    {question}
-                  </option>
-                ))}
-              </select>
-            </Field>
-          )}
-          <Field id="report-params" label="Filters (query string)">
-            <input
-              id="report-params"
-              data-testid="report-params"
-              className={inputClass}
-              placeholder="preset=30d&region=US"
-              value={draft.params}
-              onChange={(event) => set({ params: event.target.value })}
+            <SelectField
+              id="report-page"
+              label="Page"
+              value={draft.page}
+              onChange={(page) => set({ page })}
+              choices={REPORT_PAGES.map((page) => ({ value: page.path, label: page.label }))}
             />
-          </Field>
-          <Field id="report-format" label="Format">
-            <select
-              id="report-format"
-              data-testid="report-format"
-              className={inputClass}
-              value={draft.format}
-              onChange={(event) => set({ format: event.target.value as Format })}
-            >
-              {FORMATS[draft.target].map((format) => (
-                <option key={format.value} value={format.value}>
-                  {format.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field id="report-delivery" label="In the email">
-            <select
-              id="report-delivery"
-              data-testid="report-delivery"
-              className={inputClass}
-              value={draft.delivery}
-              onChange={(event) => set({ delivery: event.target.value as Draft["delivery"] })}
-            >
-              <option value="attach">The file, attached</option>
-              <option value="link">A link to download it</option>
-            </select>
-          </Field>
-          <Field id="report-schedule" label="Schedule">
-            <select
-              id="report-schedule"
-              data-testid="report-schedule"
-              className={inputClass}
-              value={draft.schedule}
-              onChange={(event) => set({ schedule: event.target.value as Schedule })}
-            >
-              {SCHEDULES.map((schedule) => (
-                <option key={schedule.value} value={schedule.value}>
-                  {schedule.label}
-                </option>
-              ))}
-            </select>
-          </Field>
+          ) : (
+            <SelectField
+              id="report-question"
+              label="Question"
+              value={draft.question}
+              onChange={(question) => set({ question })}
+              choices={QUESTIONS}
+            />
+          )}
+          <TextField
+            id="report-params"
+            label="Filters (query string)"
+            placeholder="preset=30d&region=US"
+            value={draft.params}
+            onChange={(params) => set({ params })}
+          />
+          <SelectField
+            id="report-format"
+            label="Format"
+            value={draft.format}
+            onChange={(format) => set({ format })}
+            choices={FORMATS[draft.target]}
+          />
+          <SelectField
+            id="report-delivery"
+            label="In the email"
+            value={draft.delivery ?? "attach"}
+            onChange={(delivery) => set({ delivery })}
+            choices={DELIVERIES}
+          />
+          <SelectField
+            id="report-schedule"
+            label="Schedule"
+            value={draft.schedule}
+            onChange={(schedule) => set({ schedule })}
+            choices={SCHEDULES}
+          />
           {draft.schedule === "weekly" ? (
-            <Field id="report-weekday" label="On">
-              <select
-                id="report-weekday"
-                data-testid="report-weekday"
-                className={inputClass}
-                value={draft.weekday}
-                onChange={(event) => set({ weekday: event.target.value })}
-              >
-                {WEEKDAYS.map((day, index) => (
-                  <option key={day} value={String(index)}>
-                    {day}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <SelectField
+              id="report-weekday"
+              label="On"
+              value={draft.weekday}
+              onChange={(weekday) => set({ weekday })}
+              choices={WEEKDAYS.map((day, index) => ({ value: String(index), label: day }))}
+            />
           ) : null}
           {draft.schedule === "monthly" ? (
-            <Field id="report-day-of-month" label="Day of the month (1–31)">
-              <input
-                id="report-day-of-month"
-                data-testid="report-day-of-month"
-                type="number"
-                min={1}
-                max={31}
-                className={inputClass}
-                value={draft.dayOfMonth}
-                onChange={(event) => set({ dayOfMonth: event.target.value })}
-              />
-            </Field>
+            <TextField
+              id="report-day-of-month"
+              label="Day of the month (1–31)"
+              type="number"
+              min={1}
+              max={31}
+              value={draft.dayOfMonth}
+              onChange={(dayOfMonth) => set({ dayOfMonth })}
+            />
           ) : null}
           {draft.schedule !== "after_load" ? (
             <>
-              <Field id="report-time" label="At">
-                <input
-                  id="report-time"
-                  data-testid="report-time"
-                  type="time"
-                  required
-                  className={inputClass}
-                  value={draft.time}
-                  onChange={(event) => set({ time: event.target.value })}
-                />
-              </Field>
-              <Field id="report-timezone" label="Time zone">
-                <select
-                  id="report-timezone"
-                  data-testid="report-timezone"
-                  className={inputClass}
-                  value={draft.timezone}
-                  onChange={(event) => set({ timezone: event.target.value })}
-                >
-                  {ZONES.map((zone) => (
-                    <option key={zone} value={zone}>
-                      {zone}
-                    </option>
-                  ))}
-                </select>
-              </Field>
+              <TextField
+                id="report-time"
+                label="At"
+                type="time"
+                required
+                value={draft.time}
+                onChange={(time) => set({ time })}
+              />
+              <SelectField
+                id="report-timezone"
+                label="Time zone"
+                value={draft.timezone}
+                onChange={(timezone) => set({ timezone })}
+                choices={ZONES}
+              />
             </>
           ) : null}
           <button type="submit" data-testid="report-create" className={buttonClass} disabled={create.isPending}>
