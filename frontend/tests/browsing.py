@@ -11,12 +11,14 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def signed_in(tab: Page, username: str, password: str) -> None:
-    """Sign in through the dashboard's login form and wait for the signed-in layout."""
+    """Sign in through the dashboard's login form and wait for the signed-in layout (its
+    Logout button is in the page at every width; on a phone it sits in the closed menu)."""
     tab.goto("/login")
     tab.get_by_test_id("login-username").fill(username)
     tab.get_by_test_id("login-password").fill(password)
     tab.get_by_test_id("login-submit").click()
-    expect(tab.get_by_test_id("logout")).to_be_visible()
+    expect(tab.get_by_test_id("logout")).to_be_attached()
+    expect(tab.get_by_test_id("current-user")).to_contain_text(username)
 
 
 def menu_item_clicked(tab: Page, menu: str, item: str) -> None:

@@ -102,6 +102,22 @@ def test_a_visitor_logs_in_and_comes_back_where_they_wanted_to_go(
     context.close()
 
 
+def test_on_a_phone_a_member_signs_in_and_logs_out_through_the_menu(
+    browser: Browser, live_server: object, shop: None, analyst: User
+) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url)
+    tab = context.new_page()
+
+    signed_in(tab, "analyst", PASSWORD)
+    ready(tab)
+    expect(tab.get_by_test_id("logout")).to_be_hidden()  # inside the closed menu
+    tab.get_by_role("button", name="Menu").click()
+    tab.get_by_test_id("logout").click()
+
+    expect(tab).to_have_url(f"{live_server.url}/login")
+    context.close()
+
+
 def test_the_overview_kpis_equal_the_records_and_follow_the_filters(page: Page) -> None:
     page.goto("/?preset=all")
     ready(page)
