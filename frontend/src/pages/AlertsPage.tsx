@@ -15,6 +15,7 @@ import { Panel } from "../components/Panel";
 import { formatDateTime } from "../lib/formatDate";
 import { panelState } from "../lib/panelState";
 import { QUESTION_NAMES } from "../lib/questionNames";
+import { TitledSection } from "../components/TitledSection";
 
 type Question = components["schemas"]["AlertQuestionEnum"];
 type Condition = components["schemas"]["AlertConditionEnum"];
@@ -226,10 +227,7 @@ export function AlertsPage() {
         title="Alerts"
         description="Watch one value of a question; Folio checks it after every load and emails you when it crosses the line."
       />
-      <section aria-labelledby="new-alert-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <h2 id="new-alert-title" className="text-base font-semibold">
-          New alert
-        </h2>
+      <TitledSection id="new-alert-title" title="New alert">
         <form className="mt-3 flex flex-wrap items-end gap-3" onSubmit={onCreate}>
           <TextField
             id="alert-name"
@@ -326,7 +324,7 @@ export function AlertsPage() {
             </ul>
           </div>
         ) : null}
-      </section>
+      </TitledSection>
 
       {test.data ? (
         <div

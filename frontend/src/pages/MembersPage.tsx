@@ -17,6 +17,7 @@ import { PageHeader } from "../components/PageHeader";
 import { Panel } from "../components/Panel";
 import { formatDateTime } from "../lib/formatDate";
 import { panelState } from "../lib/panelState";
+import { TitledSection } from "../components/TitledSection";
 
 const ROLES: readonly Role[] = ["viewer", "analyst", "admin"];
 const inputClass =
@@ -126,10 +127,7 @@ export function MembersPage() {
         title="Members"
         description="Who may see this workspace, and in what role: viewers read, analysts also export, import and sync, admins also manage members and tokens."
       />
-      <section aria-labelledby="add-member-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <h2 id="add-member-title" className="text-base font-semibold">
-          Add a member
-        </h2>
+      <TitledSection id="add-member-title" title="Add a member">
         <p className="mt-1 text-sm text-slate-600">
           A username adds an existing Folio user; an email address invites someone who will sign in with single sign-on.
         </p>
@@ -174,7 +172,7 @@ export function MembersPage() {
             {failure.detail}
           </p>
         ) : null}
-      </section>
+      </TitledSection>
       <Panel
         name="members-table"
         title="Members"

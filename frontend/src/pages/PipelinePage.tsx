@@ -12,6 +12,7 @@ import { Panel } from "../components/Panel";
 import { formatInteger } from "../lib/formatDecimal";
 import { formatDateTime, secondsBetween } from "../lib/formatDate";
 import { panelState } from "../lib/panelState";
+import { TitledSection } from "../components/TitledSection";
 
 type Load = components["schemas"]["Load"];
 
@@ -169,10 +170,7 @@ export function PipelinePage() {
   return (
     <div className="flex flex-col gap-4">
       <PageHeader title="Pipeline" description="Warehouse loads: what the API serves and how the last loads went." />
-      <section aria-labelledby="generation-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <h2 id="generation-title" className="text-base font-semibold">
-          Current generation
-        </h2>
+      <TitledSection id="generation-title" title="Current generation">
         <p
           className="mt-1 text-3xl font-semibold tabular-nums"
           data-testid="pipeline-generation"
@@ -196,13 +194,10 @@ export function PipelinePage() {
             </div>
           </dl>
         ) : null}
-      </section>
+      </TitledSection>
 
       {can?.run_sync || can?.generate_data ? (
-        <section aria-labelledby="actions-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-          <h2 id="actions-title" className="text-base font-semibold">
-            Actions
-          </h2>
+        <TitledSection id="actions-title" title="Actions">
           <div className="mt-3 flex flex-wrap items-end gap-6">
             {can.run_sync ? (
               <div className="flex items-center gap-3">
@@ -278,7 +273,7 @@ export function PipelinePage() {
               {pollError ? ` (status unavailable: ${pollError})` : null}
             </p>
           ) : null}
-        </section>
+        </TitledSection>
       ) : null}
 
       <Panel

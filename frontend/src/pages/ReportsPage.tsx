@@ -24,6 +24,7 @@ import { formatBytes } from "../lib/formatBytes";
 import { formatDateTime, formatDateTimeIn } from "../lib/formatDate";
 import { panelState } from "../lib/panelState";
 import { QUESTION_NAMES } from "../lib/questionNames";
+import { TitledSection } from "../components/TitledSection";
 import {
   isReportPage,
   paramsFromQuery,
@@ -416,10 +417,7 @@ export function ReportsPage() {
         title="Reports"
         description="A page or a question's table emailed to you on a schedule or after each load, with the filters you chose and only the data you may read."
       />
-      <section aria-labelledby="new-report-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <h2 id="new-report-title" className="text-base font-semibold">
-          New report
-        </h2>
+      <TitledSection id="new-report-title" title="New report">
         {source ? (
           <p data-testid="report-prefilled" className="mt-1 text-sm text-slate-600">
             Filled in from {source} with its filters: name it, choose when, and subscribe.
@@ -558,7 +556,7 @@ export function ReportsPage() {
             </ul>
           </div>
         ) : null}
-      </section>
+      </TitledSection>
 
       <Panel
         name="subscriptions-table"

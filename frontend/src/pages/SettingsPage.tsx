@@ -8,6 +8,7 @@ import { PageHeader } from "../components/PageHeader";
 import { Panel } from "../components/Panel";
 import { formatDateTime } from "../lib/formatDate";
 import { panelState } from "../lib/panelState";
+import { TitledSection } from "../components/TitledSection";
 
 type TokenStatus = "active" | "revoked" | "expired";
 
@@ -124,10 +125,7 @@ export function SettingsPage() {
         title="Settings"
         description="Personal API tokens for scripts: send one as Authorization: Bearer <token>."
       />
-      <section aria-labelledby="new-token-title" className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <h2 id="new-token-title" className="text-base font-semibold">
-          New token
-        </h2>
+      <TitledSection id="new-token-title" title="New token">
         <form className="mt-3 flex flex-wrap items-end gap-3" onSubmit={onCreate}>
           <div className="w-64">
             <label htmlFor="token-name" className="block text-xs font-medium text-slate-700">
@@ -169,7 +167,7 @@ export function SettingsPage() {
           </p>
         ) : null}
         {create.data ? <CreatedToken key={create.data.id} created={create.data} /> : null}
-      </section>
+      </TitledSection>
 
       <Panel
         name="tokens-table"

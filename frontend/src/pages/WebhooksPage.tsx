@@ -18,6 +18,7 @@ import { PageHeader } from "../components/PageHeader";
 import { Panel } from "../components/Panel";
 import { formatDateTime } from "../lib/formatDate";
 import { panelState } from "../lib/panelState";
+import { TitledSection } from "../components/TitledSection";
 
 const STATUS_CLASS: Record<Delivery["status"], string> = {
   pending: "bg-amber-100 text-amber-900",
@@ -167,13 +168,7 @@ export function WebhooksPage() {
         title="Webhooks"
         description="URLs that receive this workspace's events as signed JSON POSTs (X-Folio-Signature), retried with back-off for a day."
       />
-      <section
-        aria-labelledby="add-webhook-title"
-        className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
-      >
-        <h2 id="add-webhook-title" className="text-base font-semibold">
-          Register a webhook
-        </h2>
+      <TitledSection id="add-webhook-title" title="Register a webhook">
         <form className="mt-3 flex flex-col gap-3" onSubmit={onCreate}>
           <div className="max-w-xl">
             <label htmlFor="webhook-url" className="block text-xs font-medium text-slate-700">
@@ -237,7 +232,7 @@ export function WebhooksPage() {
             </button>
           </div>
         ) : null}
-      </section>
+      </TitledSection>
       <Panel
         name="webhooks-table"
         title="Webhooks"
