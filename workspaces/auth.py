@@ -7,11 +7,15 @@ The memberships are read fresh on every request, so a role changed or a member r
 counts from the next request on.
 """
 
+from collections.abc import Callable
+from weakref import WeakKeyDictionary
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+from django.db.models.expressions import Col
 
 from workspaces.models import Membership, Workspace
 
@@ -42,14 +46,25 @@ USER_MEMBERSHIPS_SQL = (
 MEMBERSHIPS_ATTRIBUTE = "folio_memberships"
 
 
+# Per connection, each column's converters (backend's, then field's), looked up once: the
+# lookup is the same on every request.
+_CONVERTERS: WeakKeyDictionary[BaseDatabaseWrapper, list[tuple[Col, list[Callable]]]] = WeakKeyDictionary()
+
+
 def _row_converted(connection: BaseDatabaseWrapper, row: tuple) -> list:
     """The row's values as the ORM would hand them over (SQLite's booleans, aware
     datetimes, JSON): each column through its backend's and its field's converters."""
-    converted = []
-    for (alias, field), value in zip(COLUMNS, row, strict=True):
-        if value is not None:
+    converters = _CONVERTERS.get(connection)
+    if converters is None:
+        converters = []
+        for alias, field in COLUMNS:
             column = field.get_col(alias)
-            for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+            converters.append((column, connection.ops.get_db_converters(column) + column.get_db_converters(connection)))
+        _CONVERTERS[connection] = converters
+    converted = []
+    for (column, convert_all), value in zip(converters, row, strict=True):
+        if value is not None:
+            for convert in convert_all:
                 value = convert(value, column, connection)
         converted.append(value)
     return converted
